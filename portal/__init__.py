@@ -1,0 +1,46 @@
+"""The police-affairs disclosure portal (警务公开): the application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from portal.config import load_settings
+from portal.extensions import csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the portal: extensions, blueprints, CLI, error handlers. Nothing runs at import."""
+    app = Flask(__name__, instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or None)
+    app.config.from_mapping(load_settings(Path(app.instance_path), config))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from portal import models  # noqa: F401  (registers every table with the metadata)
+    from portal.accounts.views import bp as accounts_bp
+    from portal.catalog.staff_views import bp as catalog_staff_bp
+    from portal.catalog.views import bp as catalog_bp
+    from portal.notices.staff_views import bp as notices_staff_bp
+    from portal.notices.views import bp as notices_bp
+    from portal.public.views import bp as public_bp
+    from portal.staff.views import bp as staff_bp
+    from portal.web import install_web_hooks
+
+    for blueprint in (
+        public_bp, accounts_bp, staff_bp, catalog_bp, catalog_staff_bp, notices_bp,
+        notices_staff_bp,
+    ):
+        app.register_blueprint(blueprint)
+    install_web_hooks(app)
+
+    from portal.cli import register_commands
+
+    register_commands(app)
+    return app

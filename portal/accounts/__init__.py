@@ -1,0 +1,1 @@
+"""Accounts: departments, users with roles, login with throttling."""

@@ -1,0 +1,94 @@
+"""Tables for departments, users and login throttling."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.timefmt import utcnow
+from portal.extensions import db
+
+
+class Role(StrEnum):
+    """What a user may do; ``public`` is the anonymous visitor and never stored."""
+
+    STAFF = "staff"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        """The role's name in Chinese."""
+        return {"staff": "工作人员", "supervisor": "监督人员", "admin": "系统管理员"}[self.value]
+
+
+class Department(db.Model):
+    """A unit of the bureau (户政, 出入境, ...) that owns guides, notices and matters."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<Department {self.code}>"
+
+
+class User(UserMixin, db.Model):
+    """A member of staff, a supervisor or an administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    department: Mapped[Department | None] = relationship(lazy="joined")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot log in
+        return self.active
+
+    @property
+    def role_enum(self) -> Role:
+        """The user's role as a :class:`Role`."""
+        return Role(self.role)
+
+    def has_role(self, *roles: Role) -> bool:
+        """True when the user holds one of ``roles``."""
+        return self.role in {r.value for r in roles}
+
+    @property
+    def is_overseer(self) -> bool:
+        """Supervisors and administrators see and act across departments."""
+        return self.has_role(Role.SUPERVISOR, Role.ADMIN)
+
+    def can_manage_department(self, department_id: int | None) -> bool:
+        """True when the user may edit content owned by ``department_id``."""
+        return self.is_overseer or (department_id is not None and department_id == self.department_id)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"
+
+
+class LoginThrottle(db.Model):
+    """Failed-login counters per key (``user:NAME`` or ``ip:ADDRESS``), shared by all workers."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    first_failure_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None]

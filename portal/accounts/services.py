@@ -1,0 +1,134 @@
+"""Account rules: creating users, checking passwords, throttling repeated failures."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.accounts.models import Department, LoginThrottle, Role, User
+from portal.audit.services import record
+from portal.core.timefmt import utcnow
+from portal.extensions import db
+
+USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{2,31}$")
+MIN_PASSWORD_LENGTH = 10
+# A hash computed once so unknown usernames cost as much time as known ones.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AccountError(ValueError):
+    """An account operation was refused; the message is shown to the user as is."""
+
+
+def create_user(
+    username: str,
+    password: str,
+    role: Role,
+    department_code: str | None = None,
+    display_name: str = "",
+) -> User:
+    """Create an active user; staff must belong to a department."""
+    username = username.strip().lower()
+    if not USERNAME_RE.match(username):
+        raise AccountError("用户名应为 3–32 位小写字母、数字、点、下划线或连字符，且以字母开头。")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位。")
+    if db.session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AccountError(f"用户名 {username} 已存在。")
+    department = None
+    if department_code:
+        department = db.session.scalar(select(Department).where(Department.code == department_code))
+        if department is None:
+            raise AccountError(f"部门代码 {department_code} 不存在。")
+    if role is Role.STAFF and department is None:
+        raise AccountError("工作人员必须属于一个部门（--department）。")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=generate_password_hash(password),
+        role=role.value,
+        department=department,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record("user.create", user_id=None, target_type="user", target_id=user.id,
+           detail={"username": username, "role": role.value, "department": department_code})
+    return user
+
+
+def _throttle_keys(username: str, remote_addr: str) -> list[str]:
+    return [f"user:{username}", f"ip:{remote_addr}"]
+
+
+def seconds_locked(username: str, remote_addr: str) -> int:
+    """How many seconds logins for this username or address remain refused (0 = allowed)."""
+    now = utcnow()
+    rows = db.session.scalars(
+        select(LoginThrottle).where(LoginThrottle.key.in_(_throttle_keys(username, remote_addr)))
+    )
+    remaining = [
+        (row.locked_until - now).total_seconds()
+        for row in rows
+        if row.locked_until is not None and row.locked_until > now
+    ]
+    return int(max(remaining, default=0)) + (1 if remaining else 0)
+
+
+def _note_failure(username: str, remote_addr: str) -> None:
+    now = utcnow()
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    lock = timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    for key in _throttle_keys(username, remote_addr):
+        # An address is shared by many people (NAT): it gets a larger allowance.
+        allowed = limit if key.startswith("user:") else limit * 4
+        row = db.session.get(LoginThrottle, key)
+        if row is None or now - row.first_failure_at > lock:
+            row = row or LoginThrottle(key=key)
+            row.failures, row.first_failure_at, row.locked_until = 0, now, None
+            db.session.add(row)
+        row.failures += 1
+        if row.failures >= allowed:
+            row.locked_until = now + lock
+
+
+def authenticate(username: str, password: str, remote_addr: str) -> User | None:
+    """Return the user when the password is right and the login is not throttled.
+
+    Failures are counted per username and per address; past the limit the login is locked
+    for ``LOGIN_LOCK_MINUTES``. Both outcomes are audited.
+    """
+    username = username.strip().lower()
+    user = db.session.scalar(select(User).where(User.username == username))
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not valid or not user.active:
+        _note_failure(username, remote_addr)
+        record("login.failed", user_id=user.id if user else None, target_type="user",
+               target_id=username)
+        return None
+    for key in _throttle_keys(username, remote_addr):
+        row = db.session.get(LoginThrottle, key)
+        if row is not None and key.startswith("user:"):
+            db.session.delete(row)
+    user.last_login_at = utcnow()
+    record("login", user_id=user.id, target_type="user", target_id=user.id)
+    return user
+
+
+def ensure_departments(departments: list[dict]) -> int:
+    """Create or rename departments from ``[{code, name}]``; return how many changed."""
+    changed = 0
+    for position, item in enumerate(departments):
+        row = db.session.scalar(select(Department).where(Department.code == item["code"]))
+        if row is None:
+            row = Department(code=item["code"], name=item["name"], position=position)
+            db.session.add(row)
+            changed += 1
+        elif (row.name, row.position) != (item["name"], position):
+            row.name, row.position = item["name"], position
+            changed += 1
+    db.session.flush()
+    return changed

@@ -1,0 +1,70 @@
+"""Settings read from the environment, with an embedded default under ``instance/``.
+
+Every setting can be given as an environment variable of the same name. With no
+``DATABASE_URL`` the portal uses a SQLite file in the instance folder; with no
+``SECRET_KEY`` a random key is generated once and kept in ``instance/secret_key``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """Return the key kept in ``instance/secret_key``, creating it on first use."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: two workers starting at once must agree on one key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the configuration for an app whose instance folder is ``instance_path``.
+
+    ``overrides`` (used by tests) win over the environment; the secret-key file is only
+    created when neither gives a key.
+    """
+    overrides = overrides or {}
+    instance_path.mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'portal.db'}"
+    https = _flag("PORTAL_HTTPS", False)
+    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    settings = {
+        "SECRET_KEY": secret or _instance_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance_path / "search-index")),
+        "CONTENT_DIR": os.environ.get(
+            "CONTENT_DIR", str(Path(__file__).resolve().parent.parent / "content")
+        ),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": https,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
+        "SITE_NAME": os.environ.get("SITE_NAME", "示例市公安局警务公开"),
+    }
+    settings.update(overrides)
+    return settings

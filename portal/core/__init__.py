@@ -1,0 +1,1 @@
+"""Pure cores: plain Python with no Flask, each with exhaustive unit tests."""

@@ -1,0 +1,34 @@
+"""Public pages for notices."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from portal.extensions import db
+from portal.notices.models import NOTICE_KINDS
+from portal.notices.queries import public_notice, public_notices
+
+bp = Blueprint("notices", __name__, url_prefix="/notices")
+PAGE_SIZE = 20
+
+
+@bp.route("/")
+def index():
+    """Public notices, newest first, optionally of one column, paginated."""
+    kind = request.args.get("kind", "")
+    query = public_notices()
+    if kind in NOTICE_KINDS:
+        query = query.filter_by(kind=kind)
+    else:
+        kind = ""
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return render_template("notices/index.html", page=page, kind=kind, kinds=NOTICE_KINDS)
+
+
+@bp.route("/<int:notice_id>")
+def detail(notice_id: int):
+    """One public notice."""
+    notice = public_notice(notice_id)
+    if notice is None:
+        abort(404)
+    return render_template("notices/detail.html", notice=notice)

@@ -1,0 +1,1 @@
+"""The back office's landing page and shared access rules."""

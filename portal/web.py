@@ -1,0 +1,96 @@
+"""Request-wide behaviour: one commit per request, security headers, error pages, filters."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portal.core.timefmt import format_local
+from portal.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+ERROR_MESSAGES = {
+    400: ("请求无效", "提交的内容无法处理，请返回上一页检查后重试。"),
+    403: ("无权访问", "您没有访问此页面的权限。"),
+    404: ("页面不存在", "您访问的页面不存在或已被撤回，请检查网址，或从首页重新进入。"),
+    405: ("请求方式不允许", "此页面不支持该操作。"),
+    413: ("文件过大", "上传的文件超过了允许的大小。"),
+    429: ("操作过于频繁", "请稍后再试。"),
+    500: ("服务暂时不可用", "系统出现了问题，我们已记录。请稍后再试，或拨打咨询电话。"),
+}
+
+
+def keep_writes_despite_status() -> None:
+    """Commit this request's writes although it answers with a 4xx status (e.g. a failed
+    login whose counter must persist)."""
+    g.portal_keep_writes = True
+
+
+def _error_page(code: int, detail: str | None = None) -> tuple[str, int]:
+    title, message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title,
+                           message=detail or message), code
+
+
+def install_web_hooks(app: Flask) -> None:
+    """Attach the commit-per-request hooks, headers, error handlers and Jinja helpers."""
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from portal.accounts.models import User
+
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    @app.after_request
+    def commit_and_secure(response: Response) -> Response:
+        # One commit per request: views and services only flush.
+        if response.status_code < 400 or (
+            response.status_code < 500 and g.get("portal_keep_writes")
+        ):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.path.startswith("/staff") or request.path.startswith("/login"):
+            headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.teardown_request
+    def rollback_on_error(exc: BaseException | None) -> None:
+        if exc is not None:
+            db.session.rollback()
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_exc: CSRFError):
+        return _error_page(400, "页面已过期或缺少安全校验，请刷新页面后重新提交。")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return _error_page(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):
+        db.session.rollback()
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return _error_page(500)
+
+    app.jinja_env.filters["local_time"] = format_local
+    app.jinja_env.filters["local_date"] = lambda value: format_local(value, with_time=False)
+    app.jinja_env.filters["yuan"] = lambda amount: "免费" if not amount else f"{amount:.2f} 元"
+    app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]

@@ -1,0 +1,122 @@
+"""Shared fixtures: an app per database backend (SQLite always, PostgreSQL when reachable).
+
+PostgreSQL is taken from ``TEST_DATABASE_URL`` or the local default
+``postgresql+psycopg://postgres@127.0.0.1:5432/test``. Outside CI a missing server skips the
+PostgreSQL variants; in CI (``CI=true``) it is an error, so both backends always run there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT_DIR = ROOT / "content"
+PG_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+from tests.helpers import PASSWORD
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+    except OperationalError as exc:
+        return str(exc).splitlines()[0]
+    return None
+
+
+_PG_PROBLEM = _postgres_reachable()
+
+
+def reset_postgres(url: str) -> None:
+    """Drop everything in the public schema of the test database."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    if _PG_PROBLEM:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL must be reachable in CI: {_PG_PROBLEM}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {_PG_PROBLEM}")
+    reset_postgres(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path, monkeypatch):
+    """Build an app on the fresh database (schema created, nothing loaded)."""
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    from portal import create_app
+    from portal.extensions import db
+
+    def build(**config):
+        settings = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "CONTENT_DIR": str(CONTENT_DIR),
+            **config,
+        }
+        app = create_app(settings)
+        with app.app_context():
+            db.create_all()
+        return app
+
+    yield build
+
+
+@pytest.fixture
+def app(make_app):
+    """An app with the schema created and content/ loaded."""
+    from portal.catalog.content import load_content
+    from portal.extensions import db
+
+    application = make_app()
+    with application.app_context():
+        load_content(CONTENT_DIR)
+        db.session.commit()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the loaded app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def users(app):
+    """Staff of 户政 and of 交通管理, a supervisor and an admin, all with ``PASSWORD``."""
+    from portal.accounts.models import Role
+    from portal.accounts.services import create_user
+    from portal.extensions import db
+
+    with app.app_context():
+        created = {
+            "staff": create_user("staff1", PASSWORD, Role.STAFF, "huzheng", "户政民警"),
+            "traffic": create_user("traffic1", PASSWORD, Role.STAFF, "jiaoguan", "交管民警"),
+            "supervisor": create_user("super1", PASSWORD, Role.SUPERVISOR, "gongkaiban"),
+            "admin": create_user("admin1", PASSWORD, Role.ADMIN),
+        }
+        db.session.commit()
+        return {key: user.username for key, user in created.items()}

@@ -1,0 +1,27 @@
+"""Helpers for feature tests: submit forms with their CSRF token, log in."""
+
+from __future__ import annotations
+
+import re
+
+PASSWORD = "correct-horse-battery"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, url: str) -> str:
+    """Fetch ``url`` and return the CSRF token of its form."""
+    page = client.get(url)
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict, form_url: str | None = None, **kwargs):
+    """Submit a form as a browser would: load the page for its token, then post."""
+    token = csrf_token(client, form_url or url)
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    """Log ``username`` in through the real login form."""
+    return post_form(client, "/login", {"username": username, "password": password})
