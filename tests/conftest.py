@@ -8,19 +8,19 @@ PostgreSQL variants; in CI (``CI=true``) it is an error, so both backends always
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
+from tests.helpers import PASSWORD
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
 PG_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-from tests.helpers import PASSWORD
 
 
 def _postgres_reachable() -> str | None:

@@ -12,12 +12,13 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal.catalog.models import Guide
 from portal.catalog.schema import ITEM_TYPES
 
-UNIT_CHOICES = [("working_days", "工作日"), ("calendar_days", "自然日")]
+UNIT_CHOICES = [SelectChoice("working_days", "工作日"), SelectChoice("calendar_days", "自然日")]
 _REQUIRED = InputRequired("此项必填。")
 
 
@@ -25,7 +26,7 @@ class GuideForm(FlaskForm):
     """Every editable element of a guide; list fields take one item per line."""
 
     title = StringField("事项名称", validators=[_REQUIRED, Length(max=120)])
-    item_type = SelectField("事项类型", choices=[(t, t) for t in ITEM_TYPES])
+    item_type = SelectField("事项类型", choices=[SelectChoice(t, t) for t in ITEM_TYPES])
     agency = StringField("实施主体", validators=[_REQUIRED, Length(max=200)])
     basis = TextAreaField("设定依据（每行一条）", validators=[_REQUIRED])
     conditions = TextAreaField("受理条件", validators=[_REQUIRED])

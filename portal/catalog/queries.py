@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,10 +28,20 @@ class GuideFilter:
     online: str = ""  # "yes" | "no"
     limit: str = ""  # a value of LIMIT_FILTERS
 
-    @property
-    def active(self) -> bool:
-        """True when any filter is set."""
-        return any((self.category, self.fee, self.online, self.limit))
+    @classmethod
+    def from_args(cls, args: Mapping[str, str], category: str = "") -> GuideFilter:
+        """Read a filter from query-string ``args``, dropping values that are not choices."""
+
+        def pick(name: str, allowed) -> str:
+            value = args.get(name, "")
+            return value if value in allowed else ""
+
+        return cls(
+            category=category or args.get("category", "")[:32],
+            fee=pick("fee", ("free", "paid")),
+            online=pick("online", ("yes", "no")),
+            limit=pick("limit", {value for value, _label, _days in LIMIT_FILTERS}),
+        )
 
 
 def categories_with_counts() -> list[tuple[Category, int]]:

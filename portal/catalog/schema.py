@@ -19,6 +19,7 @@ ITEM_TYPES = ("行政许可", "行政确认", "行政给付", "公共服务", "�
 UNITS = ("working_days", "calendar_days")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REVIEW_INTERVAL = timedelta(days=365)
+OPTIONAL = ("review_due_on", "local_note", "faq")
 REQUIRED = (
     "slug", "title", "category", "item_type", "department", "agency", "basis", "conditions",
     "materials", "steps", "statutory_limit", "promised_limit", "fees", "location", "hours",
@@ -202,6 +203,9 @@ def parse_guide(raw: dict[str, Any], body_md: str = "") -> GuideData:
     for name in REQUIRED:
         if name not in raw:
             raise FieldError(name, "缺少此字段")
+    for name in raw:
+        if name not in REQUIRED and name not in OPTIONAL:
+            raise FieldError(str(name), "未知字段（是否拼写错误？）")
     slug = _text(raw, "slug", max_len=80)
     if not SLUG_RE.match(slug):
         raise FieldError("slug", "只能包含小写字母、数字和连字符")

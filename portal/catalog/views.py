@@ -16,17 +16,7 @@ from portal.catalog.queries import (
 bp = Blueprint("catalog", __name__, url_prefix="/guides")
 
 
-@bp.route("/")
-def index():
-    """All guides, filterable by category, fee, online handling and promised time limit."""
-    args = request.args
-    flt = GuideFilter(
-        category=args.get("category", "")[:32],
-        fee=args.get("fee", "") if args.get("fee") in ("free", "paid") else "",
-        online=args.get("online", "") if args.get("online") in ("yes", "no") else "",
-        limit=args.get("limit", "") if args.get("limit") in dict(
-            (v, v) for v, _l, _d in LIMIT_FILTERS) else "",
-    )
+def _render_list(flt: GuideFilter):
     category = category_by_code(flt.category) if flt.category else None
     if flt.category and category is None:
         abort(404)
@@ -36,17 +26,16 @@ def index():
     )
 
 
+@bp.route("/")
+def index():
+    """All guides, filterable by category, fee, online handling and promised time limit."""
+    return _render_list(GuideFilter.from_args(request.args))
+
+
 @bp.route("/category/<code>")
 def category(code: str):
-    """The guides of one category."""
-    found = category_by_code(code)
-    if found is None:
-        abort(404)
-    return render_template(
-        "catalog/index.html", guides=filtered_guides(GuideFilter(category=code)),
-        flt=GuideFilter(category=code), category=found, categories=categories_with_counts(),
-        limit_filters=LIMIT_FILTERS,
-    )
+    """The guides of one category, with the same filters."""
+    return _render_list(GuideFilter.from_args(request.args, category=code))
 
 
 @bp.route("/<slug>")

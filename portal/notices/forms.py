@@ -11,6 +11,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.notices.models import NOTICE_KINDS
@@ -21,7 +22,7 @@ class NoticeForm(FlaskForm):
 
     title = StringField("标题", validators=[DataRequired("请填写标题。"),
                                           Length(max=200, message="标题不能超过 200 个字符。")])
-    kind = SelectField("栏目", choices=[(k, k) for k in NOTICE_KINDS])
+    kind = SelectField("栏目", choices=[SelectChoice(k, k) for k in NOTICE_KINDS])
     department_id = SelectField("发布部门", coerce=int)
     body_md = TextAreaField("正文（Markdown）", validators=[
         DataRequired("请填写正文。"), Length(max=50_000, message="正文不能超过 50000 个字符。")])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Department
 from portal.core.errors import FieldError
@@ -18,11 +19,11 @@ from portal.staff.access import require_department, staff_required
 bp = Blueprint("notices_staff", __name__, url_prefix="/staff/notices")
 
 
-def _department_choices() -> list[tuple[int, str]]:
+def _department_choices() -> list[SelectChoice]:
     query = select(Department).order_by(Department.position)
     if not current_user.is_overseer:
         query = query.where(Department.id == current_user.department_id)
-    return [(d.id, d.name) for d in db.session.scalars(query)]
+    return [SelectChoice(d.id, d.name) for d in db.session.scalars(query)]
 
 
 def _notice_or_404(notice_id: int) -> Notice:

@@ -73,3 +73,9 @@ def test_missing_field_is_named():
     with pytest.raises(FieldError) as caught:
         parse_guide(raw)
     assert caught.value.field == "complaint_phone"
+
+
+def test_unknown_field_is_rejected_as_a_likely_typo():
+    with pytest.raises(FieldError) as caught:
+        parse_guide(valid() | {"review_due_onn": "2027-01-01"})
+    assert caught.value.field == "review_due_onn"
