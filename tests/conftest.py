@@ -66,20 +66,28 @@ def make_app(database_url, tmp_path, monkeypatch):
     from portal import create_app
     from portal.extensions import db
 
+    built = []
+
     def build(**config):
         settings = {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "CONTENT_DIR": str(CONTENT_DIR),
+            "PASSWORD_HASH_METHOD": "scrypt:4096:8:1",  # same algorithm, cheaper for tests
             **config,
         }
         app = create_app(settings)
         with app.app_context():
             db.create_all()
+        built.append(app)
         return app
 
     yield build
+    for app in built:  # close pooled connections so none is left to the garbage collector
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -92,10 +100,7 @@ def app(make_app):
     with application.app_context():
         load_content(CONTENT_DIR)
         db.session.commit()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return application
 
 
 @pytest.fixture

@@ -85,14 +85,14 @@ def test_edited_file_makes_a_new_version_with_changed_fields(make_app, content_c
         db.session.commit()
         victim = sorted((content_copy / "guides").glob("*.md"))[0]
         text = victim.read_text(encoding="utf-8")
-        victim.write_text(re.sub(r"(?m)^reviewed_on: .*$", "reviewed_on: 2026-11-20", text),
+        victim.write_text(re.sub(r"(?m)^reviewed_on: .*$", "reviewed_on: 2026-01-02", text),
                           encoding="utf-8")
         report = load_content(content_copy)
         db.session.commit()
         assert report.guides_changed == [victim.stem]
         guide = db.session.scalar(select(Guide).where(Guide.slug == victim.stem))
         assert guide.version == 2
-        assert str(guide.reviewed_on) == "2026-11-20"
+        assert str(guide.reviewed_on) == "2026-01-02"
         latest = db.session.scalars(select(GuideVersion).where(GuideVersion.guide_id == guide.id)
                                     .order_by(GuideVersion.version.desc())).first()
         assert "reviewed_on" in latest.changed_fields
