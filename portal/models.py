@@ -4,6 +4,7 @@ from portal.accounts.models import Department, LoginThrottle, User
 from portal.audit.models import AuditEvent
 from portal.catalog.models import Category, Guide, GuideFee, GuideVersion
 from portal.notices.models import Notice, NoticeVersion
+from portal.redaction.models import WithheldMark
 
 __all__ = [
     "AuditEvent",
@@ -16,4 +17,5 @@ __all__ = [
     "Notice",
     "NoticeVersion",
     "User",
+    "WithheldMark",
 ]

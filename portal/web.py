@@ -36,6 +36,41 @@ def keep_writes_despite_status() -> None:
     g.portal_keep_writes = True
 
 
+def _is_staff_template(name: str | None) -> bool:
+    base = (name or "").rsplit("/", 1)[-1]
+    return (name or "").startswith("staff/") or base.startswith("staff_")
+
+
+def _model_objects(value, depth: int = 0):
+    if isinstance(value, db.Model):
+        yield value
+    elif depth < 3 and isinstance(value, list | tuple | set):
+        for item in value:
+            yield from _model_objects(item, depth + 1)
+    elif depth < 3 and isinstance(value, dict):
+        for item in value.values():
+            yield from _model_objects(item, depth + 1)
+
+
+def refuse_model_objects_in_public_templates(_app, template, context, **_extra) -> None:
+    """The choke point's guard: a public template never receives a model object.
+
+    Public data must come through :func:`portal.disclose.disclose`; a model object in a
+    public template's context is a programming error and fails closed (500, nothing shown).
+    """
+    if _is_staff_template(template.name):
+        return
+    for key, value in context.items():
+        if key in {"current_user", "g", "request", "session", "config"}:
+            continue
+        leaked = next(_model_objects(value), None)
+        if leaked is not None:
+            raise RuntimeError(
+                f"public template {template.name} got model object {type(leaked).__name__} in "
+                f"'{key}'; pass disclose(record, viewer) instead"
+            )
+
+
 def _error_page(code: int, detail: str | None = None) -> tuple[str, int]:
     title, message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
     return render_template("errors/error.html", code=code, title=title,
@@ -89,6 +124,10 @@ def install_web_hooks(app: Flask) -> None:
         db.session.rollback()
         log.exception("Unhandled error on %s %s", request.method, request.path)
         return _error_page(500)
+
+    from flask import before_render_template
+
+    before_render_template.connect(refuse_model_objects_in_public_templates, app)
 
     app.jinja_env.filters["local_time"] = format_local
     app.jinja_env.filters["local_date"] = lambda value: format_local(value, with_time=False)

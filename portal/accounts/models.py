@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.classification import INTERNAL_FIELD, NEVER, PUBLIC_FIELD
 from portal.core.timefmt import utcnow
 from portal.extensions import db
 
@@ -31,10 +32,10 @@ class Department(db.Model):
 
     __tablename__ = "departments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(64))
-    position: Mapped[int] = mapped_column(default=0)
+    id: Mapped[int] = mapped_column(primary_key=True, info=PUBLIC_FIELD)
+    code: Mapped[str] = mapped_column(String(32), unique=True, info=PUBLIC_FIELD)
+    name: Mapped[str] = mapped_column(String(64), info=PUBLIC_FIELD)
+    position: Mapped[int] = mapped_column(default=0, info=PUBLIC_FIELD)
 
     def __repr__(self) -> str:
         return f"<Department {self.code}>"
@@ -45,11 +46,12 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[str] = mapped_column(String(64), default="")
-    password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16))
+    # Accounts never reach the public; staff see names and roles (内部).
+    id: Mapped[int] = mapped_column(primary_key=True, info=INTERNAL_FIELD)
+    username: Mapped[str] = mapped_column(String(64), unique=True, info=INTERNAL_FIELD)
+    display_name: Mapped[str] = mapped_column(String(64), default="", info=INTERNAL_FIELD)
+    password_hash: Mapped[str] = mapped_column(String(255), info=NEVER)
+    role: Mapped[str] = mapped_column(String(16), info=INTERNAL_FIELD)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Department, User
+from portal.core.classification import PUBLIC_FIELD, Level, classified, disclosed_property
 from portal.core.timefmt import utcnow
 from portal.extensions import db
 
@@ -31,11 +32,11 @@ class Category(db.Model):
 
     __tablename__ = "categories"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(64))
-    description: Mapped[str] = mapped_column(String(255), default="")
-    position: Mapped[int] = mapped_column(default=0)
+    id: Mapped[int] = mapped_column(primary_key=True, info=PUBLIC_FIELD)
+    code: Mapped[str] = mapped_column(String(32), unique=True, info=PUBLIC_FIELD)
+    name: Mapped[str] = mapped_column(String(64), info=PUBLIC_FIELD)
+    description: Mapped[str] = mapped_column(String(255), default="", info=PUBLIC_FIELD)
+    position: Mapped[int] = mapped_column(default=0, info=PUBLIC_FIELD)
 
 
 class Guide(db.Model):
@@ -43,55 +44,56 @@ class Guide(db.Model):
 
     __tablename__ = "guides"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    title: Mapped[str] = mapped_column(String(120))
-    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
-    item_type: Mapped[str] = mapped_column(String(32))
-    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
-    agency: Mapped[str] = mapped_column(String(200))
-    basis: Mapped[list[str]] = mapped_column(JSON, default=list)
-    conditions: Mapped[str] = mapped_column(Text, default="")
-    materials: Mapped[list[str]] = mapped_column(JSON, default=list)
-    steps: Mapped[list[str]] = mapped_column(JSON, default=list)
-    statutory_days: Mapped[int | None]
-    statutory_unit: Mapped[str | None] = mapped_column(String(16))
-    promised_days: Mapped[int]
-    promised_unit: Mapped[str] = mapped_column(String(16))
-    promised_is_example: Mapped[bool] = mapped_column(default=False)
-    location: Mapped[str] = mapped_column(String(255))
-    hours: Mapped[str] = mapped_column(String(255))
-    phone: Mapped[str] = mapped_column(String(64))
-    complaint_phone: Mapped[str] = mapped_column(String(64))
-    online: Mapped[bool] = mapped_column(default=False, index=True)
-    visits: Mapped[int] = mapped_column(default=1)
-    reviewed_on: Mapped[date]
-    review_due_on: Mapped[date] = mapped_column(index=True)
-    local_note: Mapped[str] = mapped_column(Text, default="")
-    faq: Mapped[list[dict]] = mapped_column(JSON, default=list)
-    body_md: Mapped[str] = mapped_column(Text, default="")
-    body_html: Mapped[str] = mapped_column(Text, default="")
-    is_free: Mapped[bool] = mapped_column(default=True, index=True)
-    version: Mapped[int] = mapped_column(default=1)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Guides are public by nature; prose fields are still masked for personal data.
+    id: Mapped[int] = mapped_column(primary_key=True, info=PUBLIC_FIELD)
+    slug: Mapped[str] = mapped_column(String(80), unique=True, info=PUBLIC_FIELD)
+    title: Mapped[str] = mapped_column(String(120), info=classified(Level.PUBLIC, free_text=True))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True, info=PUBLIC_FIELD)
+    item_type: Mapped[str] = mapped_column(String(32), info=PUBLIC_FIELD)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True, info=PUBLIC_FIELD)
+    agency: Mapped[str] = mapped_column(String(200), info=classified(Level.PUBLIC, free_text=True))
+    basis: Mapped[list[str]] = mapped_column(JSON, default=list, info=classified(Level.PUBLIC, free_text=True))
+    conditions: Mapped[str] = mapped_column(Text, default="", info=classified(Level.PUBLIC, free_text=True))
+    materials: Mapped[list[str]] = mapped_column(JSON, default=list, info=classified(Level.PUBLIC, free_text=True))
+    steps: Mapped[list[str]] = mapped_column(JSON, default=list, info=classified(Level.PUBLIC, free_text=True))
+    statutory_days: Mapped[int | None] = mapped_column(info=PUBLIC_FIELD)
+    statutory_unit: Mapped[str | None] = mapped_column(String(16), info=PUBLIC_FIELD)
+    promised_days: Mapped[int] = mapped_column(info=PUBLIC_FIELD)
+    promised_unit: Mapped[str] = mapped_column(String(16), info=PUBLIC_FIELD)
+    promised_is_example: Mapped[bool] = mapped_column(default=False, info=PUBLIC_FIELD)
+    location: Mapped[str] = mapped_column(String(255), info=classified(Level.PUBLIC, free_text=True))
+    hours: Mapped[str] = mapped_column(String(255), info=classified(Level.PUBLIC, free_text=True))
+    # The unit's own contact numbers: published as they are (not a person's data).
+    phone: Mapped[str] = mapped_column(String(64), info=PUBLIC_FIELD)
+    complaint_phone: Mapped[str] = mapped_column(String(64), info=PUBLIC_FIELD)
+    online: Mapped[bool] = mapped_column(default=False, index=True, info=PUBLIC_FIELD)
+    visits: Mapped[int] = mapped_column(default=1, info=PUBLIC_FIELD)
+    reviewed_on: Mapped[date] = mapped_column(info=PUBLIC_FIELD)
+    review_due_on: Mapped[date] = mapped_column(index=True)  # internal: staff reminder
+    local_note: Mapped[str] = mapped_column(Text, default="", info=classified(Level.PUBLIC, free_text=True))
+    faq: Mapped[list[dict]] = mapped_column(JSON, default=list, info=classified(Level.PUBLIC, free_text=True))
+    body_md: Mapped[str] = mapped_column(Text, default="", info=classified(Level.PUBLIC, markdown=True))
+    is_free: Mapped[bool] = mapped_column(default=True, index=True, info=PUBLIC_FIELD)
+    version: Mapped[int] = mapped_column(default=1, info=PUBLIC_FIELD)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, info=PUBLIC_FIELD)
 
-    category: Mapped[Category] = relationship(lazy="joined")
-    department: Mapped[Department] = relationship(lazy="joined")
+    category: Mapped[Category] = relationship(lazy="joined", info=PUBLIC_FIELD)
+    department: Mapped[Department] = relationship(lazy="joined", info=PUBLIC_FIELD)
     fees: Mapped[list[GuideFee]] = relationship(
-        order_by="GuideFee.position", cascade="all, delete-orphan", lazy="selectin"
+        order_by="GuideFee.position", cascade="all, delete-orphan", lazy="selectin", info=PUBLIC_FIELD
     )
     versions: Mapped[list[GuideVersion]] = relationship(
         order_by="GuideVersion.version.desc()", cascade="all, delete-orphan", lazy="select"
     )
 
-    @property
+    @disclosed_property(Level.PUBLIC)
     def statutory_label(self) -> str:
         """The statutory limit as text, or a note that no law fixes one."""
         if self.statutory_days is None or self.statutory_unit is None:
             return "法律法规未作规定"
         return f"{self.statutory_days} {LimitUnit(self.statutory_unit).label}"
 
-    @property
+    @disclosed_property(Level.PUBLIC)
     def promised_label(self) -> str:
         """The promised limit as text (0 days reads as 当场办结)."""
         if self.promised_days == 0:
@@ -104,12 +106,12 @@ class GuideFee(db.Model):
 
     __tablename__ = "guide_fees"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    guide_id: Mapped[int] = mapped_column(ForeignKey("guides.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(default=0)
-    item: Mapped[str] = mapped_column(String(200))
-    amount_yuan: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-    basis: Mapped[str] = mapped_column(String(255))
+    id: Mapped[int] = mapped_column(primary_key=True, info=PUBLIC_FIELD)
+    guide_id: Mapped[int] = mapped_column(ForeignKey("guides.id", ondelete="CASCADE"), index=True, info=PUBLIC_FIELD)
+    position: Mapped[int] = mapped_column(default=0, info=PUBLIC_FIELD)
+    item: Mapped[str] = mapped_column(String(200), info=PUBLIC_FIELD)
+    amount_yuan: Mapped[Decimal] = mapped_column(Numeric(10, 2), info=PUBLIC_FIELD)
+    basis: Mapped[str] = mapped_column(String(255), info=PUBLIC_FIELD)
 
 
 class GuideVersion(db.Model):

@@ -9,7 +9,6 @@ from portal.audit.services import record
 from portal.catalog.models import Category, Guide, GuideFee, GuideVersion
 from portal.catalog.schema import GuideData
 from portal.core.errors import FieldError
-from portal.core.markup import render_markdown
 from portal.extensions import db
 
 _SCALAR_FIELDS = (
@@ -63,7 +62,6 @@ def save_guide(data: GuideData, *, source: str, author_id: int | None) -> tuple[
     for name in _SCALAR_FIELDS:
         setattr(guide, name, getattr(data, name))
     guide.category, guide.department = category, department
-    guide.body_html = render_markdown(data.body_md)
     guide.is_free = all(fee.amount_yuan == 0 for fee in data.fees)
     guide.fees = [
         GuideFee(position=i, item=f.item, amount_yuan=f.amount_yuan, basis=f.basis)

@@ -12,6 +12,8 @@ from portal.catalog.queries import (
     filtered_guides,
     guide_by_slug,
 )
+from portal.core.classification import PUBLIC
+from portal.disclose import disclose, disclose_all
 
 bp = Blueprint("catalog", __name__, url_prefix="/guides")
 
@@ -21,8 +23,10 @@ def _render_list(flt: GuideFilter):
     if flt.category and category is None:
         abort(404)
     return render_template(
-        "catalog/index.html", guides=filtered_guides(flt), flt=flt, category=category,
-        categories=categories_with_counts(), limit_filters=LIMIT_FILTERS,
+        "catalog/index.html", guides=disclose_all(filtered_guides(flt), PUBLIC), flt=flt,
+        category=disclose(category, PUBLIC) if category else None,
+        categories=[(disclose(c, PUBLIC), n) for c, n in categories_with_counts()],
+        limit_filters=LIMIT_FILTERS,
     )
 
 
@@ -44,7 +48,7 @@ def detail(slug: str):
     guide = guide_by_slug(slug)
     if guide is None:
         abort(404)
-    return render_template("catalog/detail.html", guide=guide, print_mode=False)
+    return render_template("catalog/detail.html", guide=disclose(guide, PUBLIC), print_mode=False)
 
 
 @bp.route("/<slug>/print")
@@ -53,4 +57,4 @@ def print_view(slug: str):
     guide = guide_by_slug(slug)
     if guide is None:
         abort(404)
-    return render_template("catalog/detail.html", guide=guide, print_mode=True)
+    return render_template("catalog/detail.html", guide=disclose(guide, PUBLIC), print_mode=True)

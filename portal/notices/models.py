@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Department, User
+from portal.core.classification import PUBLIC_FIELD, Level, classified
 from portal.core.timefmt import utcnow
 from portal.extensions import db
 
@@ -34,23 +35,23 @@ class Notice(db.Model):
     __tablename__ = "notices"
     __table_args__ = (Index("ix_notices_status_publish_at", "status", "publish_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str | None] = mapped_column(String(80), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(16))
-    body_md: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
-    summary: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.DRAFT.value)
-    publish_at: Mapped[datetime | None]
+    # Undeclared fields (review date, author, created) are internal.
+    id: Mapped[int] = mapped_column(primary_key=True, info=PUBLIC_FIELD)
+    slug: Mapped[str | None] = mapped_column(String(80), unique=True, info=PUBLIC_FIELD)
+    title: Mapped[str] = mapped_column(String(200), info=classified(Level.PUBLIC, free_text=True))
+    kind: Mapped[str] = mapped_column(String(16), info=PUBLIC_FIELD)
+    # Staff may mark spans as withheld (区分处理) and names as private; see core/withhold.py.
+    body_md: Mapped[str] = mapped_column(Text, info=classified(Level.PUBLIC, markdown=True))
+    status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.DRAFT.value, info=PUBLIC_FIELD)
+    publish_at: Mapped[datetime | None] = mapped_column(info=PUBLIC_FIELD)
     review_due_on: Mapped[date | None] = mapped_column(index=True)
-    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True, info=PUBLIC_FIELD)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    version: Mapped[int] = mapped_column(default=1)
+    version: Mapped[int] = mapped_column(default=1, info=PUBLIC_FIELD)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, info=PUBLIC_FIELD)
 
-    department: Mapped[Department] = relationship(lazy="joined")
+    department: Mapped[Department] = relationship(lazy="joined", info=PUBLIC_FIELD)
     author: Mapped[User | None] = relationship()
     versions: Mapped[list[NoticeVersion]] = relationship(
         order_by="NoticeVersion.version.desc()", cascade="all, delete-orphan"

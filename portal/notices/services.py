@@ -10,10 +10,10 @@ from sqlalchemy import select
 from portal.accounts.models import Department
 from portal.audit.services import record
 from portal.core.errors import FieldError
-from portal.core.markup import plain_text, render_markdown
 from portal.core.timefmt import local_to_utc, utcnow
 from portal.extensions import db
 from portal.notices.models import NOTICE_KINDS, Notice, NoticeStatus, NoticeVersion
+from portal.redaction.services import check_markup, sync_marks
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ def parse_notice_seed(meta: dict, body: str) -> NoticeSeed:
             raise FieldError(name, "日期格式应为 YYYY-MM-DD") from None
     if not body.strip():
         raise FieldError("body", "正文不能为空")
+    check_markup("body", body)
     return NoticeSeed(slug=str(meta["slug"]), title=str(meta["title"]).strip(), kind=meta["kind"],
                       department=str(meta["department"]), published_on=dates["published_on"],
                       review_due_on=dates["review_due_on"], body_md=body.strip())
@@ -84,8 +85,6 @@ def seed_notice(seed: NoticeSeed) -> bool:
     notice.title, notice.kind, notice.body_md = seed.title, seed.kind, seed.body_md
     notice.department_id, notice.publish_at = department.id, publish_at
     notice.review_due_on = seed.review_due_on
-    notice.body_html = render_markdown(seed.body_md)
-    notice.summary = plain_text(seed.body_md)
     notice.version += 1
     _snapshot_version(notice, None)
     record("notice.seed", user_id=None, target_type="notice", target_id=seed.slug)
@@ -105,6 +104,7 @@ def save_notice(
     """Create a draft (``notice`` None) or save an edit as a new version."""
     if kind not in NOTICE_KINDS:
         raise FieldError("kind", "请选择栏目")
+    check_markup("body_md", body_md)
     department = _department(department_id)
     if notice is None:
         notice = Notice(version=0, status=NoticeStatus.DRAFT.value, author_id=author_id)
@@ -112,10 +112,9 @@ def save_notice(
     notice.title, notice.kind, notice.body_md = title.strip(), kind, body_md
     notice.department_id = department.id
     notice.review_due_on = review_due_on
-    notice.body_html = render_markdown(body_md)
-    notice.summary = plain_text(body_md)
     notice.version += 1
     _snapshot_version(notice, author_id)
+    sync_marks("notice", notice.id, "body_md", body_md, author_id)
     record("notice.save", user_id=author_id, target_type="notice", target_id=notice.id,
            detail={"version": notice.version})
     return notice

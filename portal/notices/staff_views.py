@@ -8,12 +8,16 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Department
+from portal.core.classification import PUBLIC
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_to_utc
+from portal.core.withhold import EXEMPTIONS
+from portal.disclose import disclose, viewer_of
 from portal.extensions import db
 from portal.notices.forms import ConfirmForm, NoticeForm, PublishForm
 from portal.notices.models import Notice, NoticeStatus
 from portal.notices.services import publish_notice, save_notice, withdraw_notice
+from portal.redaction.services import marks_for
 from portal.staff.access import require_department, staff_required
 
 bp = Blueprint("notices_staff", __name__, url_prefix="/staff/notices")
@@ -67,7 +71,9 @@ def edit(notice_id: int | None = None):
             return redirect(url_for("notices_staff.show", notice_id=notice.id))
     elif form.is_submitted():
         flash("保存失败，请检查标出的字段。", "error")
-    return render_template("notices/staff_edit.html", form=form, notice=notice)
+    codes = "、".join(f"{code}={e.label}" for code, e in EXEMPTIONS.items())
+    return render_template("notices/staff_edit.html", form=form, notice=notice,
+                           exemption_codes=codes)
 
 
 @bp.route("/<int:notice_id>")
@@ -76,6 +82,9 @@ def show(notice_id: int):
     """A notice as staff see it, with publish/withdraw actions and its versions."""
     notice = _notice_or_404(notice_id)
     return render_template("notices/staff_show.html", notice=notice, Status=NoticeStatus,
+                           public_version=disclose(notice, PUBLIC),
+                           staff_version=disclose(notice, viewer_of(current_user)),
+                           marks=marks_for("notice", notice.id),
                            publish_form=PublishForm(), withdraw_form=ConfirmForm())
 
 

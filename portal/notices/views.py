@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
+from portal.core.classification import PUBLIC
+from portal.disclose import disclose, disclose_all
 from portal.extensions import db
 from portal.notices.models import NOTICE_KINDS
 from portal.notices.queries import public_notice, public_notices
@@ -22,7 +24,10 @@ def index():
     else:
         kind = ""
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
-    return render_template("notices/index.html", page=page, kind=kind, kinds=NOTICE_KINDS)
+    pager = {"page": page.page, "pages": page.pages, "prev_num": page.prev_num,
+             "next_num": page.next_num, "has_prev": page.has_prev, "has_next": page.has_next}
+    return render_template("notices/index.html", notices=disclose_all(page.items, PUBLIC),
+                           pager=pager, kind=kind, kinds=NOTICE_KINDS)
 
 
 @bp.route("/<int:notice_id>")
@@ -31,4 +36,4 @@ def detail(notice_id: int):
     notice = public_notice(notice_id)
     if notice is None:
         abort(404)
-    return render_template("notices/detail.html", notice=notice)
+    return render_template("notices/detail.html", notice=disclose(notice, PUBLIC))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from portal.catalog.queries import categories_with_counts, guide_count
+from portal.core.classification import PUBLIC
+from portal.disclose import disclose, disclose_all
 from portal.notices.queries import latest_public_notices
 
 bp = Blueprint("public", __name__)
@@ -22,8 +24,8 @@ def home():
     """Latest notices, service categories and entry points."""
     return render_template(
         "public/home.html",
-        notices=latest_public_notices(),
-        categories=categories_with_counts(),
+        notices=disclose_all(latest_public_notices(), PUBLIC),
+        categories=[(disclose(c, PUBLIC), n) for c, n in categories_with_counts()],
         guide_total=guide_count(),
         entry_points=ENTRY_POINTS,
     )

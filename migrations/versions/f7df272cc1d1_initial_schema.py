@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 0411d8664fd7
+Revision ID: f7df272cc1d1
 Revises: 
-Create Date: 2026-11-23 14:14:04.747008
+Create Date: 2026-11-23 14:27:36.048471
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0411d8664fd7'
+revision = 'f7df272cc1d1'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -70,7 +70,6 @@ def upgrade():
     sa.Column('local_note', sa.Text(), nullable=False),
     sa.Column('faq', sa.JSON(), nullable=False),
     sa.Column('body_md', sa.Text(), nullable=False),
-    sa.Column('body_html', sa.Text(), nullable=False),
     sa.Column('is_free', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -152,8 +151,6 @@ def upgrade():
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('body_md', sa.Text(), nullable=False),
-    sa.Column('body_html', sa.Text(), nullable=False),
-    sa.Column('summary', sa.String(length=200), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('publish_at', sa.DateTime(), nullable=True),
     sa.Column('review_due_on', sa.Date(), nullable=True),
@@ -171,6 +168,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_notices_department_id'), ['department_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notices_review_due_on'), ['review_due_on'], unique=False)
         batch_op.create_index('ix_notices_status_publish_at', ['status', 'publish_at'], unique=False)
+
+    op.create_table('withheld_marks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('target_type', sa.String(length=32), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('field', sa.String(length=64), nullable=False),
+    sa.Column('reason_code', sa.String(length=32), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('marked_by_id', sa.Integer(), nullable=True),
+    sa.Column('marked_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['marked_by_id'], ['users.id'], name=op.f('fk_withheld_marks_marked_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_withheld_marks'))
+    )
+    with op.batch_alter_table('withheld_marks', schema=None) as batch_op:
+        batch_op.create_index('ix_withheld_marks_target', ['target_type', 'target_id', 'field'], unique=False)
 
     op.create_table('notice_versions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -197,6 +209,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_notice_versions_notice_id'))
 
     op.drop_table('notice_versions')
+    with op.batch_alter_table('withheld_marks', schema=None) as batch_op:
+        batch_op.drop_index('ix_withheld_marks_target')
+
+    op.drop_table('withheld_marks')
     with op.batch_alter_table('notices', schema=None) as batch_op:
         batch_op.drop_index('ix_notices_status_publish_at')
         batch_op.drop_index(batch_op.f('ix_notices_review_due_on'))

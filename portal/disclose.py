@@ -1,0 +1,173 @@
+"""The one choke point between stored records and any output a viewer receives.
+
+:func:`disclose` turns a model object into plain data holding only what the viewer is
+cleared for, following the levels each column, relationship and property declares with
+:func:`portal.core.classification.classified`. For the public, free text is redacted
+(区分处理) and personal data masked; Markdown is rendered from that redacted text. Public
+templates, the API, feeds, exports, e-mails and the search index receive only this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+
+from portal.core.classification import (
+    PERSONAL_LEVELS,
+    REASONS,
+    Level,
+    Viewer,
+    may_see,
+)
+from portal.core.markup import plain_text, render_markdown
+from portal.core.pii import mask_text
+from portal.core.pii_names import mask_name
+from portal.core.withhold import Exemption, redact, staff_view
+
+UNDECLARED = {"level": Level.INTERNAL}  # a field with no declaration is not public
+
+
+@dataclass(frozen=True)
+class WithheldField:
+    """A field the viewer does not receive, with the legal reason."""
+
+    name: str
+    level: Level
+    reason: str
+
+
+class Disclosed(dict):
+    """Plain data for a viewer: a dict whose keys also read as attributes (for templates)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@lru_cache(maxsize=4096)
+def public_text(text: str) -> tuple[str, tuple[Exemption, ...]]:
+    """Text as the public may read it: withheld spans replaced, then personal data masked."""
+    redaction = redact(text)
+    return mask_text(redaction.text), tuple(redaction.reasons)
+
+
+@lru_cache(maxsize=2048)
+def public_markdown(text: str) -> tuple[str, str, tuple[Exemption, ...]]:
+    """(HTML, plain excerpt, reasons) of Markdown ``text`` for the public."""
+    safe, reasons = public_text(text)
+    return render_markdown(safe), plain_text(safe), reasons
+
+
+@lru_cache(maxsize=512)
+def _staff_markdown(text: str) -> tuple[str, str]:
+    visible = staff_view(text)
+    return render_markdown(visible), plain_text(visible)
+
+
+def _public_value(value: Any, reasons: list[Exemption]) -> Any:
+    """Apply redaction and masking to a free-text value (str, list or dict of them)."""
+    if isinstance(value, str):
+        safe, found = public_text(value)
+        reasons.extend(r for r in found if r not in reasons)
+        return safe
+    if isinstance(value, list):
+        return [_public_value(item, reasons) for item in value]
+    if isinstance(value, dict):
+        return {key: _public_value(item, reasons) for key, item in value.items()}
+    return value
+
+
+def _declared_fields(model: type) -> list[tuple[str, dict, str]]:
+    """(name, declaration, kind) for every column, relationship and declared property."""
+    mapper = sa_inspect(model)
+    fields = [(c.key, c.columns[0].info or UNDECLARED, "column") for c in mapper.column_attrs]
+    fields += [(r.key, r.info or UNDECLARED, "relation") for r in mapper.relationships]
+    for name in dir(model):
+        attribute = getattr(model, name, None)
+        declaration = getattr(getattr(attribute, "fget", None), "classification", None)
+        if declaration is not None:
+            fields.append((name, declaration, "property"))
+    return fields
+
+
+_FIELDS_CACHE: dict[type, list[tuple[str, dict, str]]] = {}
+
+
+def declared_fields(model: type) -> list[tuple[str, dict, str]]:
+    """The cached field declarations of ``model``."""
+    if model not in _FIELDS_CACHE:
+        _FIELDS_CACHE[model] = _declared_fields(model)
+    return _FIELDS_CACHE[model]
+
+
+def disclose(record: Any, viewer: Viewer) -> Disclosed:
+    """Return the part of ``record`` that ``viewer`` may see, as plain data.
+
+    The result also carries ``withheld`` (fields not given, each with its legal reason) and
+    ``withheld_reasons`` (the exemptions cited by redacted spans in free text). Staff who
+    receive a 个人隐私 field are recorded in the audit log.
+    """
+    department_id = getattr(record, "department_id", None)
+    minor = bool(getattr(record, "involves_minor", False))
+    out = Disclosed()
+    withheld: list[WithheldField] = []
+    reasons: list[Exemption] = []
+    personal_seen: list[str] = []
+    for name, declaration, kind in declared_fields(type(record)):
+        if declaration.get("never"):
+            continue
+        level = declaration["level"]
+        if not may_see(viewer, level, record_department_id=department_id, involves_minor=minor):
+            withheld.append(WithheldField(name, level, REASONS.get(level, REASONS[Level.INTERNAL])))
+            continue
+        if level in PERSONAL_LEVELS:
+            personal_seen.append(name)
+        value = getattr(record, name)
+        if kind == "relation":
+            out[name] = (
+                [disclose(item, viewer) for item in value] if isinstance(value, list)
+                else (disclose(value, viewer) if value is not None else None)
+            )
+            continue
+        if declaration.get("markdown"):
+            base = name.removesuffix("_md")
+            if viewer.is_public:
+                html, excerpt, found = public_markdown(value or "")
+                reasons.extend(r for r in found if r not in reasons)
+                out[name] = public_text(value or "")[0]
+            else:
+                html, excerpt = _staff_markdown(value or "")
+                out[name] = value
+            out[f"{base}_html"], out[f"{base}_excerpt"] = html, excerpt
+            continue
+        if viewer.is_public and declaration.get("person_name") and isinstance(value, str):
+            value = mask_name(value)
+        if viewer.is_public and declaration.get("free_text"):
+            value = _public_value(value, reasons)
+        out[name] = value
+    out["withheld"] = withheld
+    out["withheld_reasons"] = reasons
+    if personal_seen and not viewer.is_public and viewer.user_id is not None:
+        from portal.audit.services import record as audit
+
+        audit("personal_data.view", user_id=viewer.user_id, target_type=type(record).__name__,
+              target_id=getattr(record, "id", ""), detail={"fields": personal_seen})
+    return out
+
+
+def disclose_all(records: list[Any], viewer: Viewer) -> list[Disclosed]:
+    """:func:`disclose` for each record."""
+    return [disclose(record, viewer) for record in records]
+
+
+
+def viewer_of(user: Any) -> Viewer:
+    """The :class:`Viewer` for a Flask-Login user; anonymous visitors are the public."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Viewer()
+    return Viewer(role=user.role, department_id=user.department_id, user_id=user.id)

@@ -1,0 +1,1 @@
+"""Partial disclosure: who marked which span of which text as withheld, and why."""

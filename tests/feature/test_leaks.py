@@ -1,0 +1,168 @@
+"""The leak test: plant markers in every non-public field and personal data in free text,
+then prove that no public route returns any of it.
+
+Generic on purpose: it walks every mapped table and every column's declared level, and every
+GET route of the URL map. A new model field is covered by declaring its level; a new route by
+declaring how to enumerate its parameters in tests/leak_params.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from flask import url_for
+from sqlalchemy import JSON, String, Text, select
+
+from portal.core.classification import Level
+from portal.core.pii import id_check_digit
+from portal.disclose import UNDECLARED
+from portal.extensions import db
+from portal.notices.models import Notice, NoticeStatus
+from portal.notices.services import publish_notice, save_notice
+from tests.leak_params import PARAM_SOURCES, QUERY_VARIANTS
+
+ID17 = "11010519900307123"
+CITIZEN_ID = ID17 + id_check_digit(ID17)
+MOBILE = "13912345678"
+EMAIL = "zhangsan.private@example.com"
+CARD = "6222020200012345678"  # fixed below to pass Luhn
+PRIVATE_NAME = "欧阳娜娜"
+
+
+def luhn_complete(prefix: str) -> str:
+    """Append the Luhn check digit to ``prefix``."""
+    total = 0
+    for index, char in enumerate(reversed(prefix)):
+        digit = int(char)
+        if index % 2 == 0:
+            digit *= 2
+            digit -= 9 if digit > 9 else 0
+        total += digit
+    return prefix + str((10 - total % 10) % 10)
+
+
+BANK_CARD = luhn_complete("622202020001234567")
+PII_SENTENCE = f" 联系人{CITIZEN_ID}，手机{MOBILE}，邮箱{EMAIL}，卡号{BANK_CARD}。"
+RAW_PII = [CITIZEN_ID, MOBILE, EMAIL, BANK_CARD]
+
+
+def _markers():
+    for number in itertools.count(1):
+        yield f"LEAK{number:05d}Q"
+
+
+def _declaration(column) -> dict:
+    return column.info or UNDECLARED
+
+
+def plant(app) -> list[str]:
+    """Fill every non-public text field with a unique marker and free text with PII."""
+    planted: list[str] = []
+    markers = _markers()
+    with app.app_context():
+        for mapper in db.Model.registry.mappers:
+            model = mapper.class_
+            for row in db.session.scalars(select(model)):
+                for attr in mapper.column_attrs:
+                    column = attr.columns[0]
+                    if column.primary_key or column.foreign_keys:
+                        continue
+                    declaration = _declaration(column)
+                    value = getattr(row, attr.key)
+                    if declaration["level"] is not Level.PUBLIC or declaration.get("never"):
+                        marker = next(markers)
+                        if isinstance(column.type, String | Text):
+                            length = getattr(column.type, "length", None)
+                            if length is None or length >= len(marker):
+                                setattr(row, attr.key, marker)
+                                planted.append(marker)
+                        elif isinstance(column.type, JSON):
+                            setattr(row, attr.key, [marker] if isinstance(value, list) else {"m": marker})
+                            planted.append(marker)
+                    elif declaration.get("free_text") and isinstance(value, str):
+                        withheld = next(markers)
+                        addition = f"{PII_SENTENCE}[[不予公开:third-party]]{withheld}[[/不予公开]]"
+                        length = getattr(column.type, "length", None)
+                        if length is None or len(value) + len(addition) <= length:
+                            setattr(row, attr.key, value + addition)
+                            planted.append(withheld)
+                        elif length >= len(PII_SENTENCE) + 2:
+                            setattr(row, attr.key, value[: length - len(PII_SENTENCE)] + PII_SENTENCE)
+                    elif declaration.get("free_text") and isinstance(value, list) and value:
+                        if all(isinstance(item, str) for item in value):
+                            setattr(row, attr.key, [*value, PII_SENTENCE.strip()])
+                    elif declaration.get("person_name") and isinstance(value, str):
+                        setattr(row, attr.key, PRIVATE_NAME)
+        db.session.commit()
+    return planted
+
+
+def public_urls(app) -> list[str]:
+    """Every GET route of the app with every existing parameter value, plus query variants."""
+    urls = set()
+    with app.app_context(), app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or rule.endpoint == "static":
+                continue
+            arguments = sorted(rule.arguments)
+            missing = [a for a in arguments if a not in PARAM_SOURCES]
+            assert not missing, (
+                f"route {rule.rule} has parameters {missing}: declare their values in "
+                "tests/leak_params.py so the leak test covers it"
+            )
+            value_lists = [PARAM_SOURCES[a]() for a in arguments]
+            for values in itertools.product(*value_lists):
+                base = url_for(rule.endpoint, **dict(zip(arguments, values, strict=True)))
+                urls.update(base + q for q in (QUERY_VARIANTS if not arguments else [""]))
+    urls.update({"/no-such-page", "/static/no-such-file.css"})
+    return sorted(urls)
+
+
+@pytest.fixture
+def planted_app(app, users):
+    """The demo content plus notices in every state, a withheld span, then markers."""
+    with app.app_context():
+        staff_department = db.session.scalar(select(Notice.department_id))
+        for title, status in (("已发布测试公告", "publish"), ("草稿测试公告", "draft"),
+                              ("撤回测试公告", "withdraw")):
+            notice = save_notice(None, title=title, kind="通知公告",
+                                 body_md=f"正文 [[姓名]]{PRIVATE_NAME}[[/姓名]] 来访。",
+                                 department_id=staff_department, review_due_on=None, author_id=None)
+            if status != "draft":
+                publish_notice(notice, author_id=None)
+            if status == "withdraw":
+                notice.status = NoticeStatus.WITHDRAWN.value
+        db.session.commit()
+    return app, plant(app)
+
+
+def test_no_public_route_returns_a_marker_or_unmasked_personal_data(planted_app):
+    app, planted = planted_app
+    assert len(planted) > 50  # the planting reached many fields
+    client = app.test_client()
+    urls = public_urls(app)
+    assert len(urls) > 40
+    masked_seen = placeholder_seen = False
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code < 500, f"{url} failed with {response.status_code}"
+        text = response.get_data(as_text=True) + str(response.headers)
+        for marker in planted:
+            assert marker not in text, f"{url} leaks the planted marker {marker}"
+        for datum in RAW_PII + [PRIVATE_NAME]:
+            assert datum not in text, f"{url} leaks unmasked personal data {datum}"
+        masked_seen |= MOBILE[:3] + "****" + MOBILE[-4:] in text
+        placeholder_seen |= "【此处依据《政府信息公开条例》第十五条不予公开】" in text
+    assert masked_seen, "the masked form of planted personal data never appeared: planting failed?"
+    assert placeholder_seen, "no withheld placeholder appeared: planting failed?"
+
+
+def test_every_field_that_reaches_a_page_is_declared():
+    """A column with no declaration is treated as internal; public ones must say so."""
+    from portal.catalog.models import Guide
+
+    declared_public = [c.key for c in Guide.__table__.columns if c.info.get("level") is Level.PUBLIC]
+    assert {"title", "body_md", "conditions", "is_free"} <= set(declared_public)
+    notice_public = [c.key for c in Notice.__table__.columns if c.info.get("level") is Level.PUBLIC]
+    assert "review_due_on" not in notice_public and "author_id" not in notice_public

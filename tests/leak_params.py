@@ -1,0 +1,30 @@
+"""How the leak test finds every value of each URL parameter (declare new parameters here).
+
+Each entry maps a URL rule argument name to a function returning every value that exists,
+read from the database inside an app context. A route whose argument is not declared here
+makes the leak test fail, so no new route escapes it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.catalog.models import Category, Guide
+from portal.extensions import db
+from portal.notices.models import Notice
+from portal.public.views import ENTRY_POINTS
+
+
+def _all(column) -> list:
+    return list(db.session.scalars(select(column)))
+
+
+PARAM_SOURCES = {
+    "slug": lambda: _all(Guide.slug) + ["no-such-guide"],
+    "notice_id": lambda: _all(Notice.id) + [999_999],
+    "code": lambda: _all(Category.code) + ["nope"],
+    "name": lambda: [key for key, _label, _text in ENTRY_POINTS] + ["nope"],
+}
+
+# Query strings worth trying on every parameterless page (filters, pagination, search).
+QUERY_VARIANTS = ["", "?fee=free", "?online=no&limit=5", "?page=2", "?kind=通知公告"]
