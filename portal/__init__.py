@@ -29,13 +29,14 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.catalog.views import bp as catalog_bp
     from portal.notices.staff_views import bp as notices_staff_bp
     from portal.notices.views import bp as notices_bp
+    from portal.public.feeds import bp as feeds_bp
     from portal.public.views import bp as public_bp
     from portal.staff.views import bp as staff_bp
     from portal.web import install_web_hooks
 
     for blueprint in (
         public_bp, accounts_bp, staff_bp, catalog_bp, catalog_staff_bp, notices_bp,
-        notices_staff_bp,
+        notices_staff_bp, feeds_bp,
     ):
         app.register_blueprint(blueprint)
     install_web_hooks(app)

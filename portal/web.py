@@ -130,6 +130,8 @@ def install_web_hooks(app: Flask) -> None:
     before_render_template.connect(refuse_model_objects_in_public_templates, app)
 
     app.jinja_env.filters["local_time"] = format_local
+    app.jinja_env.filters["iso_utc"] = lambda value: (
+        value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else "1970-01-01T00:00:00Z")
     app.jinja_env.filters["local_date"] = lambda value: format_local(value, with_time=False)
     app.jinja_env.filters["yuan"] = lambda amount: "免费" if not amount else f"{amount:.2f} 元"
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]

@@ -26,15 +26,16 @@ Span = tuple[int, int]
 _LEFT = r"(?<![0-9A-Za-z].)(?<![0-9]\..)"
 # After a match: no ASCII letter or digit, and no decimal part.
 _RIGHT = r"(?![0-9A-Za-z])(?!\.[0-9])"
-_MOBILE_TAIL = r"1[3-9][0-9](?P<s>[ -]?)[0-9]{4}(?P=s)[0-9]{4}" + _RIGHT
+# A mobile number after its leading 1: 1[3-9]x xxxx xxxx, plain or grouped 3-4-4.
+_MOBILE_REST = r"[3-9][0-9](?P<s>[ -]?)[0-9]{4}(?P=s)[0-9]{4}" + _RIGHT
 
 # 18-digit ID, optionally written 6-8-4; the check character may be typed x or ×.
 ID18_RE = re.compile(r"[0-9]" + _LEFT + r"[0-9]{5}(?P<s>[ -]?)[0-9]{8}(?P=s)[0-9]{3}[0-9Xx×]" + _RIGHT)
 ID15_RE = re.compile(r"[0-9]" + _LEFT + r"[0-9]{14}" + _RIGHT)
-MOBILE_RE = re.compile(r"1" + _LEFT + _MOBILE_TAIL[1:])
+MOBILE_RE = re.compile(r"1" + _LEFT + _MOBILE_REST)
 # With a country prefix: +86, (86), (+86), 0086 or 86, optionally followed by a space or hyphen.
 MOBILE_INTL_RE = re.compile(
-    r"[+(08]" + _LEFT + r"(?:(?<=\+)86|(?<=\()\+?86\)|(?<=0)086|(?<=8)6)[ -]?" + _MOBILE_TAIL
+    r"[+(08]" + _LEFT + r"(?:(?<=\+)86|(?<=\()\+?86\)|(?<=0)086|(?<=8)6)[ -]?1" + _MOBILE_REST
 )
 # Area codes: 010 and 02x (not 026) have 8-digit local numbers; 0[3-9]xx (not 0x00; 0701 鹰潭 and
 # 0901 塔城 do exist) have 7 or 8 digits. Local numbers never start with 0 or 1. An extension may

@@ -119,3 +119,31 @@ def test_unopened_service_says_so_plainly(client):
     page = html(client.get("/services/apply"))
     assert "尚未开通" in page
     assert client.get("/services/nothing").status_code == 404
+
+
+def test_atom_feed_lists_public_notices_only(client, app):
+    from xml.etree import ElementTree
+
+    from portal.notices.models import Notice, NoticeStatus
+
+    response = client.get("/notices/feed.xml")
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    feed = ElementTree.fromstring(response.data)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = {e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)}
+    with app.app_context():
+        public = set(db.session.scalars(select(Notice.title).where(
+            Notice.status == NoticeStatus.PUBLISHED.value)))
+    assert titles == public and titles
+
+
+def test_sitemap_lists_every_guide(client, app):
+    from xml.etree import ElementTree
+
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    locs = [e.text for e in ElementTree.fromstring(response.data).iter(
+        "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    with app.app_context():
+        for slug in db.session.scalars(select(Guide.slug)):
+            assert f"http://localhost/guides/{slug}" in locs
