@@ -106,7 +106,9 @@ def users_create(username: str, role: str, department_code: str | None, display_
 
 def register_commands(app) -> None:
     """Attach the portal's commands to ``app.cli``."""
-    for command in (init_command, load_content_command, users_group):
+    from portal.outbox.cli import outbox_group
+
+    for command in (init_command, load_content_command, users_group, outbox_group):
         app.cli.add_command(command)
 
 

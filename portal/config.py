@@ -67,6 +67,14 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
         "SITE_NAME": os.environ.get("SITE_NAME", "示例市公安局警务公开"),
+        # Outbox delivery (portal outbox send): the SMTP relay and the sender address.
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": _flag("SMTP_STARTTLS", False),
+        "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "30")),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@portal.example.gov.cn"),
     }
     settings.update(overrides)
     return settings

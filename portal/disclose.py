@@ -28,6 +28,7 @@ from portal.core.pii_names import mask_name
 from portal.core.withhold import Exemption, redact, staff_view
 
 UNDECLARED = {"level": Level.INTERNAL}  # a field with no declaration is not public
+MAX_DEPTH = 3  # how far declared relationships are followed
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ def _declared_fields(model: type) -> list[tuple[str, dict, str]]:
     """(name, declaration, kind) for every column, relationship and declared property."""
     mapper = sa_inspect(model)
     fields = [(c.key, c.columns[0].info or UNDECLARED, "column") for c in mapper.column_attrs]
-    fields += [(r.key, r.info or UNDECLARED, "relation") for r in mapper.relationships]
+    # Relationships are followed only where declared: an undeclared link is not disclosed.
+    fields += [(r.key, r.info, "relation") for r in mapper.relationships if r.info.get("level")]
     for name in dir(model):
         attribute = getattr(model, name, None)
         declaration = getattr(getattr(attribute, "fget", None), "classification", None)
@@ -105,7 +107,7 @@ def declared_fields(model: type) -> list[tuple[str, dict, str]]:
     return _FIELDS_CACHE[model]
 
 
-def disclose(record: Any, viewer: Viewer) -> Disclosed:
+def disclose(record: Any, viewer: Viewer, _depth: int = 0) -> Disclosed:
     """Return the part of ``record`` that ``viewer`` may see, as plain data.
 
     The result also carries ``withheld`` (fields not given, each with its legal reason) and
@@ -129,9 +131,11 @@ def disclose(record: Any, viewer: Viewer) -> Disclosed:
             personal_seen.append(name)
         value = getattr(record, name)
         if kind == "relation":
+            if _depth >= MAX_DEPTH:
+                continue
             out[name] = (
-                [disclose(item, viewer) for item in value] if isinstance(value, list)
-                else (disclose(value, viewer) if value is not None else None)
+                [disclose(item, viewer, _depth + 1) for item in value] if isinstance(value, list)
+                else (disclose(value, viewer, _depth + 1) if value is not None else None)
             )
             continue
         if declaration.get("markdown"):

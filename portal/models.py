@@ -2,20 +2,32 @@
 
 from portal.accounts.models import Department, LoginThrottle, User
 from portal.audit.models import AuditEvent
+from portal.calendar.models import CalendarOverride, CalendarYear
 from portal.catalog.models import Category, Guide, GuideFee, GuideVersion
+from portal.disclosure.models import DisclosureRequest
+from portal.matters.models import Attachment, Matter, MatterEvent, TrackingCounter
 from portal.notices.models import Notice, NoticeVersion
+from portal.outbox.models import OutboxMessage
 from portal.redaction.models import WithheldMark
 
 __all__ = [
+    "Attachment",
     "AuditEvent",
+    "CalendarOverride",
+    "CalendarYear",
     "Category",
     "Department",
+    "DisclosureRequest",
     "Guide",
     "GuideFee",
     "GuideVersion",
     "LoginThrottle",
+    "Matter",
+    "MatterEvent",
     "Notice",
     "NoticeVersion",
+    "OutboxMessage",
+    "TrackingCounter",
     "User",
     "WithheldMark",
 ]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from portal.catalog.models import Category, Guide
 from portal.extensions import db
+from portal.matters.models import Matter
 from portal.notices.models import Notice
 from portal.public.views import ENTRY_POINTS
 
@@ -20,10 +21,11 @@ def _all(column) -> list:
 
 
 PARAM_SOURCES = {
-    "slug": lambda: _all(Guide.slug) + ["no-such-guide"],
-    "notice_id": lambda: _all(Notice.id) + [999_999],
-    "code": lambda: _all(Category.code) + ["nope"],
-    "name": lambda: [key for key, _label, _text in ENTRY_POINTS] + ["nope"],
+    "slug": lambda: [*_all(Guide.slug), "no-such-guide"],
+    "notice_id": lambda: [*_all(Notice.id), 999999],
+    "code": lambda: [*_all(Category.code), "nope"],
+    "name": lambda: [entry[0] for entry in ENTRY_POINTS] + ["nope"],
+    "tracking_no": lambda: [*_all(Matter.tracking_no), "GK-2026-999999"],
 }
 
 # Query strings worth trying on every parameterless page (filters, pagination, search).

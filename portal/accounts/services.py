@@ -9,7 +9,8 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.accounts.models import Department, LoginThrottle, Role, User
+from portal.accounts import throttle
+from portal.accounts.models import Department, Role, User
 from portal.audit.services import record
 from portal.core.timefmt import utcnow
 from portal.extensions import db
@@ -66,33 +67,15 @@ def _throttle_keys(username: str, remote_addr: str) -> list[str]:
 
 def seconds_locked(username: str, remote_addr: str) -> int:
     """How many seconds logins for this username or address remain refused (0 = allowed)."""
-    now = utcnow()
-    rows = db.session.scalars(
-        select(LoginThrottle).where(LoginThrottle.key.in_(_throttle_keys(username, remote_addr)))
-    )
-    remaining = [
-        (row.locked_until - now).total_seconds()
-        for row in rows
-        if row.locked_until is not None and row.locked_until > now
-    ]
-    return int(max(remaining, default=0)) + (1 if remaining else 0)
+    return throttle.seconds_locked(_throttle_keys(username, remote_addr))
 
 
 def _note_failure(username: str, remote_addr: str) -> None:
-    now = utcnow()
     limit = current_app.config["LOGIN_MAX_FAILURES"]
     lock = timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-    for key in _throttle_keys(username, remote_addr):
-        # An address is shared by many people (NAT): it gets a larger allowance.
-        allowed = limit if key.startswith("user:") else limit * 4
-        row = db.session.get(LoginThrottle, key)
-        if row is None or now - row.first_failure_at > lock:
-            row = row or LoginThrottle(key=key)
-            row.failures, row.first_failure_at, row.locked_until = 0, now, None
-            db.session.add(row)
-        row.failures += 1
-        if row.failures >= allowed:
-            row.locked_until = now + lock
+    throttle.note_failure(f"user:{username}", limit, lock)
+    # An address is shared by many people (NAT): it gets a larger allowance.
+    throttle.note_failure(f"ip:{remote_addr}", limit * 4, lock)
 
 
 def authenticate(username: str, password: str, remote_addr: str) -> User | None:
@@ -109,10 +92,7 @@ def authenticate(username: str, password: str, remote_addr: str) -> User | None:
         record("login.failed", user_id=user.id if user else None, target_type="user",
                target_id=username)
         return None
-    for key in _throttle_keys(username, remote_addr):
-        row = db.session.get(LoginThrottle, key)
-        if row is not None and key.startswith("user:"):
-            db.session.delete(row)
+    throttle.clear(f"user:{username}")
     user.last_login_at = utcnow()
     record("login", user_id=user.id, target_type="user", target_id=user.id)
     return user

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, url_for
 
 from portal.catalog.queries import categories_with_counts, guide_count
 from portal.core.classification import PUBLIC
@@ -11,11 +11,13 @@ from portal.notices.queries import latest_public_notices
 
 bp = Blueprint("public", __name__)
 
-# Services that later work fills; each shows what it will offer until then.
+# Online services on the home page: (key, label, text, endpoint). An endpoint of None means
+# the service is not open online yet and its page says how to get it offline.
 ENTRY_POINTS = (
-    ("apply", "申请信息公开", "依申请公开政府信息，全程可查进度"),
-    ("complain", "投诉", "对民警执法和服务提出投诉"),
-    ("progress", "案件进度查询", "报案人、被害人、当事人查询案件办理进度"),
+    ("apply", "申请信息公开", "依申请公开政府信息，全程可查进度", "disclosure.apply"),
+    ("track", "查询申请进度", "凭受理编号和查询码查询办理进度", "disclosure.track"),
+    ("complain", "投诉", "对民警执法和服务提出投诉", None),
+    ("progress", "案件进度查询", "报案人、被害人、当事人查询案件办理进度", None),
 )
 
 
@@ -27,14 +29,18 @@ def home():
         notices=disclose_all(latest_public_notices(), PUBLIC),
         categories=[(disclose(c, PUBLIC), n) for c, n in categories_with_counts()],
         guide_total=guide_count(),
-        entry_points=ENTRY_POINTS,
+        entry_points=[
+            {"label": label, "text": text,
+             "url": url_for(endpoint) if endpoint else url_for("public.coming", name=key)}
+            for key, label, text, endpoint in ENTRY_POINTS
+        ],
     )
 
 
 @bp.route("/services/<name>")
 def coming(name: str):
     """A public service not yet open online: says so plainly and gives the offline route."""
-    entry = next((e for e in ENTRY_POINTS if e[0] == name), None)
+    entry = next((e for e in ENTRY_POINTS if e[0] == name and e[3] is None), None)
     if entry is None:
         abort(404)
     return render_template("public/coming.html", entry=entry)

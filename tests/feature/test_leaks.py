@@ -119,6 +119,27 @@ def public_urls(app) -> list[str]:
     return sorted(urls)
 
 
+def _file_requests() -> None:
+    """Two requests: one open with events, one answered with a partly withheld reply."""
+    from datetime import date
+
+    from portal.disclosure.services import file_request, reply
+    from portal.matters.services import add_event, new_submission_key
+
+    fields = {"applicant_type": "person", "org_kind": None, "applicant_name": PRIVATE_NAME,
+              "id_type": "resident_id", "id_number": CITIZEN_ID, "phone": MOBILE, "email": EMAIL,
+              "address": "示例路1号", "description": f"申请公开某统计数据{PII_SENTENCE}",
+              "purpose": "", "delivery": "email"}
+    open_one = file_request(fields, submission_key=new_submission_key(), attachment=None,
+                            received_on=date(2026, 9, 25)).request
+    add_event(open_one.matter, "consultation_started", date(2026, 10, 9), actor_id=None,
+              message=f"征求意见{PII_SENTENCE}", note="内部意见")
+    answered = file_request(fields, submission_key=new_submission_key(), attachment=None,
+                            received_on=date(2026, 9, 25)).request
+    reply(answered, type_code="partly", sub_code=None, actor_id=None, supervisor_approved=True,
+          text=f"答复如下。{PII_SENTENCE}[[不予公开:third-party]]保密部分[[/不予公开]]")
+
+
 @pytest.fixture
 def planted_app(app, users):
     """The demo content plus notices in every state, a withheld span, then markers."""
@@ -133,6 +154,7 @@ def planted_app(app, users):
                 publish_notice(notice, author_id=None)
             if status == "withdraw":
                 notice.status = NoticeStatus.WITHDRAWN.value
+        _file_requests()
         db.session.commit()
     return app, plant(app)
 
@@ -141,6 +163,12 @@ def test_no_public_route_returns_a_marker_or_unmasked_personal_data(planted_app)
     app, planted = planted_app
     assert len(planted) > 50  # the planting reached many fields
     client = app.test_client()
+    with app.app_context():  # the applicant's own status pages are public outputs too
+        from portal.matters.models import Matter
+
+        tracked = list(db.session.scalars(select(Matter.id)))
+    with client.session_transaction() as session:
+        session["tracked"] = tracked
     urls = public_urls(app)
     assert len(urls) > 40
     masked_seen = placeholder_seen = False
@@ -150,7 +178,7 @@ def test_no_public_route_returns_a_marker_or_unmasked_personal_data(planted_app)
         text = response.get_data(as_text=True) + str(response.headers)
         for marker in planted:
             assert marker not in text, f"{url} leaks the planted marker {marker}"
-        for datum in RAW_PII + [PRIVATE_NAME]:
+        for datum in [*RAW_PII, PRIVATE_NAME]:
             assert datum not in text, f"{url} leaks unmasked personal data {datum}"
         masked_seen |= MOBILE[:3] + "****" + MOBILE[-4:] in text
         placeholder_seen |= "【此处依据《政府信息公开条例》第十五条不予公开】" in text

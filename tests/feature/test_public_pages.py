@@ -116,9 +116,10 @@ def test_server_error_page_never_shows_a_traceback(app):
 
 
 def test_unopened_service_says_so_plainly(client):
-    page = html(client.get("/services/apply"))
+    page = html(client.get("/services/complain"))
     assert "尚未开通" in page
     assert client.get("/services/nothing").status_code == 404
+    assert client.get("/services/apply").status_code == 404  # open online: no offline page
 
 
 def test_atom_feed_lists_public_notices_only(client, app):

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f7df272cc1d1
+Revision ID: 72c0ed27c224
 Revises: 
-Create Date: 2026-11-23 14:27:36.048471
+Create Date: 2026-11-23 14:39:08.412551
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'f7df272cc1d1'
+revision = '72c0ed27c224'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -41,6 +41,31 @@ def upgrade():
     sa.Column('first_failure_at', sa.DateTime(), nullable=False),
     sa.Column('locked_until', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttles'))
+    )
+    op.create_table('outbox_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('recipient', sa.String(length=254), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=120), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('last_error', sa.String(length=500), nullable=False),
+    sa.Column('claimed_until', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages')),
+    sa.UniqueConstraint('dedupe_key', name=op.f('uq_outbox_messages_dedupe_key'))
+    )
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_messages_next_attempt_at'), ['next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_messages_sent_at'), ['sent_at'], unique=False)
+
+    op.create_table('tracking_counters',
+    sa.Column('prefix', sa.String(length=8), nullable=False),
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('last_value', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('prefix', 'year', name=op.f('pk_tracking_counters'))
     )
     op.create_table('guides',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -116,6 +141,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_events_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_user_id'), ['user_id'], unique=False)
 
+    op.create_table('calendar_overrides',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('is_workday', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.String(length=100), nullable=False),
+    sa.Column('set_by_id', sa.Integer(), nullable=True),
+    sa.Column('set_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['set_by_id'], ['users.id'], name=op.f('fk_calendar_overrides_set_by_id_users')),
+    sa.PrimaryKeyConstraint('day', name=op.f('pk_calendar_overrides'))
+    )
+    op.create_table('calendar_years',
+    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('entered_by_id', sa.Integer(), nullable=True),
+    sa.Column('entered_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['entered_by_id'], ['users.id'], name=op.f('fk_calendar_years_entered_by_id_users')),
+    sa.PrimaryKeyConstraint('year', name=op.f('pk_calendar_years'))
+    )
     op.create_table('guide_fees',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('guide_id', sa.Integer(), nullable=False),
@@ -144,6 +185,35 @@ def upgrade():
     )
     with op.batch_alter_table('guide_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_guide_versions_guide_id'), ['guide_id'], unique=False)
+
+    op.create_table('matters',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('tracking_no', sa.String(length=20), nullable=False),
+    sa.Column('access_code_hash', sa.String(length=255), nullable=False),
+    sa.Column('submission_key', sa.String(length=64), nullable=False),
+    sa.Column('received_on', sa.Date(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.Column('assignee_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=32), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=True),
+    sa.Column('due_provisional', sa.Boolean(), nullable=False),
+    sa.Column('clock_steps', sa.JSON(), nullable=False),
+    sa.Column('clock_state', sa.String(length=32), nullable=False),
+    sa.Column('involves_minor', sa.Boolean(), nullable=False),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_matters_assignee_id_users')),
+    sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_matters_department_id_departments')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_matters')),
+    sa.UniqueConstraint('submission_key', name=op.f('uq_matters_submission_key')),
+    sa.UniqueConstraint('tracking_no', name=op.f('uq_matters_tracking_no'))
+    )
+    with op.batch_alter_table('matters', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_matters_assignee_id'), ['assignee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_matters_department_id'), ['department_id'], unique=False)
+        batch_op.create_index('ix_matters_open_due', ['closed_on', 'due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_matters_status'), ['status'], unique=False)
 
     op.create_table('notices',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -184,6 +254,64 @@ def upgrade():
     with op.batch_alter_table('withheld_marks', schema=None) as batch_op:
         batch_op.create_index('ix_withheld_marks_target', ['target_type', 'target_id', 'field'], unique=False)
 
+    op.create_table('attachments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('matter_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['matter_id'], ['matters.id'], name=op.f('fk_attachments_matter_id_matters'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments'))
+    )
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attachments_matter_id'), ['matter_id'], unique=False)
+
+    op.create_table('disclosure_requests',
+    sa.Column('matter_id', sa.Integer(), nullable=False),
+    sa.Column('applicant_type', sa.String(length=16), nullable=False),
+    sa.Column('org_kind', sa.String(length=16), nullable=True),
+    sa.Column('applicant_name', sa.String(length=100), nullable=False),
+    sa.Column('id_type', sa.String(length=16), nullable=False),
+    sa.Column('id_number', sa.String(length=40), nullable=False),
+    sa.Column('phone', sa.String(length=30), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('address', sa.String(length=255), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('purpose', sa.Text(), nullable=False),
+    sa.Column('delivery', sa.String(length=16), nullable=False),
+    sa.Column('repeat_of_id', sa.Integer(), nullable=True),
+    sa.Column('reply_type', sa.String(length=32), nullable=True),
+    sa.Column('reply_sub_reason', sa.String(length=32), nullable=True),
+    sa.Column('reply_md', sa.Text(), nullable=False),
+    sa.Column('reply_sent_on', sa.Date(), nullable=True),
+    sa.Column('rating', sa.String(length=16), nullable=True),
+    sa.Column('rating_comment', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['matter_id'], ['matters.id'], name=op.f('fk_disclosure_requests_matter_id_matters'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['repeat_of_id'], ['matters.id'], name=op.f('fk_disclosure_requests_repeat_of_id_matters')),
+    sa.PrimaryKeyConstraint('matter_id', name=op.f('pk_disclosure_requests'))
+    )
+    op.create_table('matter_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('matter_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('days', sa.Integer(), nullable=True),
+    sa.Column('deadline', sa.Date(), nullable=True),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('approved', sa.Boolean(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_matter_events_actor_id_users')),
+    sa.ForeignKeyConstraint(['matter_id'], ['matters.id'], name=op.f('fk_matter_events_matter_id_matters'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_matter_events'))
+    )
+    with op.batch_alter_table('matter_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_matter_events_matter_id'), ['matter_id'], unique=False)
+
     op.create_table('notice_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('notice_id', sa.Integer(), nullable=False),
@@ -209,6 +337,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_notice_versions_notice_id'))
 
     op.drop_table('notice_versions')
+    with op.batch_alter_table('matter_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_matter_events_matter_id'))
+
+    op.drop_table('matter_events')
+    op.drop_table('disclosure_requests')
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attachments_matter_id'))
+
+    op.drop_table('attachments')
     with op.batch_alter_table('withheld_marks', schema=None) as batch_op:
         batch_op.drop_index('ix_withheld_marks_target')
 
@@ -219,6 +356,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_notices_department_id'))
 
     op.drop_table('notices')
+    with op.batch_alter_table('matters', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_matters_status'))
+        batch_op.drop_index('ix_matters_open_due')
+        batch_op.drop_index(batch_op.f('ix_matters_department_id'))
+        batch_op.drop_index(batch_op.f('ix_matters_assignee_id'))
+
+    op.drop_table('matters')
     with op.batch_alter_table('guide_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_guide_versions_guide_id'))
 
@@ -227,6 +371,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_guide_fees_guide_id'))
 
     op.drop_table('guide_fees')
+    op.drop_table('calendar_years')
+    op.drop_table('calendar_overrides')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_events_user_id'))
         batch_op.drop_index(batch_op.f('ix_audit_events_created_at'))
@@ -242,6 +388,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_guides_category_id'))
 
     op.drop_table('guides')
+    op.drop_table('tracking_counters')
+    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_messages_sent_at'))
+        batch_op.drop_index(batch_op.f('ix_outbox_messages_next_attempt_at'))
+
+    op.drop_table('outbox_messages')
     op.drop_table('login_throttles')
     op.drop_table('departments')
     op.drop_table('categories')

@@ -1,0 +1,1 @@
+"""The official working-day calendar: the package's holidays plus administrator overrides."""

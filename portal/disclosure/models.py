@@ -1,0 +1,61 @@
+"""The request's own fields (the shared ones live on :class:`portal.matters.models.Matter`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.classification import INTERNAL_FIELD, PUBLIC_FIELD, Level, classified
+from portal.extensions import db
+from portal.matters.models import Matter
+
+APPLICANT_TYPES = {"person": "自然人", "org": "法人或其他组织"}
+ORG_KINDS = {"business": "商业企业", "research": "科研机构", "nonprofit": "社会公益组织",
+             "legal": "法律服务机构", "other": "其他"}
+ID_TYPES = {"resident_id": "居民身份证", "passport": "护照", "hk_macao": "港澳居民来往内地通行证",
+            "taiwan": "台湾居民来往大陆通行证", "org_code": "统一社会信用代码", "other": "其他有效证件"}
+DELIVERY = {"paper": "纸质", "email": "电子邮件", "electronic": "电子数据", "pickup": "自行领取"}
+PRIVATE = classified(Level.PRIVATE)
+
+
+class DisclosureRequest(db.Model):
+    """What the applicant asked for and who they are (personal data: 个人隐私)."""
+
+    __tablename__ = "disclosure_requests"
+
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"),
+                                           primary_key=True, info=INTERNAL_FIELD)
+    applicant_type: Mapped[str] = mapped_column(String(16), info=PUBLIC_FIELD)
+    org_kind: Mapped[str | None] = mapped_column(String(16), info=PUBLIC_FIELD)
+    applicant_name: Mapped[str] = mapped_column(String(100),
+                                                info=classified(Level.PRIVATE, person_name=True))
+    id_type: Mapped[str] = mapped_column(String(16), info=PRIVATE)
+    id_number: Mapped[str] = mapped_column(String(40), info=PRIVATE)
+    phone: Mapped[str] = mapped_column(String(30), info=PRIVATE)
+    email: Mapped[str] = mapped_column(String(254), default="", info=PRIVATE)
+    address: Mapped[str] = mapped_column(String(255), info=PRIVATE)
+    description: Mapped[str] = mapped_column(Text, info=classified(Level.PRIVATE, free_text=True))
+    purpose: Mapped[str] = mapped_column(Text, default="", info=PRIVATE)
+    delivery: Mapped[str] = mapped_column(String(16), info=PUBLIC_FIELD)
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"), info=INTERNAL_FIELD)
+    reply_type: Mapped[str | None] = mapped_column(String(32), info=PUBLIC_FIELD)
+    reply_sub_reason: Mapped[str | None] = mapped_column(String(32), info=PUBLIC_FIELD)
+    reply_md: Mapped[str] = mapped_column(Text, default="", info=classified(Level.PUBLIC, markdown=True))
+    reply_sent_on: Mapped[date | None] = mapped_column(info=PUBLIC_FIELD)
+    rating: Mapped[str | None] = mapped_column(String(16), info=PUBLIC_FIELD)
+    rating_comment: Mapped[str] = mapped_column(Text, default="", info=PRIVATE)
+
+    matter: Mapped[Matter] = relationship(foreign_keys=[matter_id], lazy="joined",
+                                          info=PUBLIC_FIELD)
+
+    @property
+    def department_id(self) -> int:
+        """The handling department (for the staff-department clearance rule)."""
+        return self.matter.department_id
+
+    @property
+    def involves_minor(self) -> bool:
+        """Whether the matter is flagged as involving a minor."""
+        return self.matter.involves_minor

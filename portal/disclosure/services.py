@@ -1,0 +1,119 @@
+"""Filing and handling information-disclosure requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from portal.accounts.models import Department
+from portal.core.clock import EventKind
+from portal.core.errors import FieldError
+from portal.core.timefmt import local_today
+from portal.disclosure.models import DisclosureRequest
+from portal.disclosure.replies import REPLY_TYPES
+from portal.extensions import db
+from portal.matters.models import Attachment, Matter
+from portal.matters.services import (
+    access_code_for,
+    add_event,
+    create_matter,
+    matter_by_submission,
+)
+from portal.matters.uploads import CheckedFile
+from portal.redaction.services import check_markup
+
+PREFIX = "GK"
+RECEIVING_DEPARTMENT = "gongkaiban"  # 公开办 receives every request and routes it
+# Words that mark a petition or complaint dressed as a request (Art. 39).
+COMPLAINT_WORDS = ("投诉", "举报", "信访", "控告", "检举", "要求处理", "要求处分", "讨说法")
+
+
+@dataclass(frozen=True)
+class Filed:
+    """The outcome of a submission: the request and the code to show (again, if repeated)."""
+
+    request: DisclosureRequest
+    access_code: str
+    repeated: bool
+
+
+def looks_like_complaint(text: str) -> bool:
+    """True when the text reads like a complaint or petition rather than a request (Art. 39)."""
+    return sum(word in text for word in COMPLAINT_WORDS) >= 1 and "公开" not in text
+
+
+def file_request(fields: dict, *, submission_key: str, attachment: CheckedFile | None,
+                 received_on: date | None = None) -> Filed:
+    """Create the request (or return the one this same form already created)."""
+    existing = matter_by_submission(submission_key)
+    if existing is not None:
+        request = db.session.get(DisclosureRequest, existing.id)
+        return Filed(request, access_code_for(submission_key), repeated=True)
+    department = db.session.scalar(select(Department).where(Department.code == RECEIVING_DEPARTMENT))
+    if department is None:
+        raise FieldError("department", "受理部门未配置（公开办）。")
+    matter, code = create_matter("request", PREFIX, department_id=department.id,
+                                 received_on=received_on or local_today(),
+                                 submission_key=submission_key)
+    request = DisclosureRequest(matter=matter, **fields)
+    request.repeat_of_id = _similar_earlier_request(fields)
+    db.session.add(request)
+    if attachment is not None:
+        import hashlib
+
+        matter.attachments.append(Attachment(
+            filename=attachment.filename, content_type=attachment.content_type,
+            size=len(attachment.data), sha256=hashlib.sha256(attachment.data).hexdigest(),
+            data=attachment.data))
+    db.session.flush()
+    return Filed(request, code, repeated=False)
+
+
+def _similar_earlier_request(fields: dict) -> int | None:
+    """An earlier request of the same applicant with a near-identical text (possible 重复申请)."""
+    earlier = db.session.scalars(select(DisclosureRequest).where(
+        DisclosureRequest.id_number == fields["id_number"]))
+    wanted = _shingles(fields["description"])
+    for other in earlier:
+        theirs = _shingles(other.description)
+        if wanted and theirs and len(wanted & theirs) / len(wanted | theirs) >= 0.6:
+            return other.matter_id
+    return None
+
+
+def _shingles(text: str) -> set[str]:
+    compact = "".join(ch for ch in text if not ch.isspace())
+    return {compact[i:i + 2] for i in range(len(compact) - 1)}
+
+
+def assign(matter: Matter, assignee_id: int | None, actor_id: int) -> None:
+    """Assign (or reassign) the matter to a member of staff."""
+    matter.assignee_id = assignee_id
+    add_event(matter, "assigned", local_today(), actor_id=actor_id, note=str(assignee_id or ""))
+
+
+def reply(request: DisclosureRequest, *, type_code: str, sub_code: str | None, text: str,
+          actor_id: int, supervisor_approved: bool) -> str:
+    """Record the reply; replies needing approval wait for a supervisor. Returns the status."""
+    reply_type = REPLY_TYPES.get(type_code)
+    if reply_type is None:
+        raise FieldError("reply_type", "请选择答复类型。")
+    if reply_type.sub_reasons and sub_code not in reply_type.sub_reasons:
+        raise FieldError("sub_reason", "请选择具体理由。")
+    check_markup("reply_md", text)
+    if not text.strip():
+        raise FieldError("reply_md", "请填写答复内容。")
+    request.reply_type, request.reply_sub_reason, request.reply_md = type_code, sub_code, text
+    matter = request.matter
+    if reply_type.needs_approval and not supervisor_approved:
+        matter.status = "reply_pending_approval"
+        add_event(matter, "reply_submitted", local_today(), actor_id=actor_id)
+        return matter.status
+    request.reply_sent_on = local_today()
+    matter.status = "replied"
+    matter.closed_on = request.reply_sent_on
+    add_event(matter, EventKind.REPLIED, request.reply_sent_on, actor_id=actor_id,
+              message=f"答复类型：{reply_type.label}")
+    return matter.status

@@ -1,0 +1,115 @@
+"""Citizen pages: file a request, get a receipt, follow its progress, rate the reply."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from portal.accounts import throttle
+from portal.core.classification import PUBLIC
+from portal.core.errors import FieldError
+from portal.disclose import disclose, disclose_all
+from portal.disclosure.forms import LookupForm, RatingForm, RequestForm
+from portal.disclosure.models import DisclosureRequest
+from portal.disclosure.replies import REMEDIES, REPLY_TYPES, sub_reason_label
+from portal.disclosure.services import file_request, looks_like_complaint
+from portal.disclosure.status import status_label
+from portal.extensions import db
+from portal.matters.models import Matter
+from portal.matters.services import add_event, find_by_code, new_submission_key
+from portal.matters.uploads import check_upload
+from portal.web import keep_writes_despite_status
+
+bp = Blueprint("disclosure", __name__)
+LOOKUP_LIMIT = 10
+LOOKUP_LOCK = timedelta(minutes=15)
+FIELDS = ("applicant_type", "applicant_name", "id_type", "id_number", "phone", "email",
+          "address", "description", "purpose", "delivery")
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+def apply():
+    """The request form; a valid submission answers with the receipt (回执)."""
+    form = RequestForm()
+    if not form.is_submitted():
+        form.submission_key.data = new_submission_key()
+    elif form.validate():
+        if looks_like_complaint(form.description.data) and not request.form.get("confirm_request"):
+            return render_template("disclosure/apply.html", form=form, complaint_warning=True)
+        upload = form.attachment.data
+        try:
+            checked = check_upload("attachment", upload.filename, upload.read()) if upload else None
+            fields = {name: getattr(form, name).data for name in FIELDS}
+            fields["org_kind"] = form.org_kind.data if form.applicant_type.data == "org" else None
+            key = form.submission_key.data or new_submission_key()
+            filed = file_request(fields, submission_key=key, attachment=checked)
+        except FieldError as exc:
+            getattr(form, exc.field, form.description).errors.append(exc.message)
+        else:
+            session.setdefault("tracked", [])
+            session["tracked"] = [*session["tracked"][-9:], filed.request.matter_id]
+            matter = disclose(filed.request.matter, PUBLIC)
+            return render_template("disclosure/receipt.html", matter=matter,
+                                   access_code=filed.access_code, repeated=filed.repeated)
+    return render_template("disclosure/apply.html", form=form)
+
+
+@bp.route("/track", methods=["GET", "POST"])
+def track():
+    """Look a request up by tracking number and access code (throttled per address)."""
+    form = LookupForm()
+    status = 200
+    if form.validate_on_submit():
+        key = f"track:{request.remote_addr}"
+        if throttle.seconds_locked([key]):
+            flash("查询失败次数过多，请 15 分钟后再试。", "error")
+            status = 429
+        else:
+            matter = find_by_code(form.tracking_no.data, form.access_code.data)
+            if matter is not None:
+                session["tracked"] = [*session.get("tracked", [])[-9:], matter.id]
+                return redirect(url_for("disclosure.status", tracking_no=matter.tracking_no))
+            throttle.note_failure(key, LOOKUP_LIMIT, LOOKUP_LOCK)
+            flash("受理编号或查询码不正确。", "error")
+            status = 404
+        keep_writes_despite_status()
+    return render_template("disclosure/track.html", form=form), status
+
+
+def _tracked_request(tracking_no: str) -> DisclosureRequest:
+    matter = db.session.scalar(select(Matter).where(Matter.tracking_no == tracking_no))
+    if matter is None or matter.id not in session.get("tracked", []):
+        abort(404)  # never reveal whether a number exists to someone without its code
+    return db.session.get(DisclosureRequest, matter.id)
+
+
+@bp.route("/track/<tracking_no>")
+def status(tracking_no: str):
+    """Where the request stands, with the due date's explanation, messages and the reply."""
+    req = _tracked_request(tracking_no)
+    shown = disclose(req, PUBLIC)
+    events = [e for e in disclose_all(req.matter.events, PUBLIC) if e.message]
+    reply_type = REPLY_TYPES.get(req.reply_type or "") if req.reply_sent_on else None
+    return render_template(
+        "disclosure/status.html", req=shown, matter=shown.matter, events=events,
+        status_label=status_label(req.matter.status), reply_type=reply_type,
+        sub_reason=sub_reason_label(req.reply_type, req.reply_sub_reason), remedies=REMEDIES,
+        rating_form=RatingForm())
+
+
+@bp.route("/track/<tracking_no>/rate", methods=["POST"])
+def rate(tracking_no: str):
+    """The applicant rates the reply once it has been sent."""
+    req = _tracked_request(tracking_no)
+    form = RatingForm()
+    if req.reply_sent_on is None:
+        flash("答复后才能评价。", "error")
+    elif form.validate_on_submit():
+        req.rating, req.rating_comment = form.rating.data, form.comment.data or ""
+        add_event(req.matter, "rated", req.reply_sent_on, actor_id=None, note=form.rating.data)
+        flash("感谢您的评价。", "success")
+    else:
+        flash("请选择评价。", "error")
+    return redirect(url_for("disclosure.status", tracking_no=tracking_no))

@@ -1,0 +1,161 @@
+"""依申请公开 from the office's side: clarify, pause, extend (approved), withhold, reply, rate."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from portal.audit.models import AuditEvent
+from portal.core.workdays import add_workdays
+from portal.disclosure.models import DisclosureRequest
+from portal.disclosure.services import file_request
+from portal.extensions import db
+from portal.matters.models import Matter
+from portal.matters.services import new_submission_key
+from tests.feature.test_requests import VALID_ID, form_data
+from tests.helpers import csrf_token, login
+
+RECEIVED = date(2026, 9, 25)  # DOMAIN.md: due 2026-10-29
+
+
+@pytest.fixture
+def filed(app):
+    """A request received on 2026-09-25, with its tracking number and access code."""
+    with app.app_context():
+        fields = {k: v for k, v in form_data().items() if k != "consent"} | {"org_kind": None}
+        result = file_request(fields, submission_key=new_submission_key(), attachment=None,
+                              received_on=RECEIVED)
+        db.session.commit()
+        return result.request.matter.tracking_no, result.access_code
+
+
+def matter(app, number) -> Matter:
+    with app.app_context():
+        found = db.session.scalar(select(Matter).where(Matter.tracking_no == number))
+        db.session.expunge(found)
+        return found
+
+
+def act(client, number, action, day, **extra):
+    url = f"/staff/requests/{number}"
+    data = {"csrf_token": csrf_token(client, url), "action-action": action,
+            "action-day": day.isoformat(), "action-deadline": "", "action-days": "",
+            "action-message": "", "action-note": ""}
+    data |= {f"action-{k}": v for k, v in extra.items()}
+    return client.post(f"{url}/action", data=data)
+
+
+def decide(client, number, what, decision="approve"):
+    url = f"/staff/requests/{number}"
+    return client.post(f"{url}/decide/{what}", data={
+        "csrf_token": csrf_token(client, url), "decision-decision": decision, "decision-note": "同意"})
+
+
+def send_reply(client, number, reply_type, sub_reason, text):
+    url = f"/staff/requests/{number}"
+    return client.post(f"{url}/reply", data={
+        "csrf_token": csrf_token(client, url), "reply-reply_type": reply_type,
+        "reply-sub_reason": sub_reason, "reply-reply_md": text})
+
+
+def test_receipt_due_date_is_the_domain_case(app, filed):
+    assert matter(app, filed[0]).due_on == date(2026, 10, 29)
+
+
+def test_clarification_restarts_the_twenty_days(client, app, users, filed):
+    number, _ = filed
+    login(client, users["supervisor"])
+    response = act(client, number, "clarification_requested", date(2026, 9, 30),
+                   deadline="2026-10-20")
+    assert response.status_code == 302
+    found = matter(app, number)
+    assert found.status == "awaiting_clarification" and found.due_on is None
+    act(client, number, "clarification_received", date(2026, 10, 15))
+    found = matter(app, number)
+    assert found.due_on == add_workdays(date(2026, 10, 15), 20)
+    assert any("2026-10-15" in step for step in found.clock_steps)
+
+
+def test_consultation_pause_and_an_approved_extension_move_the_due_date(client, app, users, filed):
+    number, _ = filed
+    login(client, users["supervisor"])
+    act(client, number, "consultation_started", date(2026, 10, 12))
+    assert matter(app, number).due_on is None
+    act(client, number, "consultation_ended", date(2026, 10, 19))
+    paused = matter(app, number).due_on
+    assert paused == add_workdays(date(2026, 10, 29), 5)  # 10-13..10-19 hold five working days
+    act(client, number, "extension_requested", date(2026, 11, 2), days="15", note="需协调多个部门")
+    assert matter(app, number).due_on == paused  # not before a supervisor approves
+    assert decide(client, number, "extension").status_code == 302
+    assert matter(app, number).due_on == add_workdays(paused, 15)
+    act(client, number, "extension_requested", date(2026, 11, 3), days="5")
+    response = decide(client, number, "extension")
+    assert response.status_code == 422  # the law allows one extension only
+
+
+def test_impossible_action_is_refused_and_leaves_nothing(client, app, users, filed):
+    number, _ = filed
+    login(client, users["supervisor"])
+    before = len(matter(app, number).clock_steps)
+    response = act(client, number, "consultation_ended", date(2026, 10, 5))
+    assert response.status_code == 422
+    assert len(matter(app, number).clock_steps) == before
+    with app.app_context():
+        found = db.session.scalar(select(Matter).where(Matter.tracking_no == number))
+        assert [e.kind for e in found.events] == ["received"]
+
+
+def test_partial_reply_needs_approval_then_the_applicant_sees_placeholders(client, app, users, filed):
+    number, code = filed
+    login(client, users["supervisor"])
+    text = ("经查，2025年度行政处罚共 1234 件。[[不予公开:third-party]]其中涉及李四的处罚决定书[[/不予公开]]"
+            "依法不予公开。")
+    assert send_reply(client, number, "partly", "", text).status_code == 302
+    assert matter(app, number).status == "reply_pending_approval"
+    assert decide(client, number, "reply").status_code == 302
+    assert matter(app, number).status == "replied"
+    applicant = app.test_client()
+    token = csrf_token(applicant, "/track")
+    applicant.post("/track", data={"csrf_token": token, "tracking_no": number, "access_code": code})
+    page = applicant.get(f"/track/{number}").get_data(as_text=True)
+    assert "部分公开" in page and "1234 件" in page and "李四" not in page
+    assert "【此处依据《政府信息公开条例》第十五条不予公开】" in page
+    assert "六十日内" in page and "六个月内" in page  # remedies
+    url = f"/track/{number}"
+    rated = applicant.post(f"{url}/rate", data={"csrf_token": csrf_token(applicant, url),
+                                                "rating": "unsatisfied", "comment": "太慢"})
+    assert rated.status_code == 302
+    with app.app_context():
+        req = db.session.scalar(select(DisclosureRequest))
+        assert req.rating == "unsatisfied"
+
+
+def test_disclosed_reply_is_sent_without_approval_and_closes_the_request(client, app, users, filed):
+    number, _ = filed
+    login(client, users["staff"])  # 户政 staff: not the receiving 公开办
+    assert client.get(f"/staff/requests/{number}").status_code == 403
+    office = app.test_client()
+    from portal.accounts.models import Role
+    from portal.accounts.services import create_user
+    from tests.helpers import PASSWORD
+
+    with app.app_context():
+        create_user("gkb1", PASSWORD, Role.STAFF, "gongkaiban", "公开办干部")
+        db.session.commit()
+    login(office, "gkb1")
+    assert send_reply(office, number, "disclosed", "disclosed:provided", "请见附件统计表。").status_code == 302
+    found = matter(app, number)
+    assert found.status == "replied" and found.closed_on is not None
+
+
+def test_staff_of_the_department_see_personal_data_and_the_view_is_audited(client, app, users, filed):
+    number, _ = filed
+    login(client, users["supervisor"])
+    page = client.get(f"/staff/requests/{number}").get_data(as_text=True)
+    assert VALID_ID in page and "张三" in page
+    with app.app_context():
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "personal_data.view"))
+    admin = app.test_client()
+    login(admin, users["admin"])
+    page = admin.get(f"/staff/requests/{number}").get_data(as_text=True)
+    assert VALID_ID not in page and "无权查看" in page  # administrators get no personal data
