@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from portal import models  # noqa: F401  (registers every table with the metadata)
     from portal.accounts.views import bp as accounts_bp
+    from portal.calendar.views import bp as calendar_bp
     from portal.catalog.staff_views import bp as catalog_staff_bp
     from portal.catalog.views import bp as catalog_bp
     from portal.disclosure.staff_views import bp as disclosure_staff_bp
@@ -38,7 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     for blueprint in (
         public_bp, accounts_bp, staff_bp, catalog_bp, catalog_staff_bp, notices_bp,
-        notices_staff_bp, feeds_bp, disclosure_bp, disclosure_staff_bp,
+        notices_staff_bp, feeds_bp, disclosure_bp, disclosure_staff_bp, calendar_bp,
     ):
         app.register_blueprint(blueprint)
     install_web_hooks(app)

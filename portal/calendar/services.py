@@ -30,6 +30,28 @@ def set_day(day: date, is_workday: bool, note: str, user_id: int | None) -> None
     recompute_open_deadlines()
 
 
+def parse_year_list(text: str) -> tuple[list[date], list[date]]:
+    """Parse lines ``YYYY-MM-DD holiday|workday`` (或 节假日/上班); ``#`` starts a comment."""
+    holidays, workdays = [], []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        try:
+            day = date.fromisoformat(parts[0])
+        except ValueError:
+            raise ValueError(f"第 {number} 行：日期格式应为 YYYY-MM-DD") from None
+        kind = parts[1] if len(parts) > 1 else ""
+        if kind in ("holiday", "节假日", "休"):
+            holidays.append(day)
+        elif kind in ("workday", "上班", "班"):
+            workdays.append(day)
+        else:
+            raise ValueError(f"第 {number} 行：请注明 holiday（节假日）或 workday（调休上班）")
+    return holidays, workdays
+
+
 def import_year(year: int, holidays: list[date], workdays: list[date], user_id: int | None) -> int:
     """Enter a year's official list (holidays, and weekend make-up working days).
 

@@ -8,6 +8,7 @@ from portal.core.clock import ClockError, EventKind
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclosure.models import DisclosureRequest
+from portal.disclosure.notify import notify_applicant
 from portal.disclosure.services import reply
 from portal.matters.models import MatterEvent
 from portal.matters.services import add_event
@@ -50,10 +51,11 @@ def take_action(req: DisclosureRequest, action: str, *, day: date, actor_id: int
     elif action not in STATUS_AFTER and action != "note":
         raise FieldError("action", "未知操作。")
     try:
-        add_event(matter, action, day, actor_id=actor_id, deadline=deadline, days=days,
-                  message=message if action != "note" else "", note=note)
+        event = add_event(matter, action, day, actor_id=actor_id, deadline=deadline, days=days,
+                          message=message if action != "note" else "", note=note)
     except ClockError as exc:
         raise FieldError("action", str(exc)) from None
+    notify_applicant(req, action, event.message, event.id)
     if action in STATUS_AFTER:
         matter.status = STATUS_AFTER[action]
     warnings = []
@@ -90,12 +92,14 @@ def decide_extension(req: DisclosureRequest, *, approve: bool, supervisor_id: in
         add_event(matter, "extension_refused", local_today(), actor_id=supervisor_id, note=note)
         return
     try:
-        add_event(matter, EventKind.EXTENSION_GRANTED, local_today(), actor_id=supervisor_id,
-                  days=pending.days, note=note,
-                  message=f"经本机关政府信息公开工作机构负责人同意，答复期限延长 {pending.days} 个工作日。"
-                          f"理由：{pending.note or '需要进一步核查相关信息'}")
+        event = add_event(
+            matter, EventKind.EXTENSION_GRANTED, local_today(), actor_id=supervisor_id,
+            days=pending.days, note=note,
+            message=f"经本机关政府信息公开工作机构负责人同意，答复期限延长 {pending.days} 个工作日。"
+                    f"理由：{pending.note or '需要进一步核查相关信息'}")
     except ClockError as exc:
         raise FieldError("decision", str(exc)) from None
+    notify_applicant(req, "extension_granted", event.message, event.id)
 
 
 def decide_reply(req: DisclosureRequest, *, approve: bool, supervisor_id: int, note: str) -> None:

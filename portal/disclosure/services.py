@@ -12,7 +12,8 @@ from portal.core.clock import EventKind
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclosure.models import DisclosureRequest
-from portal.disclosure.replies import REPLY_TYPES
+from portal.disclosure.notify import notify_applicant
+from portal.disclosure.replies import REMEDIES, REPLY_TYPES
 from portal.extensions import db
 from portal.matters.models import Attachment, Matter
 from portal.matters.services import (
@@ -68,6 +69,9 @@ def file_request(fields: dict, *, submission_key: str, attachment: CheckedFile |
             size=len(attachment.data), sha256=hashlib.sha256(attachment.data).hexdigest(),
             data=attachment.data))
     db.session.flush()
+    notify_applicant(request, "received",
+                     f"本局已于 {matter.received_on.isoformat()} 收到您的申请。"
+                     + "".join(f"\n{step}" for step in matter.clock_steps), "0")
     return Filed(request, code, repeated=False)
 
 
@@ -114,6 +118,8 @@ def reply(request: DisclosureRequest, *, type_code: str, sub_code: str | None, t
     request.reply_sent_on = local_today()
     matter.status = "replied"
     matter.closed_on = request.reply_sent_on
-    add_event(matter, EventKind.REPLIED, request.reply_sent_on, actor_id=actor_id,
-              message=f"答复类型：{reply_type.label}")
+    event = add_event(matter, EventKind.REPLIED, request.reply_sent_on, actor_id=actor_id,
+                      message=f"答复类型：{reply_type.label}")
+    notify_applicant(request, "replied", f"答复类型：{reply_type.label}\n\n{text}\n\n{REMEDIES}",
+                     event.id)
     return matter.status

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.catalog.queries import guides_overdue_for_review
 from portal.core.timefmt import local_today
 from portal.extensions import db
+from portal.matters.models import Matter
 from portal.notices.models import Notice, NoticeStatus
 from portal.notices.queries import notices_overdue_for_review
 from portal.staff.access import staff_required
@@ -32,5 +33,7 @@ def index():
         stale_guides=guides_overdue_for_review(today, department),
         stale_notices=stale_notices,
         drafts=list(db.session.scalars(drafts.order_by(Notice.updated_at.desc()))),
+        provisional=db.session.scalar(select(func.count(Matter.id)).where(
+            Matter.closed_on.is_(None), Matter.due_provisional.is_(True))) or 0,
         today=today,
     )

@@ -159,3 +159,25 @@ def test_staff_of_the_department_see_personal_data_and_the_view_is_audited(clien
     login(admin, users["admin"])
     page = admin.get(f"/staff/requests/{number}").get_data(as_text=True)
     assert VALID_ID not in page and "无权查看" in page  # administrators get no personal data
+
+
+def test_applicant_is_told_by_email_through_the_outbox_with_masked_text(client, app, users, filed):
+    from portal.outbox.models import OutboxMessage
+
+    number, _ = filed
+    login(client, users["supervisor"])
+    act(client, number, "clarification_requested", date(2026, 9, 30), deadline="2026-10-20",
+        message="请补充说明。如有疑问请联系经办人，手机13800001111。")
+    text = "现予公开。[[不予公开:third-party]]王五的住址[[/不予公开]]"
+    act(client, number, "clarification_received", date(2026, 10, 9))
+    send_reply(client, number, "partly", "", text)
+    decide(client, number, "reply")
+    with app.app_context():
+        messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        subjects = [m.subject for m in messages]
+        assert subjects == [f"政府信息公开申请已受理（{number}）", f"政府信息公开申请补正通知（{number}）",
+                            f"政府信息公开申请答复（{number}）"]
+        assert all(m.recipient == "zs@example.com" for m in messages)
+        bodies = "".join(m.body for m in messages)
+        assert "2026-10-29" in bodies and "138****1111" in bodies and "13800001111" not in bodies
+        assert "王五的住址" not in bodies and "第十五条不予公开" in bodies

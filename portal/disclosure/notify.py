@@ -1,0 +1,37 @@
+"""Messages to the applicant, written to the outbox in the same transaction as the change.
+
+Every body passes the classification filter's public text path (withheld spans replaced,
+personal data masked), like any other public output.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from portal.disclose import public_text
+from portal.disclosure.models import DisclosureRequest
+from portal.outbox.services import enqueue
+
+SUBJECTS = {
+    "received": "政府信息公开申请已受理",
+    "clarification_requested": "政府信息公开申请补正通知",
+    "consultation_started": "政府信息公开申请征求意见告知",
+    "extension_granted": "政府信息公开申请延期答复告知",
+    "replied": "政府信息公开申请答复",
+}
+
+
+def notify_applicant(req: DisclosureRequest, kind: str, text: str, event_id: int | str) -> None:
+    """Queue an e-mail about ``kind`` to the applicant, if they gave an address."""
+    if not req.email or kind not in SUBJECTS:
+        return
+    safe, _reasons = public_text(text)
+    matter = req.matter
+    body = (
+        f"您好：\n\n您的政府信息公开申请（受理编号 {matter.tracking_no}）有新的进展：\n\n{safe}\n\n"
+        f"当前答复期限：{matter.due_on.isoformat() if matter.due_on else '暂停计算'}。\n"
+        f"可凭受理编号和查询码在本局网站“查询申请进度”查看详情。\n\n"
+        f"{current_app.config['SITE_NAME']}\n（本邮件由系统自动发送，请勿直接回复。）"
+    )
+    subject = f"{SUBJECTS[kind]}（{matter.tracking_no}）"
+    enqueue(req.email, subject, body, dedupe_key=f"request:{matter.id}:{kind}:{event_id}")
