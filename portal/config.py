@@ -66,6 +66,8 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
+        # Local practice (DOMAIN.md): does the time until a fee is paid count toward the deadline?
+        "FEE_NOTICE_PAUSES_CLOCK": _flag("FEE_NOTICE_PAUSES_CLOCK", True),
         "SITE_NAME": os.environ.get("SITE_NAME", "示例市公安局警务公开"),
         # Outbox delivery (portal outbox send): the SMTP relay and the sender address.
         "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),

@@ -1,11 +1,12 @@
 """Login form."""
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from portal.forms import PortalForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(PortalForm):
     """Username and password of a member of staff."""
 
     username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=64)])

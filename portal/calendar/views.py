@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -14,13 +13,14 @@ from portal.accounts.models import Role
 from portal.calendar.models import CalendarOverride, CalendarYear
 from portal.calendar.services import import_year, parse_year_list, set_day
 from portal.extensions import db
+from portal.forms import PortalForm
 from portal.matters.models import Matter
 from portal.staff.access import role_required
 
 bp = Blueprint("calendar_admin", __name__, url_prefix="/staff/calendar")
 
 
-class DayForm(FlaskForm):
+class DayForm(PortalForm):
     """Mark one date."""
 
     day = DateField("日期", validators=[InputRequired("请填写日期。")])
@@ -30,7 +30,7 @@ class DayForm(FlaskForm):
     note = StringField("说明", validators=[Optional(), Length(max=100)])
 
 
-class YearForm(FlaskForm):
+class YearForm(PortalForm):
     """Enter a whole year's official list."""
 
     year = IntegerField("年份", validators=[InputRequired("请填写年份。"),

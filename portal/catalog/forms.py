@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,12 +16,13 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal.catalog.models import Guide
 from portal.catalog.schema import ITEM_TYPES
+from portal.forms import PortalForm
 
 UNIT_CHOICES = [SelectChoice("working_days", "工作日"), SelectChoice("calendar_days", "自然日")]
 _REQUIRED = InputRequired("此项必填。")
 
 
-class GuideForm(FlaskForm):
+class GuideForm(PortalForm):
     """Every editable element of a guide; list fields take one item per line."""
 
     title = StringField("事项名称", validators=[_REQUIRED, Length(max=120)])

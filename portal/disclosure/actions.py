@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func, select
+
 from portal.core.clock import ClockError, EventKind
 from portal.core.errors import FieldError
+from portal.core.fees import describe, fee_by_count, fee_by_volume, total
 from portal.core.timefmt import local_today
 from portal.disclosure.models import DisclosureRequest
 from portal.disclosure.notify import notify_applicant
 from portal.disclosure.services import reply
-from portal.matters.models import MatterEvent
+from portal.extensions import db
+from portal.matters.models import Matter, MatterEvent
 from portal.matters.services import add_event
 
 CLARIFICATION_TEMPLATE = (
@@ -19,6 +23,8 @@ CLARIFICATION_TEMPLATE = (
 )
 CONSULTATION_MESSAGE = "本局正在依法征求第三方（或其他机关）意见，征求意见期间不计入答复期限。"
 STATUS_AFTER = {
+    EventKind.FEE_NOTICE_SENT: "fee_pending",
+    EventKind.FEE_PAID: "received",
     EventKind.CLARIFICATION_REQUESTED: "awaiting_clarification",
     EventKind.CLARIFICATION_RECEIVED: "received",
     EventKind.CONSULTATION_STARTED: "consulting",
@@ -29,7 +35,7 @@ STATUS_AFTER = {
 
 def take_action(req: DisclosureRequest, action: str, *, day: date, actor_id: int,
                 deadline: date | None = None, days: int | None = None, message: str = "",
-                note: str = "") -> list[str]:
+                note: str = "", fee_method: str = "count", pages: int | None = None) -> list[str]:
     """Record one staff action; return warnings to show (e.g. a late clarification notice).
 
     Raises :class:`FieldError` when the action is impossible; the caller must then answer
@@ -48,6 +54,14 @@ def take_action(req: DisclosureRequest, action: str, *, day: date, actor_id: int
         message = message or CONSULTATION_MESSAGE
     elif action == "extension_requested" and not days:
         raise FieldError("days", "请填写延长的工作日数。")
+    elif action == "fee_notice_sent":
+        if deadline is None or deadline <= day:
+            raise FieldError("deadline", "请填写晚于通知日期的缴费期限。")
+        amount, how = fee_quote(req, fee_method, pages)
+        if amount == 0:
+            raise FieldError("fee_method", f"未超出免费范围，不应收费（{how}）")
+        message = (f"依据《政府信息公开条例》第四十二条和国办函〔2020〕109号，本申请需收取信息处理费 "
+                   f"{amount} 元（{how}）。请于 {deadline.isoformat()} 前缴纳；逾期未缴纳的，视为放弃申请。")
     elif action not in STATUS_AFTER and action != "note":
         raise FieldError("action", "未知操作。")
     try:
@@ -113,3 +127,26 @@ def decide_reply(req: DisclosureRequest, *, approve: bool, supervisor_id: int, n
     else:
         matter.status = "received"
         add_event(matter, "reply_refused", local_today(), actor_id=supervisor_id, note=note)
+
+
+def fee_quote(req: DisclosureRequest, method: str, pages: int | None) -> tuple[int, str]:
+    """The fee for this request: by count (the applicant's requests this calendar month) or
+    by volume (pages); returns the amount in yuan and the calculation in Chinese."""
+    if method == "volume":
+        if pages is None:
+            raise FieldError("pages", "按量计收请填写页数。")
+        lines = fee_by_volume(pages)
+        return total(lines), describe(lines, "页")
+    earlier = applicant_requests_in_month(req)
+    lines = fee_by_count(earlier, 1)
+    return total(lines), f"本月第 {earlier + 1} 件申请：" + describe(lines, "件")
+
+
+def applicant_requests_in_month(req: DisclosureRequest) -> int:
+    """How many requests the same applicant filed earlier in the same calendar month."""
+    received = req.matter.received_on
+    month_start = received.replace(day=1)
+    return db.session.scalar(
+        select(func.count(Matter.id)).join(DisclosureRequest, DisclosureRequest.matter_id == Matter.id)
+        .where(DisclosureRequest.id_number == req.id_number, Matter.received_on >= month_start,
+               Matter.received_on <= received, Matter.id < req.matter_id)) or 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from portal.core.pii import is_valid_citizen_id
 from portal.disclosure.models import APPLICANT_TYPES, DELIVERY, ID_TYPES, ORG_KINDS
+from portal.forms import PortalForm
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 
@@ -21,7 +21,7 @@ def _choices(mapping: dict[str, str], blank: str | None = None) -> list[SelectCh
     return head + [SelectChoice(code, label) for code, label in mapping.items()]
 
 
-class RequestForm(FlaskForm):
+class RequestForm(PortalForm):
     """依申请公开 application: who asks, how to reach them, what they want."""
 
     submission_key = HiddenField()
@@ -73,14 +73,14 @@ class RequestForm(FlaskForm):
             raise ValidationError("选择电子邮件方式时请填写电子邮箱。")
 
 
-class LookupForm(FlaskForm):
+class LookupForm(PortalForm):
     """Tracking number and access code."""
 
     tracking_no = StringField("受理编号", validators=[DataRequired("请填写受理编号。"), Length(max=20)])
     access_code = StringField("查询码", validators=[DataRequired("请填写查询码。"), Length(max=20)])
 
 
-class RatingForm(FlaskForm):
+class RatingForm(PortalForm):
     """The applicant's rating of the reply."""
 
     rating = RadioField("评价", choices=[SelectChoice("satisfied", "满意"),

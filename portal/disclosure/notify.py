@@ -17,6 +17,7 @@ SUBJECTS = {
     "clarification_requested": "政府信息公开申请补正通知",
     "consultation_started": "政府信息公开申请征求意见告知",
     "extension_granted": "政府信息公开申请延期答复告知",
+    "fee_notice_sent": "政府信息公开申请收费通知",
     "replied": "政府信息公开申请答复",
 }
 

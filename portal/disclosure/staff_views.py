@@ -77,6 +77,7 @@ def _render(req: DisclosureRequest, status: int = 200, **forms):
         "disclosure/staff_show.html", req=req, shown=shown, status_label=status_label,
         reply_types=REPLY_TYPES, sub_reason=sub_reason_label(req.reply_type, req.reply_sub_reason),
         pending_extension=actions.pending_extension(req),
+        month_count=actions.applicant_requests_in_month(req),
         is_supervisor=current_user.has_role(Role.SUPERVISOR, Role.ADMIN), **context), status
 
 
@@ -111,7 +112,7 @@ def action(tracking_no: str):
         warnings = actions.take_action(
             req, form.action.data, day=form.day.data, actor_id=current_user.id,
             deadline=form.deadline.data, days=form.days.data, message=form.message.data or "",
-            note=form.note.data or "")
+            note=form.note.data or "", fee_method=form.fee_method.data, pages=form.pages.data)
     except FieldError as exc:
         db.session.rollback()
         getattr(form, exc.field, form.action).errors.append(exc.message)

@@ -6,6 +6,7 @@ STATUS_LABELS = {
     "consulting": "征求意见中（期间不计入办理时限）",
     "extension_requested": "延期申请审批中",
     "reply_pending_approval": "答复审批中",
+    "fee_pending": "待申请人缴纳信息处理费",
     "replied": "已答复",
     "abandoned": "申请人逾期未补正，视为放弃",
     "withdrawn": "申请人已撤回",

@@ -104,7 +104,9 @@ def clock_events(matter: Matter) -> list[ClockEvent]:
 
 def recompute_due(matter: Matter, policy: ClockPolicy | None = None) -> None:
     """Store the due date, its explanation and state computed from the events."""
-    result = compute(clock_events(matter), load_calendar(), policy or ClockPolicy())
+    policy = policy or ClockPolicy(
+        fee_notice_pauses=current_app.config.get("FEE_NOTICE_PAUSES_CLOCK", True))
+    result = compute(clock_events(matter), load_calendar(), policy)
     matter.due_on = result.due_on
     matter.due_provisional = result.provisional
     matter.clock_steps = list(result.steps)

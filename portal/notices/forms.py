@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -14,10 +13,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.forms import PortalForm
 from portal.notices.models import NOTICE_KINDS
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(PortalForm):
     """Title, column, department and Markdown body of a notice."""
 
     title = StringField("标题", validators=[DataRequired("请填写标题。"),
@@ -30,7 +30,7 @@ class NoticeForm(FlaskForm):
     submit = SubmitField("保存草稿")
 
 
-class PublishForm(FlaskForm):
+class PublishForm(PortalForm):
     """Publish now, or at a scheduled time (Beijing time)."""
 
     publish_at = DateTimeLocalField("定时发布（北京时间，留空则立即发布）", format="%Y-%m-%dT%H:%M",
@@ -38,7 +38,7 @@ class PublishForm(FlaskForm):
     submit = SubmitField("发布")
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """A button with CSRF protection (withdraw)."""
 
     submit = SubmitField("确认")

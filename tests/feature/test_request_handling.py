@@ -40,7 +40,8 @@ def act(client, number, action, day, **extra):
     url = f"/staff/requests/{number}"
     data = {"csrf_token": csrf_token(client, url), "action-action": action,
             "action-day": day.isoformat(), "action-deadline": "", "action-days": "",
-            "action-message": "", "action-note": ""}
+            "action-message": "", "action-note": "", "action-fee_method": "count",
+            "action-pages": ""}
     data |= {f"action-{k}": v for k, v in extra.items()}
     return client.post(f"{url}/action", data=data)
 
@@ -181,3 +182,41 @@ def test_applicant_is_told_by_email_through_the_outbox_with_masked_text(client, 
         bodies = "".join(m.body for m in messages)
         assert "2026-10-29" in bodies and "138****1111" in bodies and "13800001111" not in bodies
         assert "王五的住址" not in bodies and "第十五条不予公开" in bodies
+
+
+def test_fee_notice_by_volume_pauses_the_clock_until_paid(client, app, users, filed):
+    number, _ = filed
+    login(client, users["supervisor"])
+    response = act(client, number, "fee_notice_sent", date(2026, 10, 12), deadline="2026-10-30",
+                   fee_method="volume", pages="120")
+    assert response.status_code == 302
+    found = matter(app, number)
+    assert found.status == "fee_pending" and found.due_on is None
+    with app.app_context():
+        event = db.session.scalar(select(Matter).where(Matter.tracking_no == number)).events[-1]
+        assert "1100 元" in event.message and "2026-10-30" in event.message
+    paid = act(client, number, "fee_paid", date(2026, 10, 19))
+    assert paid.status_code == 302, paid.get_data(as_text=True)[-3000:]
+    assert matter(app, number).due_on == add_workdays(date(2026, 10, 29), 5)
+
+
+def test_fee_notice_is_refused_inside_the_free_allowance(client, app, users, filed):
+    number, _ = filed
+    login(client, users["supervisor"])
+    response = act(client, number, "fee_notice_sent", date(2026, 10, 12), deadline="2026-10-30",
+                   fee_method="count")
+    assert response.status_code == 422 and "未超出免费范围" in response.get_data(as_text=True)
+
+
+def test_similar_request_from_the_same_applicant_is_flagged_as_possible_repeat(client, app, users,
+                                                                               filed):
+    with app.app_context():
+        fields = {k: v for k, v in form_data().items() if k != "consent"} | {"org_kind": None}
+        fields["description"] = "请公开本局2025年度行政处罚统计数据。"
+        again = file_request(fields, submission_key=new_submission_key(), attachment=None,
+                             received_on=date(2026, 10, 8)).request
+        db.session.commit()
+        number = again.matter.tracking_no
+    login(client, users["supervisor"])
+    assert "疑似重复申请" in client.get("/staff/requests/").get_data(as_text=True)
+    assert "可能属于重复申请" in client.get(f"/staff/requests/{number}").get_data(as_text=True)

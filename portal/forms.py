@@ -1,0 +1,15 @@
+"""The base of every form: Flask-WTF (CSRF) with WTForms' built-in messages in Chinese."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms.i18n import get_translations
+
+
+class PortalForm(FlaskForm):
+    """A CSRF-protected form whose built-in validation messages are Simplified Chinese."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            """WTForms' own zh translation (e.g. "不是有效的选项" for a tampered select)."""
+            return get_translations(["zh"])
