@@ -107,10 +107,11 @@ def users_create(username: str, role: str, department_code: str | None, display_
 def register_commands(app) -> None:
     """Attach the portal's commands to ``app.cli``."""
     from portal.calendar.cli import calendar_group
+    from portal.disclosure.lapses import requests_group
     from portal.outbox.cli import outbox_group
 
     for command in (init_command, load_content_command, users_group, outbox_group,
-                    calendar_group):
+                    calendar_group, requests_group):
         app.cli.add_command(command)
 
 

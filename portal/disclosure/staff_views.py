@@ -53,8 +53,10 @@ def index():
                       else "", assignee_id=args.get("assignee", type=int))
     today = local_today()
     rows = list(db.session.scalars(queue(_scope(), flt, today)))
+    assignees = list(db.session.scalars(select(User).where(User.active.is_(True))
+                                        .order_by(User.username)))
     return render_template("disclosure/staff_queue.html", rows=rows, flt=flt, today=today,
-                           statuses=STATUS_LABELS, status_label=status_label)
+                           statuses=STATUS_LABELS, status_label=status_label, assignees=assignees)
 
 
 def _forms(req: DisclosureRequest) -> dict:
@@ -86,6 +88,18 @@ def _render(req: DisclosureRequest, status: int = 200, **forms):
 def show(tracking_no: str):
     """One request: applicant (as cleared), events, clock explanation, actions."""
     return _render(_request_or_404(tracking_no))
+
+
+@bp.route("/<tracking_no>/letter")
+@staff_required
+def letter(tracking_no: str):
+    """The reply letter as the applicant receives it."""
+    req = _request_or_404(tracking_no)
+    if req.reply_sent_on is None:
+        abort(404)
+    from portal.disclosure.views import render_letter
+
+    return render_letter(req)
 
 
 @bp.route("/<tracking_no>/assign", methods=["POST"])

@@ -8,7 +8,7 @@ STATUS_LABELS = {
     "reply_pending_approval": "答复审批中",
     "fee_pending": "待申请人缴纳信息处理费",
     "replied": "已答复",
-    "abandoned": "申请人逾期未补正，视为放弃",
+    "abandoned": "申请人逾期未补正或未缴费，视为放弃申请",
     "withdrawn": "申请人已撤回",
 }
 

@@ -99,6 +99,24 @@ def status(tracking_no: str):
         rating_form=RatingForm())
 
 
+@bp.route("/track/<tracking_no>/letter")
+def letter(tracking_no: str):
+    """The printable reply letter (答复书), once the reply has been sent."""
+    req = _tracked_request(tracking_no)
+    if req.reply_sent_on is None:
+        abort(404)
+    return render_letter(req)
+
+
+def render_letter(req: DisclosureRequest):
+    """The reply letter, from the public version of the request (names appear as 张某)."""
+    shown = disclose(req, PUBLIC)
+    return render_template("disclosure/letter.html", req=shown, matter=shown.matter,
+                           reply_type=REPLY_TYPES[req.reply_type],
+                           sub_reason=sub_reason_label(req.reply_type, req.reply_sub_reason),
+                           remedies=REMEDIES)
+
+
 @bp.route("/track/<tracking_no>/rate", methods=["POST"])
 def rate(tracking_no: str):
     """The applicant rates the reply once it has been sent."""

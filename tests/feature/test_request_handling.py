@@ -220,3 +220,43 @@ def test_similar_request_from_the_same_applicant_is_flagged_as_possible_repeat(c
     login(client, users["supervisor"])
     assert "疑似重复申请" in client.get("/staff/requests/").get_data(as_text=True)
     assert "可能属于重复申请" in client.get(f"/staff/requests/{number}").get_data(as_text=True)
+
+
+def test_missed_clarification_deadline_closes_the_request_as_abandoned(client, app, users, filed):
+    number, code = filed
+    login(client, users["supervisor"])
+    act(client, number, "clarification_requested", date(2026, 9, 30), deadline="2026-10-20")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["requests", "close-lapsed"])
+    assert result.exit_code == 0 and number in result.output
+    assert "已办结 0 件" in runner.invoke(args=["requests", "close-lapsed"]).output  # idempotent
+    found = matter(app, number)
+    assert found.status == "abandoned" and found.closed_on is not None
+    with app.app_context():
+        req = db.session.scalar(select(DisclosureRequest))
+        assert (req.reply_type, req.reply_sub_reason) == ("other", "1")
+    applicant = app.test_client()
+    applicant.post("/track", data={"csrf_token": csrf_token(applicant, "/track"),
+                                   "tracking_no": number, "access_code": code})
+    assert "视为放弃" in applicant.get(f"/track/{number}").get_data(as_text=True)
+    letter = applicant.get(f"/track/{number}/letter").get_data(as_text=True)
+    assert "政府信息公开申请答复书" in letter and "申请人无正当理由逾期不补正" in letter
+    assert "张三" not in letter and "六十日内" in letter
+
+
+def test_queue_filters_overdue_and_by_assignee(client, app, users, filed):
+    number, _ = filed  # due 2026-10-29: overdue today
+    login(client, users["supervisor"])
+    assert number in client.get("/staff/requests/?timing=overdue").get_data(as_text=True)
+    assert number not in client.get("/staff/requests/?timing=due-soon").get_data(as_text=True)
+    page = client.get("/staff/requests/").get_data(as_text=True)
+    assert "逾期" in page
+    from portal.accounts.models import User
+
+    with app.app_context():
+        staff_id = db.session.scalar(select(User.id).where(User.username == users["staff"]))
+    url = f"/staff/requests/{number}"
+    client.post(f"{url}/assign", data={"csrf_token": csrf_token(client, url),
+                                       "assign-assignee_id": str(staff_id)})
+    assert number in client.get(f"/staff/requests/?assignee={staff_id}").get_data(as_text=True)
+    assert number not in client.get("/staff/requests/?assignee=999").get_data(as_text=True)
