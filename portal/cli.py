@@ -48,7 +48,8 @@ def _demo_accounts() -> None:
         if db.session.scalar(select(User.id).where(User.username == username)):
             continue
         password = secrets.token_urlsafe(9)
-        create_user(username, password, role, department, display_name=name)
+        create_user(username, password, role, department, display_name=name,
+                    email=f"{username}@portal.example.gov.cn")
         lines.append(f"{username}\t{password}\t{role.label}")
     db.session.commit()
     if lines:
@@ -88,15 +89,17 @@ def users_group() -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--department", "department_code", help="Department code (required for staff).")
 @click.option("--name", "display_name", default="", help="Name shown in the back office.")
+@click.option("--email", default="", help="Address for work alerts (assignments, approvals).")
 @with_appcontext
-def users_create(username: str, role: str, department_code: str | None, display_name: str) -> None:
+def users_create(username: str, role: str, department_code: str | None, display_name: str,
+                 email: str) -> None:
     """Create a user; the password is read from standard input."""
     if sys.stdin.isatty():
         password = click.prompt("密码", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
     try:
-        create_user(username, password, Role(role), department_code, display_name)
+        create_user(username, password, Role(role), department_code, display_name, email)
     except AccountError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None

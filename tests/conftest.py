@@ -120,7 +120,8 @@ def users(app):
         created = {
             "staff": create_user("staff1", PASSWORD, Role.STAFF, "huzheng", "户政民警"),
             "traffic": create_user("traffic1", PASSWORD, Role.STAFF, "jiaoguan", "交管民警"),
-            "supervisor": create_user("super1", PASSWORD, Role.SUPERVISOR, "gongkaiban"),
+            "supervisor": create_user("super1", PASSWORD, Role.SUPERVISOR, "gongkaiban",
+                                      email="super1@example.gov.cn"),
             "admin": create_user("admin1", PASSWORD, Role.ADMIN),
         }
         db.session.commit()

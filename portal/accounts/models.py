@@ -50,6 +50,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True, info=INTERNAL_FIELD)
     username: Mapped[str] = mapped_column(String(64), unique=True, info=INTERNAL_FIELD)
     display_name: Mapped[str] = mapped_column(String(64), default="", info=INTERNAL_FIELD)
+    email: Mapped[str] = mapped_column(String(254), default="", info=INTERNAL_FIELD)
     password_hash: Mapped[str] = mapped_column(String(255), info=NEVER)
     role: Mapped[str] = mapped_column(String(16), info=INTERNAL_FIELD)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))

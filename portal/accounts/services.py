@@ -31,6 +31,7 @@ def create_user(
     role: Role,
     department_code: str | None = None,
     display_name: str = "",
+    email: str = "",
 ) -> User:
     """Create an active user; staff must belong to a department."""
     username = username.strip().lower()
@@ -50,6 +51,7 @@ def create_user(
     user = User(
         username=username,
         display_name=display_name or username,
+        email=email.strip(),
         password_hash=generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"]),
         role=role.value,
         department=department,

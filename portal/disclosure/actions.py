@@ -16,6 +16,7 @@ from portal.disclosure.services import reply
 from portal.extensions import db
 from portal.matters.models import Matter, MatterEvent
 from portal.matters.services import add_event
+from portal.staff.alerts import alert_supervisors
 
 CLARIFICATION_TEMPLATE = (
     "您的申请内容不够明确，请于 {deadline} 前补正：写明所需政府信息的名称、文号或其他特征性描述。"
@@ -70,6 +71,10 @@ def take_action(req: DisclosureRequest, action: str, *, day: date, actor_id: int
     except ClockError as exc:
         raise FieldError("action", str(exc)) from None
     notify_applicant(req, action, event.message, event.id)
+    if action == "extension_requested":
+        alert_supervisors(f"待审批延期 {matter.tracking_no}",
+                          f"申请 {matter.tracking_no} 申请延长答复期限 {days} 个工作日。",
+                          f"extension:{event.id}")
     if action in STATUS_AFTER:
         matter.status = STATUS_AFTER[action]
     warnings = []

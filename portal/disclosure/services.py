@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal.accounts.models import Department
+from portal.accounts.models import Department, User
 from portal.core.clock import EventKind
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
@@ -24,6 +24,7 @@ from portal.matters.services import (
 )
 from portal.matters.uploads import CheckedFile
 from portal.redaction.services import check_markup
+from portal.staff.alerts import alert, alert_supervisors
 
 PREFIX = "GK"
 RECEIVING_DEPARTMENT = "gongkaiban"  # 公开办 receives every request and routes it
@@ -95,7 +96,12 @@ def _shingles(text: str) -> set[str]:
 def assign(matter: Matter, assignee_id: int | None, actor_id: int) -> None:
     """Assign (or reassign) the matter to a member of staff."""
     matter.assignee_id = assignee_id
-    add_event(matter, "assigned", local_today(), actor_id=actor_id, note=str(assignee_id or ""))
+    event = add_event(matter, "assigned", local_today(), actor_id=actor_id,
+                      note=str(assignee_id or ""))
+    if assignee_id:
+        alert(db.session.get(User, assignee_id), f"新分配的申请 {matter.tracking_no}",
+              f"申请 {matter.tracking_no} 已分配给您办理，答复期限 {matter.due_on or '暂停计算'}。",
+              f"assigned:{event.id}")
 
 
 def reply(request: DisclosureRequest, *, type_code: str, sub_code: str | None, text: str,
@@ -113,7 +119,10 @@ def reply(request: DisclosureRequest, *, type_code: str, sub_code: str | None, t
     matter = request.matter
     if reply_type.needs_approval and not supervisor_approved:
         matter.status = "reply_pending_approval"
-        add_event(matter, "reply_submitted", local_today(), actor_id=actor_id)
+        event = add_event(matter, "reply_submitted", local_today(), actor_id=actor_id)
+        alert_supervisors(f"待审批答复 {matter.tracking_no}",
+                          f"申请 {matter.tracking_no} 的答复（{reply_type.label}）需要您审批。",
+                          f"reply:{event.id}")
         return matter.status
     request.reply_sent_on = local_today()
     matter.status = "replied"

@@ -174,11 +174,11 @@ def test_applicant_is_told_by_email_through_the_outbox_with_masked_text(client, 
     send_reply(client, number, "partly", "", text)
     decide(client, number, "reply")
     with app.app_context():
-        messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        messages = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.recipient == "zs@example.com").order_by(OutboxMessage.id)).all()
         subjects = [m.subject for m in messages]
         assert subjects == [f"政府信息公开申请已受理（{number}）", f"政府信息公开申请补正通知（{number}）",
                             f"政府信息公开申请答复（{number}）"]
-        assert all(m.recipient == "zs@example.com" for m in messages)
         bodies = "".join(m.body for m in messages)
         assert "2026-10-29" in bodies and "138****1111" in bodies and "13800001111" not in bodies
         assert "王五的住址" not in bodies and "第十五条不予公开" in bodies
@@ -260,3 +260,16 @@ def test_queue_filters_overdue_and_by_assignee(client, app, users, filed):
                                        "assign-assignee_id": str(staff_id)})
     assert number in client.get(f"/staff/requests/?assignee={staff_id}").get_data(as_text=True)
     assert number not in client.get("/staff/requests/?assignee=999").get_data(as_text=True)
+
+
+def test_supervisors_and_assignees_are_alerted_through_the_outbox(client, app, users, filed):
+    from portal.outbox.models import OutboxMessage
+
+    number, _ = filed
+    login(client, users["supervisor"])
+    act(client, number, "extension_requested", date(2026, 10, 20), days="10", note="复杂")
+    with app.app_context():
+        alerts = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.recipient == "super1@example.gov.cn")).all()
+        assert [m.subject for m in alerts] == [f"待审批延期 {number}"]
+        assert "张三" not in alerts[0].body and VALID_ID not in alerts[0].body

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 72c0ed27c224
+Revision ID: 422cd944cce0
 Revises: 
-Create Date: 2026-11-23 14:39:08.412551
+Create Date: 2026-11-23 14:53:18.356175
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '72c0ed27c224'
+revision = '422cd944cce0'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -114,6 +114,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=False),
     sa.Column('display_name', sa.String(length=64), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('department_id', sa.Integer(), nullable=True),
