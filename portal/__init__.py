@@ -43,6 +43,9 @@ def create_app(config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     install_web_hooks(app)
+    from portal.pagecache import install_page_cache
+
+    install_page_cache(app)
 
     from portal.cli import register_commands
 

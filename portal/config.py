@@ -50,7 +50,9 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
     settings = {
         "SECRET_KEY": secret or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Recycle pooled connections instead of pinging before each checkout (a round trip
+        # per request on PostgreSQL).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance_path / "search-index")),
         "CONTENT_DIR": os.environ.get(
             "CONTENT_DIR", str(Path(__file__).resolve().parent.parent / "content")
@@ -68,6 +70,8 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
         # Local practice (DOMAIN.md): does the time until a fee is paid count toward the deadline?
         "FEE_NOTICE_PAUSES_CLOCK": _flag("FEE_NOTICE_PAUSES_CLOCK", True),
+        # Rendered public pages are reused until content changes (0 disables the cache).
+        "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "60")),
         "SITE_NAME": os.environ.get("SITE_NAME", "示例市公安局警务公开"),
         # Outbox delivery (portal outbox send): the SMTP relay and the sender address.
         "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),

@@ -90,7 +90,9 @@ def install_web_hooks(app: Flask) -> None:
     @app.after_request
     def commit_and_secure(response: Response) -> Response:
         # One commit per request: views and services only flush.
-        if response.status_code < 400 or (
+        if not db.session().in_transaction():
+            pass  # nothing was read or written: no round trip
+        elif response.status_code < 400 or (
             response.status_code < 500 and g.get("portal_keep_writes")
         ):
             db.session.commit()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from portal.core.timefmt import utcnow
 from portal.extensions import db
@@ -18,6 +18,15 @@ def public_notices() -> Select:
         .where(Notice.status == NoticeStatus.PUBLISHED.value, Notice.publish_at <= utcnow())
         .order_by(Notice.publish_at.desc(), Notice.id.desc())
     )
+
+
+def next_scheduled_publish() -> float | None:
+    """When the next scheduled notice goes public (epoch seconds), or None."""
+    moment = db.session.scalar(
+        select(func.min(Notice.publish_at))
+        .where(Notice.status == NoticeStatus.PUBLISHED.value, Notice.publish_at > utcnow())
+    )
+    return moment.replace(tzinfo=UTC).timestamp() if moment else None
 
 
 def latest_public_notices(limit: int = 6) -> list[Notice]:

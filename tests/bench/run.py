@@ -1,0 +1,519 @@
+"""Load benchmark: the portal under gunicorn against a bare Flask baseline, both loaded with wrk.
+
+Run from the repository root::
+
+    .venv/bin/python -m tests.bench.run [--seconds 10] [--connections 32] [--threads 2]
+
+For each database backend (SQLite in a temporary instance folder; PostgreSQL when it answers at
+127.0.0.1:5432 as ``postgres`` with trust authentication, in a throw-away database
+``portal_bench``) the portal is initialised with ``portal init --demo`` and served by gunicorn with
+two sync workers. Next to it runs ``tests/bench/baseline_app.py``: a bare Flask app with no database
+that renders a template of the same byte size as the portal's guide detail page, measured at run
+time. Each endpoint is loaded for a fixed time on the portal and, right after, on the baseline, so
+every ratio compares two measurements taken moments apart on the same machine.
+
+Everything is bounded: wrk runs for a fixed duration, every server is terminated on the way out
+(also on errors and Ctrl-C), and only 127.0.0.1 is ever contacted. This is not a pytest test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import os
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from tests.helpers import CSRF_RE
+from tests.pages import PUBLIC_PAGES, fill
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent  # the virtual environment's bin/ (portal, gunicorn)
+HOST = "127.0.0.1"
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+PG_DATABASE = "portal_bench"
+TARGET_RATIO = 0.6
+TARGET_P99_MS = 100.0
+GUNICORN_ARGS = ("-w", "2", "-k", "sync")
+# Public pages to load, by their name in tests/pages.py; the form POST is added after them.
+GET_PAGES = ("home", "guide-list", "guide-detail", "notice-list")
+POST_NAME = "login-invalid"
+VALIDATION_ERROR = "请输入用户名"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One thing to load: a GET of a page, or the login form POST (Lua script for wrk)."""
+
+    name: str
+    path: str
+    script: Path | None = None  # wrk -s script (method, body, headers); None for a plain GET
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def method(self) -> str:
+        """HTTP method wrk sends."""
+        return "POST" if self.script else "GET"
+
+    @property
+    def label(self) -> str:
+        """How the endpoint reads in the table."""
+        return f"{self.method} {self.path}" + (" (empty username)" if self.script else "")
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    """What one wrk run measured, plus the server workers' CPU time per request."""
+
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: str  # "" when every response was 2xx/3xx and no socket error happened
+    cpu_ms: float | None = None  # workers' user+system CPU per request; None if unknown
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running gunicorn: where it listens and its master's process id."""
+
+    port: int
+    pid: int
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the result table."""
+
+    backend: str
+    endpoint: str
+    size: int
+    portal: WrkResult
+    baseline: WrkResult
+
+    @property
+    def ratio(self) -> float:
+        """Portal requests/s over the same-run baseline requests/s."""
+        return self.portal.requests_per_s / self.baseline.requests_per_s if self.baseline.requests_per_s else 0.0
+
+    def verdict(self) -> str:
+        """``ok``, or why the row misses the target."""
+        problems = []
+        if self.ratio < TARGET_RATIO:
+            problems.append(f"ratio < {TARGET_RATIO}")
+        if self.portal.p99_ms >= TARGET_P99_MS:
+            problems.append(f"p99 ≥ {TARGET_P99_MS:.0f} ms")
+        if self.portal.errors:
+            problems.append(f"portal {self.portal.errors}")
+        if self.baseline.errors:
+            problems.append(f"baseline {self.baseline.errors}")
+        return "BELOW: " + "; ".join(problems) if problems else "ok"
+
+
+# --- HTTP and servers -------------------------------------------------------------------------
+
+
+def fetch(port: int, path: str, method: str = "GET", body: bytes = b"",
+          headers: dict[str, str] | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
+    """One request to 127.0.0.1:``port``; returns status, headers and body (no redirects)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        conn.request(method, path, body=body or None, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.msg, response.read()
+    finally:
+        conn.close()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def workers_cpu(master: int) -> dict[int, float]:
+    """User+system CPU seconds of each child process of ``master`` (Linux /proc; else empty)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    seconds = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == master:  # fields: state, ppid, ..., utime (12), stime (13)
+                seconds[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return seconds
+
+
+@contextlib.contextmanager
+def gunicorn(name: str, app_spec: str, env: dict[str, str], log_dir: Path) -> Iterator[Server]:
+    """Serve ``app_spec`` with gunicorn (2 sync workers) on a free port; yield it once /healthz
+    answers. The server is terminated when the block ends, however it ends."""
+    port = free_port()
+    log_path = log_dir / f"gunicorn-{name}.log"
+    command = [str(BIN / "gunicorn"), *GUNICORN_ARGS, "-b", f"{HOST}:{port}", "--log-level", "warning",
+               app_spec]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn ({name}) exited with {process.returncode}:\n"
+                                   + log_path.read_text(errors="replace")[-2000:])
+            with contextlib.suppress(OSError):
+                if fetch(port, "/healthz")[0] == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn ({name}) did not answer /healthz within 60 s")
+            time.sleep(0.2)
+        yield Server(port, process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+# --- Databases --------------------------------------------------------------------------------
+
+
+def portal_env(instance: Path, database_url: str) -> dict[str, str]:
+    """Environment for ``portal init`` and gunicorn: its own instance folder and database."""
+    env = dict(os.environ)
+    for name in ("SECRET_KEY", "SEARCH_INDEX_DIR", "CONTENT_DIR", "PORTAL_HTTPS"):
+        env.pop(name, None)
+    env["PORTAL_INSTANCE_PATH"] = str(instance)
+    env["DATABASE_URL"] = database_url
+    return env
+
+
+def init_portal(env: dict[str, str]) -> None:
+    """Run ``portal init --demo`` (migrations, content, demo accounts) in ``env``."""
+    result = subprocess.run([str(BIN / "portal"), "init", "--demo"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"portal init --demo failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+
+
+def _pg_admin():
+    import psycopg
+
+    admin_url = PG_SERVER.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    return psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+
+
+def _pg_recreate(drop_only: bool = False) -> None:
+    from psycopg import sql
+
+    with _pg_admin() as conn:
+        name = sql.Identifier(PG_DATABASE)
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        if not drop_only:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+@contextlib.contextmanager
+def database(backend: str, workdir: Path) -> Iterator[str]:
+    """Yield the URL of a fresh, empty database on ``backend``; a PostgreSQL one is dropped after."""
+    if backend == "sqlite":
+        yield f"sqlite:///{workdir / 'portal.db'}"
+        return
+    _pg_recreate()
+    try:
+        yield f"{PG_SERVER}/{PG_DATABASE}"
+    finally:
+        _pg_recreate(drop_only=True)
+
+
+def postgres_problem() -> str | None:
+    """None when PostgreSQL answers at 127.0.0.1:5432, else why not."""
+    try:
+        with _pg_admin() as conn:
+            conn.execute("select 1")
+    except Exception as exc:  # any failure means: skip PostgreSQL, with the reason
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return None
+
+
+# --- wrk --------------------------------------------------------------------------------------
+
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def _latency_ms(output: str, percentile: int) -> float:
+    match = re.search(rf"^\s*{percentile}(?:\.0+)?%\s+([\d.]+)(us|ms|s|m|h)\s*$", output, re.MULTILINE)
+    if not match:
+        raise ValueError(f"no {percentile}% line in wrk output:\n{output}")
+    return float(match.group(1)) * _UNIT_MS[match.group(2)]
+
+
+def parse_wrk(output: str) -> WrkResult:
+    """Requests/s, p50 and p99 in milliseconds, request count and errors from ``wrk --latency``."""
+    rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
+    count = re.search(r"^\s*(\d+) requests in ", output, re.MULTILINE)
+    if not rate or not count:
+        raise ValueError(f"unexpected wrk output:\n{output}")
+    errors = []
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if socket_errors:
+        named = zip(("connect", "read", "write", "timeout"), socket_errors.groups(), strict=True)
+        errors += [f"{n} {kind}" for kind, n in named if n != "0"]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        errors.append(f"{non_2xx.group(1)} non-2xx/3xx")
+    return WrkResult(float(rate.group(1)), _latency_ms(output, 50), _latency_ms(output, 99),
+                     int(count.group(1)), ", ".join(errors))
+
+
+def _lua_string(value: str) -> str:
+    if not value.isascii() or not value.isprintable():
+        raise ValueError(f"refusing to put {value!r} into a Lua script")
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_post_script(directory: Path, body: str, headers: dict[str, str]) -> Path:
+    """A wrk Lua script that sends every request as a POST with ``body`` and ``headers``."""
+    lines = ['wrk.method = "POST"', f"wrk.body = {_lua_string(body)}"]
+    lines += [f"wrk.headers[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items()]
+    path = directory / "post.lua"
+    path.write_text("\n".join(lines) + "\n", encoding="ascii")
+    return path
+
+
+def wrk_command(port: int, endpoint: Endpoint, seconds: int, connections: int, threads: int) -> list[str]:
+    """The wrk command line for one endpoint on 127.0.0.1:``port``."""
+    wrk = shutil.which("wrk") or "/usr/bin/wrk"
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "--latency"]
+    if endpoint.script:
+        command += ["-s", str(endpoint.script)]
+    return [*command, f"http://{HOST}:{port}{endpoint.path}"]
+
+
+def run_wrk(server: Server, endpoint: Endpoint, seconds: int, connections: int, threads: int) -> WrkResult:
+    """Load one endpoint for ``seconds``; parse what wrk measured and add the workers' CPU time
+    per request (less sensitive than requests/s to other load on a shared machine)."""
+    command = wrk_command(server.port, endpoint, seconds, connections, threads)
+    before = workers_cpu(server.pid)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    after = workers_cpu(server.pid)
+    if result.returncode != 0:
+        raise RuntimeError(f"wrk failed ({result.returncode}): {result.stderr or result.stdout}")
+    measured = parse_wrk(result.stdout)
+    if before and before.keys() == after.keys() and measured.requests:
+        cpu = sum(after.values()) - sum(before.values())
+        measured = replace(measured, cpu_ms=cpu * 1000 / measured.requests)
+    return measured
+
+
+# --- The portal's endpoints -------------------------------------------------------------------
+
+
+def discover_endpoints(port: int, workdir: Path) -> list[Endpoint]:
+    """The endpoints to load, with a real guide slug, and the login POST prepared and checked.
+
+    The POST needs a CSRF token and the session cookie that holds its secret: both come from
+    one GET /login. It must answer 200 with the validation error, not 400 (CSRF) or a redirect.
+    """
+    status, _headers, page = fetch(port, "/guides/")
+    if status != 200:
+        raise RuntimeError(f"/guides/ answered {status}")
+    html = page.decode()
+    slug = re.search(r'href="/guides/(?!category/)([\w-]+)"', html)
+    if not slug:
+        raise RuntimeError("no guide link on /guides/")
+    notice = re.search(r'href="/notices/(\d+)"', fetch(port, "/notices/")[2].decode())
+    paths = dict(PUBLIC_PAGES)
+    endpoints = [
+        Endpoint(name, fill(paths[name], guide=slug.group(1), notice=int(notice.group(1)) if notice else 0))
+        for name in GET_PAGES
+    ]
+
+    status, headers, page = fetch(port, "/login")
+    token = CSRF_RE.search(page.decode())
+    cookie = next((c.split(";", 1)[0] for c in headers.get_all("Set-Cookie") or []
+                   if c.startswith("session=")), None)
+    if status != 200 or not token or not cookie:
+        raise RuntimeError(f"GET /login: status {status}, token {bool(token)}, session cookie {bool(cookie)}")
+    body = f"csrf_token={quote(token.group(1), safe='')}&username=&password="
+    post_headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    status, _headers, page = fetch(port, "/login", "POST", body.encode(), post_headers)
+    if status != 200 or VALIDATION_ERROR not in page.decode():
+        raise RuntimeError(f"POST /login with an empty username answered {status} without {VALIDATION_ERROR}")
+    script = write_post_script(workdir, body, post_headers)
+    return [*endpoints, Endpoint(POST_NAME, "/login", script, body.encode(), post_headers)]
+
+
+def page_size(port: int, endpoint: Endpoint) -> int:
+    """Bytes of the endpoint's response body; it must answer 200."""
+    status, _headers, page = fetch(port, endpoint.path, endpoint.method, endpoint.body, endpoint.headers)
+    if status != 200:
+        raise RuntimeError(f"{endpoint.method} {endpoint.path} answered {status}")
+    return len(page)
+
+
+# --- The run ----------------------------------------------------------------------------------
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _fmt(result: WrkResult) -> str:
+    return f"{result.p50_ms:.1f} / {result.p99_ms:.1f}"
+
+
+def _cpu(row: Row) -> str:
+    if row.portal.cpu_ms is None or row.baseline.cpu_ms is None:
+        return "?"
+    return f"{row.portal.cpu_ms:.2f} / {row.baseline.cpu_ms:.2f}"
+
+
+def format_table(rows: list[Row]) -> str:
+    """The results as a Markdown table."""
+    lines = [
+        "| backend | endpoint | bytes | portal req/s | baseline req/s | ratio | portal p50 / p99 ms "
+        "| baseline p50 / p99 ms | CPU ms/req portal / baseline | target |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row.backend} | {row.endpoint} | {row.size} | {row.portal.requests_per_s:,.0f} "
+            f"| {row.baseline.requests_per_s:,.0f} | {row.ratio:.2f} | {_fmt(row.portal)} "
+            f"| {_fmt(row.baseline)} | {_cpu(row)} | {row.verdict()} |"
+        )
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per endpoint and server (10)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument("--warmup", type=int, default=1, help="unmeasured wrk seconds before each run (1)")
+    parser.add_argument("--backend", action="append", choices=("sqlite", "postgresql"),
+                        help="only this backend (repeatable; default: both)")
+    parser.add_argument("--app", default="wsgi:app",
+                        help="gunicorn app spec of the portal (default wsgi:app; e.g. a variant under test)")
+    args = parser.parse_args(argv)
+    if args.seconds < 1 or args.warmup < 0 or args.threads < 1 or args.connections < args.threads:
+        parser.error("need --seconds ≥ 1, --warmup ≥ 0, --threads ≥ 1 and --connections ≥ --threads")
+    return args
+
+
+@dataclass
+class Baseline:
+    """The baseline server, started once per run (sized on the first portal's guide detail page)."""
+
+    server: Server | None = None
+    size: int = 0
+
+
+def bench_backend(backend: str, workdir: Path, args: argparse.Namespace, stack: contextlib.ExitStack,
+                  baseline: Baseline) -> list[Row]:
+    """Prepare ``backend``, serve the portal on it and load every endpoint against the baseline.
+
+    The first call starts the baseline server and leaves it on ``stack`` for the next backend.
+    """
+    with database(backend, workdir) as url:
+        env = portal_env(workdir / "instance", url)
+        started = time.monotonic()
+        init_portal(env)
+        print(f"[{backend}] portal init --demo: {time.monotonic() - started:.1f} s", flush=True)
+        with gunicorn(f"portal-{backend}", args.app, env, workdir) as portal:
+            endpoints = discover_endpoints(portal.port, workdir)
+            sizes = {e.name: page_size(portal.port, e) for e in endpoints}
+            detail = endpoints[GET_PAGES.index("guide-detail")]
+            if baseline.server is None:
+                baseline.size = sizes[detail.name]
+                base_env = {**os.environ, "BENCH_PAYLOAD_BYTES": str(baseline.size)}
+                baseline.server = stack.enter_context(
+                    gunicorn("baseline", "tests.bench.baseline_app:app", base_env, workdir.parent))
+                print(f"baseline: bare Flask page of {baseline.size} bytes (the size of {detail.path})", flush=True)
+            rows = []
+            for endpoint in endpoints:
+                base_endpoint = Endpoint(endpoint.name, "/", endpoint.script, endpoint.body, endpoint.headers)
+                results = []
+                for server, target in ((portal, endpoint), (baseline.server, base_endpoint)):
+                    if args.warmup:
+                        run_wrk(server, target, args.warmup, args.connections, args.threads)
+                    results.append(run_wrk(server, target, args.seconds, args.connections, args.threads))
+                row = Row(backend, endpoint.label, sizes[endpoint.name], *results)
+                print(f"[{backend}] {row.endpoint}: portal {row.portal.requests_per_s:,.0f} req/s "
+                      f"(p99 {row.portal.p99_ms:.1f} ms, CPU {_cpu(row)} ms/req), "
+                      f"baseline {row.baseline.requests_per_s:,.0f} req/s, ratio {row.ratio:.2f} — {row.verdict()}",
+                      flush=True)
+                rows.append(row)
+    return rows
+
+
+def revision() -> str:
+    """The measured code: short commit, and a note when portal/ has uncommitted changes."""
+    git = shutil.which("git")
+    if not git:
+        return "unknown"
+    try:
+        head = subprocess.run([git, "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run([git, "status", "--porcelain", "--", "portal", "migrations", "wsgi.py"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return head + (" + uncommitted changes in portal/" if dirty else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table; exit status 1 when a row is below target."""
+    args = parse_args(argv)
+    started = time.monotonic()
+    python = os.path.relpath(sys.executable, Path.cwd()) if sys.executable.startswith(str(Path.cwd())) \
+        else sys.executable
+    command = shlex.join([python, "-m", "tests.bench.run", *(sys.argv[1:] if argv is None else argv)])
+    print(f"command: {command}")
+    print(f"date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; code: {revision()}; cores: {os.cpu_count()}; "
+          f"load average: {_load()}")
+    print(f"servers: gunicorn {' '.join(GUNICORN_ARGS)} {args.app} on {HOST}; "
+          f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s --latency (warm-up {args.warmup} s)",
+          flush=True)
+
+    backends = args.backend or ["sqlite", "postgresql"]
+    if "postgresql" in backends:
+        problem = postgres_problem()
+        if problem:
+            print(f"note: PostgreSQL skipped, not reachable at {PG_SERVER}: {problem}")
+            backends = [b for b in backends if b != "postgresql"]
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp, contextlib.ExitStack() as stack:
+        baseline = Baseline()
+        for backend in backends:
+            workdir = Path(tmp) / backend
+            workdir.mkdir()
+            rows += bench_backend(backend, workdir, args, stack, baseline)
+
+    print()
+    print(format_table(rows))
+    print()
+    print(f"target: ratio ≥ {TARGET_RATIO} and portal p99 < {TARGET_P99_MS:.0f} ms at {args.connections} connections; "
+          f"cores: {os.cpu_count()}; load average now: {_load()}; total {time.monotonic() - started:.0f} s")
+    print(f"command: {command}")
+    return 1 if any(row.verdict() != "ok" for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

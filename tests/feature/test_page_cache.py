@@ -1,0 +1,60 @@
+"""Rendered public pages are reused for anonymous visitors until any write commits."""
+
+from sqlalchemy import select, update
+
+from portal.catalog.models import Guide
+from portal.extensions import db
+from tests.helpers import login
+
+
+def first_slug(app) -> str:
+    with app.app_context():
+        return db.session.scalars(select(Guide.slug).order_by(Guide.slug)).first()
+
+
+def write_behind_the_portals_back(app, slug: str, title: str) -> None:
+    """Change a row without the ORM session (no commit hook), as another machine might."""
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(update(Guide).where(Guide.slug == slug).values(title=title))
+
+
+def test_second_visit_is_served_from_the_cache_until_a_commit_writes(client, app):
+    slug = first_slug(app)
+    assert "缓存前标题" not in client.get(f"/guides/{slug}").get_data(as_text=True)
+    write_behind_the_portals_back(app, slug, "缓存前标题")
+    assert "缓存前标题" not in client.get(f"/guides/{slug}").get_data(as_text=True)  # cached
+    with app.app_context():  # any write through the portal marks every page stale
+        guide = db.session.scalar(select(Guide).where(Guide.slug == slug))
+        guide.hours = guide.hours + " "
+        db.session.commit()
+    assert "缓存前标题" in client.get(f"/guides/{slug}").get_data(as_text=True)
+
+
+def test_cached_response_keeps_the_security_headers(client, app):
+    client.get("/")
+    again = client.get("/")
+    assert "script-src 'self'" in again.headers["Content-Security-Policy"]
+    assert "Set-Cookie" not in again.headers
+
+
+def test_logged_in_staff_never_get_a_cached_page(client, app, users):
+    slug = first_slug(app)
+    client.get(f"/guides/{slug}")
+    write_behind_the_portals_back(app, slug, "只给登录用户看到的新标题")
+    login(client, users["staff"])
+    assert "只给登录用户看到的新标题" in client.get(f"/guides/{slug}").get_data(as_text=True)
+
+
+def test_cache_can_be_switched_off(make_app):
+    from portal.catalog.content import load_content
+    from tests.conftest import CONTENT_DIR
+
+    app = make_app(PAGE_CACHE_SECONDS=0)
+    with app.app_context():
+        load_content(CONTENT_DIR)
+        db.session.commit()
+    client = app.test_client()
+    slug = first_slug(app)
+    client.get(f"/guides/{slug}")
+    write_behind_the_portals_back(app, slug, "关闭缓存后的新标题")
+    assert "关闭缓存后的新标题" in client.get(f"/guides/{slug}").get_data(as_text=True)
