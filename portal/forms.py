@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_wtf import FlaskForm
 from wtforms.i18n import get_translations
+
+
+@lru_cache(maxsize=1)
+def _chinese():
+    return get_translations(["zh"])
 
 
 class PortalForm(FlaskForm):
@@ -12,4 +19,4 @@ class PortalForm(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             """WTForms' own zh translation (e.g. "不是有效的选项" for a tampered select)."""
-            return get_translations(["zh"])
+            return _chinese()

@@ -17,6 +17,8 @@ PUBLIC_PAGES = [
     ("notice-list", "/notices/"),
     ("notice-detail", "/notices/{notice}"),
     ("login", "/login"),
+    ("apply", "/apply"),
+    ("track", "/track"),
     ("not-found", "/no-such-page"),
 ]
 
@@ -28,9 +30,23 @@ STAFF_PAGES = [
     ("staff-guides", "/staff/guides/"),
     ("staff-guide-edit", "/staff/guides/{guide}/edit"),
     ("staff-guide-history", "/staff/guides/{guide}/history"),
+    ("staff-requests", "/staff/requests/"),
+]
+
+# (name, path) of pages for supervisors (cross-department work, approvals, calendar).
+SUPERVISOR_PAGES = [
+    ("supervisor-request", "/staff/requests/{request}"),
+    ("supervisor-calendar", "/staff/calendar/"),
 ]
 
 
-def fill(path: str, *, guide: str, notice: int) -> str:
-    """Substitute the sample guide slug and notice id into ``path``."""
-    return path.format(guide=guide, notice=notice)
+def all_pages() -> list[tuple[str, str, str | None]]:
+    """Every page as (name, path, the demo user to log in as, or None for anonymous)."""
+    return ([(name, path, None) for name, path in PUBLIC_PAGES]
+            + [(name, path, "staff") for name, path in STAFF_PAGES]
+            + [(name, path, "supervisor") for name, path in SUPERVISOR_PAGES])
+
+
+def fill(path: str, *, guide: str, notice: int, request: str = "") -> str:
+    """Substitute the sample guide slug, notice id and request number into ``path``."""
+    return path.format(guide=guide, notice=notice, request=request)

@@ -17,7 +17,7 @@ from portal.disclosure.queries import QueueFilter, queue
 from portal.disclosure.replies import REPLY_TYPES, sub_reason_label
 from portal.disclosure.services import assign, reply
 from portal.disclosure.staff_forms import ActionForm, AssignForm, DecisionForm, ReplyForm
-from portal.disclosure.status import STATUS_LABELS, status_label
+from portal.disclosure.status import STATUS_LABELS, event_label, status_label
 from portal.extensions import db
 from portal.matters.models import Matter
 from portal.staff.access import role_required, staff_required
@@ -77,6 +77,7 @@ def _render(req: DisclosureRequest, status: int = 200, **forms):
     shown = disclose(req, viewer_of(current_user))
     return render_template(
         "disclosure/staff_show.html", req=req, shown=shown, status_label=status_label,
+        event_label=event_label,
         reply_types=REPLY_TYPES, sub_reason=sub_reason_label(req.reply_type, req.reply_sub_reason),
         pending_extension=actions.pending_extension(req),
         month_count=actions.applicant_requests_in_month(req),

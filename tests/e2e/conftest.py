@@ -56,6 +56,7 @@ class Samples:
 
     guide: str  # slug of a guide of the 户政 department
     notice: int  # id of a published notice
+    request: str  # tracking number of a demo request
 
 
 def _free_port() -> int:
@@ -162,15 +163,30 @@ def browser(playwright_driver, chromium_executable):
 
 
 @pytest.fixture(scope="session")
-def staff_state(browser, portal_server) -> dict:
+def user_states(browser, portal_server):
+    """Cookies of one real login per demo user ("staff", "supervisor"), made on first use."""
+    states: dict[str, dict] = {}
+
+    def state(user: str | None) -> dict | None:
+        if user is None:
+            return None
+        if user not in states:
+            context = browser.new_context(base_url=portal_server.base_url)
+            try:
+                page = context.new_page()
+                login(page, user, portal_server.passwords[user])
+                states[user] = context.storage_state()
+            finally:
+                context.close()
+        return states[user]
+
+    return state
+
+
+@pytest.fixture(scope="session")
+def staff_state(user_states) -> dict:
     """Cookies of one real login as the demo 户政 ``staff`` user, for staff contexts."""
-    context = browser.new_context(base_url=portal_server.base_url)
-    try:
-        page = context.new_page()
-        login(page, "staff", portal_server.passwords["staff"])
-        return context.storage_state()
-    finally:
-        context.close()
+    return user_states("staff")
 
 
 @pytest.fixture
@@ -198,8 +214,8 @@ def new_context(browser, portal_server, staff_state):
 
 
 @pytest.fixture(scope="session")
-def shared_page(browser, portal_server, staff_state):
-    """One reusable page per (staff, width, bypass_csp), for tests that only look at pages.
+def shared_page(browser, portal_server, user_states):
+    """One reusable page per (user, width, bypass_csp), for tests that only look at pages.
 
     Creating a context costs more than loading a page, so read-only checks (screenshots,
     axe, headings, reflow) share these; a test must not leave state behind beyond the page
@@ -207,11 +223,11 @@ def shared_page(browser, portal_server, staff_state):
     """
     pages = {}
 
-    def get(*, staff: bool = False, width: int = 1280, bypass_csp: bool = False):
-        key = (staff, width, bypass_csp)
+    def get(*, user: str | None = None, width: int = 1280, bypass_csp: bool = False):
+        key = (user, width, bypass_csp)
         if key not in pages:
             context = browser.new_context(
-                base_url=portal_server.base_url, storage_state=staff_state if staff else None,
+                base_url=portal_server.base_url, storage_state=user_states(user),
                 viewport={"width": width, "height": 800}, locale="zh-CN", timezone_id="Asia/Shanghai",
                 bypass_csp=bypass_csp,
             )
@@ -237,7 +253,7 @@ def staff_page(new_context):
 
 
 @pytest.fixture(scope="session")
-def samples(browser, portal_server, staff_state) -> Samples:
+def samples(browser, portal_server, staff_state, user_states) -> Samples:
     """A 户政 guide slug (the first the 户政 staff user may edit) and a published notice id.
 
     When the content has no published notice, one is written and published through the
@@ -262,9 +278,19 @@ def samples(browser, portal_server, staff_state) -> Samples:
             page.goto("/")
             notices = notice_ids_on(page)
         assert notices, "no published notice on the home page"
-        return Samples(guide=guide, notice=notices[0])
     finally:
         context.close()
+    context = browser.new_context(base_url=portal_server.base_url,
+                                  storage_state=user_states("supervisor"))
+    try:
+        page = context.new_page()
+        page.goto("/staff/requests/")
+        link = page.locator("tbody a[href^='/staff/requests/']").first
+        request = (link.get_attribute("href") or "").rsplit("/", 1)[-1]
+        assert request.startswith("GK-"), "the demo data has no request"
+    finally:
+        context.close()
+    return Samples(guide=guide, notice=notices[0], request=request)
 
 
 @pytest.fixture(scope="session")

@@ -13,11 +13,11 @@ import itertools
 import pytest
 
 from tests.e2e.support import FOCUS_STYLE_JS, HEADINGS_JS, OVERFLOW_JS
-from tests.pages import PUBLIC_PAGES, STAFF_PAGES, fill
+from tests.pages import all_pages, fill
 
 pytestmark = pytest.mark.e2e
 
-PAGES = [(name, path, False) for name, path in PUBLIC_PAGES] + [(name, path, True) for name, path in STAFF_PAGES]
+PAGES = all_pages()
 PAGE_IDS = [p[0] for p in PAGES]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
@@ -33,11 +33,11 @@ async (tags) => {
 """
 
 
-def _open(shared_page, samples, path: str, staff: bool, **options):
-    page = shared_page(staff=staff, **options)
-    page.goto(fill(path, guide=samples.guide, notice=samples.notice))
-    if staff:
-        assert "/login" not in page.url, "the staff session was not accepted"
+def _open(shared_page, samples, path: str, user: str | None, **options):
+    page = shared_page(user=user, **options)
+    page.goto(fill(path, guide=samples.guide, notice=samples.notice, request=samples.request))
+    if user:
+        assert "/login" not in page.url, f"the {user} session was not accepted"
     return page
 
 
@@ -48,10 +48,10 @@ def _describe(violations: list[dict]) -> str:
     )
 
 
-@pytest.mark.parametrize(("name", "path", "staff"), PAGES, ids=PAGE_IDS)
-def test_axe_finds_no_serious_violation(shared_page, samples, axe_script, name, path, staff):
+@pytest.mark.parametrize(("name", "path", "user"), PAGES, ids=PAGE_IDS)
+def test_axe_finds_no_serious_violation(shared_page, samples, axe_script, name, path, user):
     """axe-core with the WCAG 2.0/2.1 A and AA rules: nothing serious or critical."""
-    page = _open(shared_page, samples, path, staff, bypass_csp=True)
+    page = _open(shared_page, samples, path, user, bypass_csp=True)
     page.add_script_tag(path=str(axe_script))
     violations = page.evaluate(AXE_RUN_JS, WCAG_TAGS)
     blocking = [v for v in violations if v["impact"] in BLOCKING]
@@ -60,7 +60,7 @@ def test_axe_finds_no_serious_violation(shared_page, samples, axe_script, name, 
 
 def test_axe_harness_catches_planted_violations(shared_page, samples, axe_script):
     """The axe run above is not vacuous: planted faults (no alt, no label, faint text) are reported."""
-    page = _open(shared_page, samples, "/", False, bypass_csp=True)
+    page = _open(shared_page, samples, "/", None, bypass_csp=True)
     page.evaluate("""() => document.querySelector('main').insertAdjacentHTML('beforeend',
       '<img src="/static/none.png"><input type="text"><p style="color:#bbb">浅灰色文字</p>')""")
     page.add_script_tag(path=str(axe_script))
@@ -70,10 +70,10 @@ def test_axe_harness_catches_planted_violations(shared_page, samples, axe_script
     assert found.get("color-contrast") in BLOCKING, found
 
 
-@pytest.mark.parametrize(("name", "path", "staff"), PAGES, ids=PAGE_IDS)
-def test_headings_do_not_skip_levels(shared_page, samples, name, path, staff):
+@pytest.mark.parametrize(("name", "path", "user"), PAGES, ids=PAGE_IDS)
+def test_headings_do_not_skip_levels(shared_page, samples, name, path, user):
     """One h1 first, then each heading at most one level below the one before it."""
-    page = _open(shared_page, samples, path, staff)
+    page = _open(shared_page, samples, path, user)
     headings = page.evaluate(HEADINGS_JS)
     assert headings, f"{name} has no headings"
     outline = " / ".join(f"h{h['level']} {h['text']}" for h in headings)
@@ -86,10 +86,10 @@ def test_headings_do_not_skip_levels(shared_page, samples, name, path, staff):
 KEYBOARD_PAGES = [p for p in PAGES if p[0] in {"home", "login", "guide-list", "staff-notice-new"}]
 
 
-@pytest.mark.parametrize(("name", "path", "staff"), KEYBOARD_PAGES, ids=[p[0] for p in KEYBOARD_PAGES])
-def test_keyboard_focus_is_visible(shared_page, samples, name, path, staff):
+@pytest.mark.parametrize(("name", "path", "user"), KEYBOARD_PAGES, ids=[p[0] for p in KEYBOARD_PAGES])
+def test_keyboard_focus_is_visible(shared_page, samples, name, path, user):
     """Tabbing from the top: each of the first stops shows an outline or a focus ring on screen."""
-    page = _open(shared_page, samples, path, staff)
+    page = _open(shared_page, samples, path, user)
     stops = []
     for _ in range(8):
         page.keyboard.press("Tab")
@@ -106,26 +106,26 @@ def test_keyboard_focus_is_visible(shared_page, samples, name, path, staff):
 ZOOM_PAGES = [p for p in PAGES if p[0] in {"home", "guide-detail"}]
 
 
-@pytest.mark.parametrize(("name", "path", "staff"), ZOOM_PAGES, ids=[p[0] for p in ZOOM_PAGES])
-def test_text_at_200_percent_needs_no_sideways_scrolling(shared_page, samples, name, path, staff):
+@pytest.mark.parametrize(("name", "path", "user"), ZOOM_PAGES, ids=[p[0] for p in ZOOM_PAGES])
+def test_text_at_200_percent_needs_no_sideways_scrolling(shared_page, samples, name, path, user):
     """Root font size doubled on a 1280 px window: the body never scrolls horizontally."""
-    page = _open(shared_page, samples, path, staff)
+    page = _open(shared_page, samples, path, user)
     page.evaluate("document.documentElement.style.fontSize = '200%'")
     overflow = page.evaluate(OVERFLOW_JS)
     assert overflow["scrollWidth"] <= overflow["clientWidth"] + 1, f"{name} at 200 % text: {overflow}"
 
 
-@pytest.mark.parametrize(("name", "path", "staff"), PAGES, ids=PAGE_IDS)
-def test_reflow_at_400_percent_zoom(shared_page, samples, name, path, staff):
+@pytest.mark.parametrize(("name", "path", "user"), PAGES, ids=PAGE_IDS)
+def test_reflow_at_400_percent_zoom(shared_page, samples, name, path, user):
     """At 320 CSS px (1280 px zoomed to 400 %, WCAG 1.4.10) the body never scrolls sideways."""
-    page = _open(shared_page, samples, path, staff, width=320)
+    page = _open(shared_page, samples, path, user, width=320)
     overflow = page.evaluate(OVERFLOW_JS)
     assert overflow["scrollWidth"] <= overflow["clientWidth"] + 1, f"{name} at 320 px: {overflow}"
 
 
 def test_phone_layout_keeps_the_guide_table_a_table(shared_page, samples):
     """On a phone the guide list shows cards, yet screen readers still get a table with headers."""
-    page = _open(shared_page, samples, "/guides/", False, width=375)
+    page = _open(shared_page, samples, "/guides/", None, width=375)
     table = page.get_by_role("table", name="办事指南列表")
     assert table.get_by_role("columnheader").count() == 6
     rows = table.get_by_role("row").count()

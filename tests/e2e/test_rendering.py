@@ -22,23 +22,23 @@ from tests.e2e.support import (
     WIDTHS,
     glyph_problems,
 )
-from tests.pages import PUBLIC_PAGES, STAFF_PAGES, fill
+from tests.pages import all_pages, fill
 
 pytestmark = pytest.mark.e2e
 
-PAGES = [(name, path, False) for name, path in PUBLIC_PAGES] + [(name, path, True) for name, path in STAFF_PAGES]
+PAGES = all_pages()
 EXPECTED_STATUS = {"not-found": 404}
 
 
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-@pytest.mark.parametrize(("name", "path", "staff"), PAGES, ids=[p[0] for p in PAGES])
-def test_screenshot(shared_page, samples, name, path, staff, width):
+@pytest.mark.parametrize(("name", "path", "user"), PAGES, ids=[p[0] for p in PAGES])
+def test_screenshot(shared_page, samples, name, path, user, width):
     """Photograph the full page; it answers as expected and never scrolls sideways."""
-    page = shared_page(staff=staff, width=width)
-    response = page.goto(fill(path, guide=samples.guide, notice=samples.notice))
+    page = shared_page(user=user, width=width)
+    response = page.goto(fill(path, guide=samples.guide, notice=samples.notice, request=samples.request))
     assert response.status == EXPECTED_STATUS.get(name, 200), page.url
-    if staff:
-        assert "/login" not in page.url, "the staff session was not accepted"
+    if user:
+        assert "/login" not in page.url, f"the {user} session was not accepted"
     page.evaluate("document.fonts.ready")
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOT_DIR / f"{name}-{width}.png", full_page=True)

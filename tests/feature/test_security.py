@@ -10,17 +10,21 @@ from portal.catalog.models import Guide
 from portal.extensions import db
 from portal.notices.queries import public_notices
 from tests.helpers import PASSWORD, login
-from tests.pages import PUBLIC_PAGES, STAFF_PAGES, fill
+from tests.pages import PUBLIC_PAGES, STAFF_PAGES, SUPERVISOR_PAGES, fill
 
 
 @pytest.fixture
 def sample(app):
-    """A 户政 guide slug and a published notice id."""
+    """A 户政 guide slug, a published notice id and a demo request's tracking number."""
+    from portal.demo import create_demo_requests
+
     with app.app_context():
         guide = db.session.scalar(select(Guide.slug).join(Department)
                                   .where(Department.code == "huzheng").order_by(Guide.slug))
         notice = db.session.scalars(public_notices()).first().id
-    return {"guide": guide, "notice": notice}
+        request = create_demo_requests()[0]
+        db.session.commit()
+    return {"guide": guide, "notice": notice, "request": request}
 
 
 def assert_secure_headers(response, path):
@@ -51,7 +55,23 @@ def test_staff_pages_send_headers_and_are_not_cached(client, users, sample, name
     assert response.headers.get("Cache-Control") == "no-store"
 
 
-@pytest.mark.parametrize(("name", "path"), STAFF_PAGES, ids=[p[0] for p in STAFF_PAGES])
+@pytest.mark.parametrize(("name", "path"), SUPERVISOR_PAGES, ids=[p[0] for p in SUPERVISOR_PAGES])
+def test_supervisor_pages_send_headers_and_refuse_other_departments_staff(client, users, sample, name,
+                                                                         path):
+    login(client, users["staff"])  # 户政 staff: not the 公开办, not a supervisor
+    assert client.get(fill(path, **sample)).status_code == 403
+    supervisor = client.application.test_client()
+    login(supervisor, users["supervisor"])
+    response = supervisor.get(fill(path, **sample))
+    assert response.status_code == 200
+    assert_secure_headers(response, path)
+    assert response.headers.get("Cache-Control") == "no-store"
+
+
+ALL_STAFF_PAGES = STAFF_PAGES + SUPERVISOR_PAGES
+
+
+@pytest.mark.parametrize(("name", "path"), ALL_STAFF_PAGES, ids=[p[0] for p in ALL_STAFF_PAGES])
 def test_staff_pages_refuse_anonymous_visitors(client, sample, name, path):
     response = client.get(fill(path, **sample))
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")

@@ -1,0 +1,43 @@
+"""Demo matters for ``portal init --demo``: two requests, so every back-office page shows data.
+
+The applicants are fictional (示例 names; the ID number is generated with a valid check digit
+so the forms and the masking behave as with real data).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.core.pii import id_check_digit
+from portal.core.timefmt import local_today
+from portal.disclosure.services import file_request, reply
+from portal.extensions import db
+from portal.matters.models import Matter
+
+FIRST17 = "11010520000101001"
+
+
+def _fields(name: str, description: str) -> dict:
+    return {"applicant_type": "person", "org_kind": None, "applicant_name": name,
+            "id_type": "resident_id", "id_number": FIRST17 + id_check_digit(FIRST17),
+            "phone": "13800000000", "email": "applicant@example.com", "address": "示例市示例路 1 号",
+            "description": description, "purpose": "", "delivery": "email"}
+
+
+def create_demo_requests() -> list[str]:
+    """File two demo requests (once); return their tracking numbers."""
+    if db.session.scalar(select(Matter.id).limit(1)) is not None:
+        return []
+    today = local_today()
+    first = file_request(_fields("示例申请人甲", "请公开本局2025年度道路交通事故统计数据。"),
+                         submission_key="demo-request-1", attachment=None,
+                         received_on=today - timedelta(days=14)).request
+    second = file_request(_fields("示例申请人乙", "请公开本局2024年办理户口迁移的办理数量和平均用时。"),
+                          submission_key="demo-request-2", attachment=None,
+                          received_on=today - timedelta(days=40)).request
+    reply(second, type_code="partly", sub_code=None, actor_id=None, supervisor_approved=True,
+          text="2024年本局共办理户口迁移 3,215 件，平均用时 6 个工作日。"
+               "[[不予公开:process-info]]各派出所内部考核排名[[/不予公开]]属于过程性信息，不予公开。")
+    return [first.matter.tracking_no, second.matter.tracking_no]
