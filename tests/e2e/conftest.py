@@ -16,6 +16,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,18 +102,13 @@ def chromium_executable() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def portal_server(chromium_executable, tmp_path_factory) -> PortalServer:
-    """The real portal: fresh instance and database, ``portal init --demo``, then gunicorn.
-
-    Depends on the browser check so nothing is started when no browser could use it.
-    """
-    base = tmp_path_factory.mktemp("portal-e2e")
+@contextmanager
+def running_portal(base: Path, database_url: str) -> Iterator[PortalServer]:
+    """``portal init --demo`` on ``database_url`` with a fresh instance, then gunicorn."""
     instance = base / "instance"
-    database = base / "portal.db"
     env = {key: value for key, value in os.environ.items()
            if key not in {"PORTAL_HTTPS", "SEARCH_INDEX_DIR", "SECRET_KEY"}}
-    env.update(PORTAL_INSTANCE_PATH=str(instance), DATABASE_URL=f"sqlite:///{database}")
+    env.update(PORTAL_INSTANCE_PATH=str(instance), DATABASE_URL=database_url)
 
     init = subprocess.run([str(BIN / "portal"), "init", "--demo"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
@@ -135,7 +132,7 @@ def portal_server(chromium_executable, tmp_path_factory) -> PortalServer:
             if time.monotonic() > deadline:
                 pytest.fail(f"/healthz did not answer within {STARTUP_SECONDS} s:\n{_tail(log)}")
             time.sleep(0.1)
-        yield PortalServer(f"http://127.0.0.1:{port}", instance, database, log, passwords)
+        yield PortalServer(f"http://127.0.0.1:{port}", instance, base / "portal.db", log, passwords)
     finally:
         server.terminate()
         try:
@@ -143,6 +140,54 @@ def portal_server(chromium_executable, tmp_path_factory) -> PortalServer:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="session")
+def portal_server(chromium_executable, tmp_path_factory) -> PortalServer:
+    """The real portal on SQLite: fresh instance and database, ``portal init --demo``, gunicorn.
+
+    Depends on the browser check so nothing is started when no browser could use it.
+    """
+    base = tmp_path_factory.mktemp("portal-e2e")
+    with running_portal(base, f"sqlite:///{base / 'portal.db'}") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def postgres_portal_server(chromium_executable, tmp_path_factory) -> PortalServer:
+    """The same portal on PostgreSQL (a throw-away database next to the test database).
+
+    Outside CI a missing server skips; in CI it fails, like the database tests.
+    """
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    from tests.conftest import PG_URL
+
+    admin_url = PG_URL.rsplit("/", 1)[0] + "/postgres"
+    try:
+        engine = create_engine(admin_url, isolation_level="AUTOCOMMIT",
+                               connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("DROP DATABASE IF EXISTS portal_e2e WITH (FORCE)"))
+            conn.execute(text("CREATE DATABASE portal_e2e"))
+    except OperationalError as exc:
+        unavailable(f"PostgreSQL not reachable for the browser tests: {exc}")
+    base = tmp_path_factory.mktemp("portal-e2e-pg")
+    try:
+        with running_portal(base, PG_URL.rsplit("/", 1)[0] + "/portal_e2e") as server:
+            yield server
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text("DROP DATABASE IF EXISTS portal_e2e WITH (FORCE)"))
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_portal(request) -> PortalServer:
+    """The portal on each backend, for the flows that must work on both."""
+    name = "portal_server" if request.param == "sqlite" else "postgres_portal_server"
+    return request.getfixturevalue(name)
 
 
 @pytest.fixture(scope="session")
