@@ -28,6 +28,8 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.calendar.views import bp as calendar_bp
     from portal.catalog.staff_views import bp as catalog_staff_bp
     from portal.catalog.views import bp as catalog_bp
+    from portal.complaints.staff_views import bp as complaints_staff_bp
+    from portal.complaints.views import bp as complaints_bp
     from portal.disclosure.staff_views import bp as disclosure_staff_bp
     from portal.disclosure.views import bp as disclosure_bp
     from portal.notices.staff_views import bp as notices_staff_bp
@@ -40,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in (
         public_bp, accounts_bp, staff_bp, catalog_bp, catalog_staff_bp, notices_bp,
         notices_staff_bp, feeds_bp, disclosure_bp, disclosure_staff_bp, calendar_bp,
+        complaints_bp, complaints_staff_bp,
     ):
         app.register_blueprint(blueprint)
     install_web_hooks(app)

@@ -51,12 +51,12 @@ def _demo_accounts() -> None:
         create_user(username, password, role, department, display_name=name,
                     email=f"{username}@portal.example.gov.cn")
         lines.append(f"{username}\t{password}\t{role.label}")
-    from portal.demo import create_demo_requests
+    from portal.demo import create_demo_matters
 
-    numbers = create_demo_requests()
+    numbers = create_demo_matters()
     db.session.commit()
     if numbers:
-        click.echo(f"演示申请：{'、'.join(numbers)}")
+        click.echo(f"演示事项：{'、'.join(numbers)}")
     if lines:
         with accounts_file.open("a", encoding="utf-8") as handle:
             handle.write("\n".join(lines) + "\n")

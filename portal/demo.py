@@ -1,4 +1,5 @@
-"""Demo matters for ``portal init --demo``: two requests, so every back-office page shows data.
+"""Demo matters for ``portal init --demo``: two requests and a complaint, so every back-office
+page shows data.
 
 The applicants are fictional (示例 names; the ID number is generated with a valid check digit
 so the forms and the masking behave as with real data).
@@ -26,8 +27,8 @@ def _fields(name: str, description: str) -> dict:
             "description": description, "purpose": "", "delivery": "email"}
 
 
-def create_demo_requests() -> list[str]:
-    """File two demo requests (once); return their tracking numbers."""
+def create_demo_matters() -> list[str]:
+    """File two demo requests and one complaint (once); return their tracking numbers."""
     if db.session.scalar(select(Matter.id).limit(1)) is not None:
         return []
     today = local_today()
@@ -40,4 +41,18 @@ def create_demo_requests() -> list[str]:
     reply(second, type_code="partly", sub_code=None, actor_id=None, supervisor_approved=True,
           text="2024年本局共办理户口迁移 3,215 件，平均用时 6 个工作日。"
                "[[不予公开:process-info]]各派出所内部考核排名[[/不予公开]]属于过程性信息，不予公开。")
-    return [first.matter.tracking_no, second.matter.tracking_no]
+    from portal.accounts.models import Department
+    from portal.complaints.services import decide_acceptance, file_complaint
+
+    traffic = db.session.scalar(select(Department.id).where(Department.code == "jiaoguan"))
+    complaint = file_complaint(
+        {"complaint_type": "conduct", "about_department_id": traffic, "officer_name": "",
+         "officer_number": "", "happened_on": today - timedelta(days=12),
+         "what_happened": "在车管所窗口办理驾驶证换证时，工作人员不解释所缺材料，态度生硬。",
+         "wants": "希望改进服务态度", "anonymous": False, "complainant_name": "示例投诉人",
+         "phone": "13800000001", "email": "complainant@example.com"},
+        submission_key="demo-complaint-1", attachment=None,
+        received_on=today - timedelta(days=10)).complaint
+    decide_acceptance(complaint, "accepted", day=today - timedelta(days=8), reason="",
+                      transferred_to="", actor_id=None)
+    return [first.matter.tracking_no, second.matter.tracking_no, complaint.matter.tracking_no]

@@ -4,6 +4,7 @@ from portal.accounts.models import Department, LoginThrottle, User
 from portal.audit.models import AuditEvent
 from portal.calendar.models import CalendarOverride, CalendarYear
 from portal.catalog.models import Category, Guide, GuideFee, GuideVersion
+from portal.complaints.models import Complaint, ComplaintPolicy
 from portal.disclosure.models import DisclosureRequest
 from portal.matters.models import Attachment, Matter, MatterEvent, TrackingCounter
 from portal.notices.models import Notice, NoticeVersion
@@ -16,6 +17,8 @@ __all__ = [
     "CalendarOverride",
     "CalendarYear",
     "Category",
+    "Complaint",
+    "ComplaintPolicy",
     "Department",
     "DisclosureRequest",
     "Guide",

@@ -19,6 +19,9 @@ PUBLIC_PAGES = [
     ("login", "/login"),
     ("apply", "/apply"),
     ("track", "/track"),
+    ("complain", "/complain"),
+    ("complaint-statistics", "/complaints/statistics"),
+    ("complaint-outcomes", "/complaints/outcomes"),
     ("not-found", "/no-such-page"),
 ]
 
@@ -31,12 +34,14 @@ STAFF_PAGES = [
     ("staff-guide-edit", "/staff/guides/{guide}/edit"),
     ("staff-guide-history", "/staff/guides/{guide}/history"),
     ("staff-requests", "/staff/requests/"),
+    ("staff-complaints", "/staff/complaints/"),
 ]
 
 # (name, path) of pages for supervisors (cross-department work, approvals, calendar).
 SUPERVISOR_PAGES = [
     ("supervisor-request", "/staff/requests/{request}"),
     ("supervisor-calendar", "/staff/calendar/"),
+    ("supervisor-complaint", "/staff/complaints/{complaint}"),
 ]
 
 
@@ -47,6 +52,6 @@ def all_pages() -> list[tuple[str, str, str | None]]:
             + [(name, path, "supervisor") for name, path in SUPERVISOR_PAGES])
 
 
-def fill(path: str, *, guide: str, notice: int, request: str = "") -> str:
-    """Substitute the sample guide slug, notice id and request number into ``path``."""
-    return path.format(guide=guide, notice=notice, request=request)
+def fill(path: str, *, guide: str, notice: int, request: str = "", complaint: str = "") -> str:
+    """Substitute the sample guide slug, notice id, request and complaint numbers into ``path``."""
+    return path.format(guide=guide, notice=notice, request=request, complaint=complaint)

@@ -54,11 +54,16 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255), info=NEVER)
     role: Mapped[str] = mapped_column(String(16), info=INTERNAL_FIELD)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    # What the complaint rules need to keep a complaint away from the officer and their chain.
+    police_number: Mapped[str] = mapped_column(String(16), default="", info=INTERNAL_FIELD)
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=INTERNAL_FIELD)
+    is_department_head: Mapped[bool] = mapped_column(default=False, info=INTERNAL_FIELD)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
     department: Mapped[Department | None] = relationship(lazy="joined")
+    supervisor: Mapped[User | None] = relationship(remote_side="User.id", lazy="select")
 
     @property
     def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot log in

@@ -39,6 +39,8 @@ class Run:
         self.terminal: str | None = None
         self.replied_on: date | None = None
         self.on_time: bool | None = None
+        self.accepted_on: date | None = None
+        self.reviewed = False
 
     # -- counting ---------------------------------------------------------------------------------
 
@@ -96,7 +98,9 @@ class Run:
 
     def dispatch(self, event: ClockEvent) -> None:
         day = event.day
-        if self.terminal is not None:
+        if self.terminal is not None and not (
+            event.kind == EventKind.REVIEW_REQUESTED and self.terminal == "replied"
+        ):
             done = "答复" if self.terminal == "replied" else "撤回"
             raise ClockError(f"{iso(day)} 的事件“{kind_label(event.kind)}”发生在申请已{done}之后")
         if self.received is None:
@@ -247,6 +251,43 @@ class Run:
         else:
             text += f"，超过期限 {iso(due)}，逾期 {self.amount(self.count(due, day, gaps))}"
         self.step(text, gaps)
+
+    def on_accepted(self, event: ClockEvent) -> None:
+        """Acceptance decided: the handling period starts the day after (two-phase matters)."""
+        day = event.day
+        if self.policy.handle_days is None:
+            raise ClockError(f"{iso(day)} 本类事项没有受理环节")
+        if self.accepted_on is not None:
+            raise ClockError(f"{iso(day)} 重复受理（已于 {iso(self.accepted_on)} 受理）")
+        gaps: set[int] = set()
+        text = f"{iso(day)} 决定受理"
+        if self.due is not None and day > self.due:
+            text += f"（超过受理告知期限 {iso(self.due)}）"
+        self.accepted_on = day
+        self.extended = False
+        self.due = self.add(day, self.policy.handle_days, gaps)
+        self.step(f"{text}，办理期限 {self.amount(self.policy.handle_days)} → {iso(self.due)}", gaps)
+
+    def on_review_requested(self, event: ClockEvent) -> None:
+        """复查 requested within the window after the reply: a new period, one extension again."""
+        day = event.day
+        if self.policy.review_days is None or self.replied_on is None:
+            raise ClockError(f"{iso(day)} 本类事项不能申请复查，或尚未答复")
+        gaps: set[int] = set()
+        window = self.policy.review_window_days or 0
+        last_day = self.add(self.replied_on, window, gaps)
+        if day > last_day:
+            raise ClockError(f"{iso(day)} 申请复查已超过答复后 {self.amount(window)}的期限 {iso(last_day)}")
+        if self.reviewed:
+            raise ClockError(f"{iso(day)} 已经申请过复查")
+        self.reviewed = True
+        self.terminal = None
+        self.on_time = None
+        self.replied_on = None
+        self.extended = True  # the review period is not extended
+        self.due = self.add(day, self.policy.review_days, gaps)
+        self.step(f"{iso(day)} 申请复查，复查期限 {self.amount(self.policy.review_days)} → {iso(self.due)}",
+                  gaps)
 
     def on_withdrawn(self, event: ClockEvent) -> None:
         gaps: set[int] = set()

@@ -24,6 +24,10 @@ class EventKind(StrEnum):
     EXTENSION_GRANTED = "extension_granted"
     REPLIED = "replied"
     WITHDRAWN = "withdrawn"
+    # Two-phase matters (complaints under 《信访工作条例》): acceptance starts the handling period,
+    # and a review (复查) requested after the reply opens a new period.
+    ACCEPTED = "accepted"
+    REVIEW_REQUESTED = "review_requested"
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,9 @@ class ClockPolicy:
     clarification_notice_days: int = 7
     third_party_days: int = 15
     fee_notice_pauses: bool = False
+    handle_days: int | None = None  # after ACCEPTED: the handling period (None: no acceptance phase)
+    review_window_days: int | None = None  # how long after the reply a review may be requested
+    review_days: int | None = None  # the review's own period
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:

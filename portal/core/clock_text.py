@@ -40,6 +40,8 @@ KIND_LABELS = {
     "extension_granted": "延长答复期限",
     "replied": "作出答复",
     "withdrawn": "撤回申请",
+    "accepted": "决定受理",
+    "review_requested": "申请复查",
 }
 
 

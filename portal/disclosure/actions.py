@@ -14,6 +14,7 @@ from portal.disclosure.models import DisclosureRequest
 from portal.disclosure.notify import notify_applicant
 from portal.disclosure.services import reply
 from portal.extensions import db
+from portal.matters import extension
 from portal.matters.models import Matter, MatterEvent
 from portal.matters.services import add_event
 from portal.staff.alerts import alert_supervisors
@@ -93,32 +94,16 @@ def _clarification_late(matter) -> bool:
 
 def pending_extension(req: DisclosureRequest) -> MatterEvent | None:
     """The extension request waiting for a supervisor, if any."""
-    for event in reversed(req.matter.events):
-        if event.kind == "extension_requested" and event.approved is None:
-            return event
-    return None
+    return extension.pending_extension(req.matter)
 
 
 def decide_extension(req: DisclosureRequest, *, approve: bool, supervisor_id: int, note: str) -> None:
     """A supervisor grants (once, at most 20 working days) or refuses the requested extension."""
-    pending = pending_extension(req)
-    if pending is None:
-        raise FieldError("decision", "没有待审批的延期申请。")
-    pending.approved = approve
-    matter = req.matter
-    matter.status = "received"
-    if not approve:
-        add_event(matter, "extension_refused", local_today(), actor_id=supervisor_id, note=note)
-        return
-    try:
-        event = add_event(
-            matter, EventKind.EXTENSION_GRANTED, local_today(), actor_id=supervisor_id,
-            days=pending.days, note=note,
-            message=f"经本机关政府信息公开工作机构负责人同意，答复期限延长 {pending.days} 个工作日。"
-                    f"理由：{pending.note or '需要进一步核查相关信息'}")
-    except ClockError as exc:
-        raise FieldError("decision", str(exc)) from None
-    notify_applicant(req, "extension_granted", event.message, event.id)
+    event = extension.decide_extension(
+        req.matter, approve=approve, supervisor_id=supervisor_id, note=note, resume_status="received",
+        message="经本机关政府信息公开工作机构负责人同意，答复期限延长 {days} 个工作日。理由：{reason}")
+    if event is not None:
+        notify_applicant(req, "extension_granted", event.message, event.id)
 
 
 def decide_reply(req: DisclosureRequest, *, approve: bool, supervisor_id: int, note: str) -> None:

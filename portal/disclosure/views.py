@@ -70,7 +70,8 @@ def track():
             matter = find_by_code(form.tracking_no.data, form.access_code.data)
             if matter is not None:
                 session["tracked"] = [*session.get("tracked", [])[-9:], matter.id]
-                return redirect(url_for("disclosure.status", tracking_no=matter.tracking_no))
+                target = "complaints.status" if matter.kind == "complaint" else "disclosure.status"
+                return redirect(url_for(target, tracking_no=matter.tracking_no))
             throttle.note_failure(key, LOOKUP_LIMIT, LOOKUP_LOCK)
             flash("受理编号或查询码不正确。", "error")
             status = 404
@@ -80,7 +81,7 @@ def track():
 
 def _tracked_request(tracking_no: str) -> DisclosureRequest:
     matter = db.session.scalar(select(Matter).where(Matter.tracking_no == tracking_no))
-    if matter is None or matter.id not in session.get("tracked", []):
+    if matter is None or matter.kind != "request" or matter.id not in session.get("tracked", []):
         abort(404)  # never reveal whether a number exists to someone without its code
     return db.session.get(DisclosureRequest, matter.id)
 

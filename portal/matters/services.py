@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from datetime import date
 
 from flask import current_app
@@ -102,11 +103,21 @@ def clock_events(matter: Matter) -> list[ClockEvent]:
     ]
 
 
+# Each kind of matter may register how its clock policy is found (complaints: per type).
+POLICY_FINDERS: dict[str, Callable[[Matter], ClockPolicy]] = {}
+
+
+def policy_for(matter: Matter) -> ClockPolicy:
+    """The time limits that apply to ``matter`` (依申请公开 defaults unless its kind says)."""
+    finder = POLICY_FINDERS.get(matter.kind)
+    if finder is not None:
+        return finder(matter)
+    return ClockPolicy(fee_notice_pauses=current_app.config.get("FEE_NOTICE_PAUSES_CLOCK", True))
+
+
 def recompute_due(matter: Matter, policy: ClockPolicy | None = None) -> None:
     """Store the due date, its explanation and state computed from the events."""
-    policy = policy or ClockPolicy(
-        fee_notice_pauses=current_app.config.get("FEE_NOTICE_PAUSES_CLOCK", True))
-    result = compute(clock_events(matter), load_calendar(), policy)
+    result = compute(clock_events(matter), load_calendar(), policy or policy_for(matter))
     matter.due_on = result.due_on
     matter.due_provisional = result.provisional
     matter.clock_steps = list(result.steps)

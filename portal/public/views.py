@@ -15,8 +15,10 @@ bp = Blueprint("public", __name__)
 # the service is not open online yet and its page says how to get it offline.
 ENTRY_POINTS = (
     ("apply", "申请信息公开", "依申请公开政府信息，全程可查进度", "disclosure.apply"),
-    ("track", "查询申请进度", "凭受理编号和查询码查询办理进度", "disclosure.track"),
-    ("complain", "投诉", "对民警执法和服务提出投诉", None),
+    ("track", "查询办理进度", "凭编号和查询码查询信息公开申请或投诉的办理进度", "disclosure.track"),
+    ("complain", "投诉", "对民警执法和服务提出投诉", "complaints.complain"),
+    ("complaint-stats", "投诉统计与处理公开", "投诉办理情况、按时答复率与处理结果公开",
+     "complaints.statistics"),
     ("progress", "案件进度查询", "报案人、被害人、当事人查询案件办理进度", None),
 )
 

@@ -59,6 +59,7 @@ class Samples:
     guide: str  # slug of a guide of the 户政 department
     notice: int  # id of a published notice
     request: str  # tracking number of a demo request
+    complaint: str  # tracking number of the demo complaint
 
 
 def _free_port() -> int:
@@ -333,9 +334,13 @@ def samples(browser, portal_server, staff_state, user_states) -> Samples:
         link = page.locator("tbody a[href^='/staff/requests/']").first
         request = (link.get_attribute("href") or "").rsplit("/", 1)[-1]
         assert request.startswith("GK-"), "the demo data has no request"
+        page.goto("/staff/complaints/")
+        link = page.locator("tbody a[href^='/staff/complaints/']").first
+        complaint = (link.get_attribute("href") or "").rsplit("/", 1)[-1]
+        assert complaint.startswith("TS-"), "the demo data has no complaint"
     finally:
         context.close()
-    return Samples(guide=guide, notice=notices[0], request=request)
+    return Samples(guide=guide, notice=notices[0], request=request, complaint=complaint)
 
 
 @pytest.fixture(scope="session")

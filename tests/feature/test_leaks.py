@@ -138,6 +138,30 @@ def _file_requests() -> None:
                             received_on=date(2026, 9, 25)).request
     reply(answered, type_code="partly", sub_code=None, actor_id=None, supervisor_approved=True,
           text=f"答复如下。{PII_SENTENCE}[[不予公开:third-party]]保密部分[[/不予公开]]")
+    _file_complaint()
+
+
+def _file_complaint() -> None:
+    """A complaint about a named officer, answered and summarised for the public."""
+    from datetime import date
+
+    from portal.accounts.models import Department
+    from portal.complaints import services as complaints
+    from portal.matters.services import new_submission_key
+
+    about = db.session.scalar(select(Department.id).where(Department.code == "jiaoguan"))
+    complaint = complaints.file_complaint(
+        {"complaint_type": "conduct", "about_department_id": about, "officer_name": "赵警官",
+         "officer_number": "123456", "happened_on": date(2026, 10, 1),
+         "what_happened": f"经过{PII_SENTENCE}", "wants": "道歉", "anonymous": False,
+         "complainant_name": PRIVATE_NAME, "phone": MOBILE, "email": EMAIL},
+        submission_key=new_submission_key(), attachment=None, received_on=date(2026, 10, 8)).complaint
+    complaints.decide_acceptance(complaint, "accepted", day=date(2026, 10, 9), reason="",
+                                 transferred_to="", actor_id=None)
+    complaints.reply(complaint, outcome="upheld", day=date(2026, 10, 20), actor_id=None,
+                     text=f"经查属实。{PII_SENTENCE}[[不予公开:third-party]]处分细节[[/不予公开]]")
+    complaints.publish_summary(complaint, f"投诉人[[姓名]]{PRIVATE_NAME}[[/姓名]]反映的问题属实。"
+                               f"{PII_SENTENCE}", actor_id=None)
 
 
 @pytest.fixture
@@ -178,7 +202,7 @@ def test_no_public_route_returns_a_marker_or_unmasked_personal_data(planted_app)
         text = response.get_data(as_text=True) + str(response.headers)
         for marker in planted:
             assert marker not in text, f"{url} leaks the planted marker {marker}"
-        for datum in [*RAW_PII, PRIVATE_NAME]:
+        for datum in [*RAW_PII, PRIVATE_NAME, "赵警官", "123456"]:
             assert datum not in text, f"{url} leaks unmasked personal data {datum}"
         masked_seen |= MOBILE[:3] + "****" + MOBILE[-4:] in text
         placeholder_seen |= "【此处依据《政府信息公开条例》第十五条不予公开】" in text

@@ -115,11 +115,18 @@ def test_server_error_page_never_shows_a_traceback(app):
     assert "Traceback" not in body and "secret internal detail" not in body
 
 
-def test_unopened_service_says_so_plainly(client):
-    page = html(client.get("/services/complain"))
-    assert "尚未开通" in page
+def test_every_home_entry_point_leads_somewhere_useful(client):
+    from portal.public.views import ENTRY_POINTS
+
+    for key, label, _text, endpoint in ENTRY_POINTS:
+        if endpoint is None:  # not online yet: the page says so and gives the offline route
+            assert "尚未开通" in html(client.get(f"/services/{key}")), label
+        else:
+            assert client.get(f"/services/{key}").status_code == 404, label
     assert client.get("/services/nothing").status_code == 404
-    assert client.get("/services/apply").status_code == 404  # open online: no offline page
+    home = html(client.get("/"))
+    for path in ("/apply", "/track", "/complain", "/complaints/statistics"):
+        assert f'href="{path}"' in home
 
 
 def test_atom_feed_lists_public_notices_only(client, app):

@@ -16,15 +16,15 @@ from tests.pages import PUBLIC_PAGES, STAFF_PAGES, SUPERVISOR_PAGES, fill
 @pytest.fixture
 def sample(app):
     """A 户政 guide slug, a published notice id and a demo request's tracking number."""
-    from portal.demo import create_demo_requests
+    from portal.demo import create_demo_matters
 
     with app.app_context():
         guide = db.session.scalar(select(Guide.slug).join(Department)
                                   .where(Department.code == "huzheng").order_by(Guide.slug))
         notice = db.session.scalars(public_notices()).first().id
-        request = create_demo_requests()[0]
+        request, _replied, complaint = create_demo_matters()
         db.session.commit()
-    return {"guide": guide, "notice": notice, "request": request}
+    return {"guide": guide, "notice": notice, "request": request, "complaint": complaint}
 
 
 def assert_secure_headers(response, path):

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 422cd944cce0
+Revision ID: 8633c65db451
 Revises: 
-Create Date: 2026-11-23 14:53:18.356175
+Create Date: 2026-11-23 15:09:40.490101
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '422cd944cce0'
+revision = '8633c65db451'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -118,10 +118,14 @@ def upgrade():
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('department_id', sa.Integer(), nullable=True),
+    sa.Column('police_number', sa.String(length=16), nullable=False),
+    sa.Column('supervisor_id', sa.Integer(), nullable=True),
+    sa.Column('is_department_head', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_users_department_id_departments')),
+    sa.ForeignKeyConstraint(['supervisor_id'], ['users.id'], name=op.f('fk_users_supervisor_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
@@ -157,6 +161,19 @@ def upgrade():
     sa.Column('entered_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['entered_by_id'], ['users.id'], name=op.f('fk_calendar_years_entered_by_id_users')),
     sa.PrimaryKeyConstraint('year', name=op.f('pk_calendar_years'))
+    )
+    op.create_table('complaint_policies',
+    sa.Column('complaint_type', sa.String(length=16), nullable=False),
+    sa.Column('unit', sa.String(length=16), nullable=False),
+    sa.Column('accept_days', sa.Integer(), nullable=False),
+    sa.Column('handle_days', sa.Integer(), nullable=False),
+    sa.Column('max_extension_days', sa.Integer(), nullable=False),
+    sa.Column('review_window_days', sa.Integer(), nullable=False),
+    sa.Column('review_days', sa.Integer(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_complaint_policies_updated_by_id_users')),
+    sa.PrimaryKeyConstraint('complaint_type', name=op.f('pk_complaint_policies'))
     )
     op.create_table('guide_fees',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -270,6 +287,38 @@ def upgrade():
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attachments_matter_id'), ['matter_id'], unique=False)
 
+    op.create_table('complaints',
+    sa.Column('matter_id', sa.Integer(), nullable=False),
+    sa.Column('complaint_type', sa.String(length=16), nullable=False),
+    sa.Column('about_department_id', sa.Integer(), nullable=False),
+    sa.Column('officer_name', sa.String(length=50), nullable=False),
+    sa.Column('officer_number', sa.String(length=16), nullable=False),
+    sa.Column('officer_user_id', sa.Integer(), nullable=True),
+    sa.Column('happened_on', sa.Date(), nullable=True),
+    sa.Column('what_happened', sa.Text(), nullable=False),
+    sa.Column('wants', sa.Text(), nullable=False),
+    sa.Column('anonymous', sa.Boolean(), nullable=False),
+    sa.Column('complainant_name', sa.String(length=100), nullable=False),
+    sa.Column('phone', sa.String(length=30), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('decision', sa.String(length=16), nullable=True),
+    sa.Column('decision_reason', sa.Text(), nullable=False),
+    sa.Column('transferred_to', sa.String(length=100), nullable=False),
+    sa.Column('outcome', sa.String(length=16), nullable=True),
+    sa.Column('reply_md', sa.Text(), nullable=False),
+    sa.Column('replied_on', sa.Date(), nullable=True),
+    sa.Column('on_time', sa.Boolean(), nullable=True),
+    sa.Column('rating', sa.String(length=16), nullable=True),
+    sa.Column('rating_comment', sa.Text(), nullable=False),
+    sa.Column('review_requested_on', sa.Date(), nullable=True),
+    sa.Column('review_reason', sa.Text(), nullable=False),
+    sa.Column('summary_md', sa.Text(), nullable=False),
+    sa.Column('summary_published_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['about_department_id'], ['departments.id'], name=op.f('fk_complaints_about_department_id_departments')),
+    sa.ForeignKeyConstraint(['matter_id'], ['matters.id'], name=op.f('fk_complaints_matter_id_matters'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['officer_user_id'], ['users.id'], name=op.f('fk_complaints_officer_user_id_users')),
+    sa.PrimaryKeyConstraint('matter_id', name=op.f('pk_complaints'))
+    )
     op.create_table('disclosure_requests',
     sa.Column('matter_id', sa.Integer(), nullable=False),
     sa.Column('applicant_type', sa.String(length=16), nullable=False),
@@ -343,6 +392,7 @@ def downgrade():
 
     op.drop_table('matter_events')
     op.drop_table('disclosure_requests')
+    op.drop_table('complaints')
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachments_matter_id'))
 
@@ -372,6 +422,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_guide_fees_guide_id'))
 
     op.drop_table('guide_fees')
+    op.drop_table('complaint_policies')
     op.drop_table('calendar_years')
     op.drop_table('calendar_overrides')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:

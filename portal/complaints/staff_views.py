@@ -1,0 +1,214 @@
+"""Back-office pages for complaints: queue, detail, decision, assignment, extension, reply,
+published summary, and the per-type time-limit policy."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from portal.accounts.models import Role, User
+from portal.complaints import services
+from portal.complaints.forms import DecisionForm, ExtensionForm, ReplyForm, SummaryForm
+from portal.complaints.models import COMPLAINT_TYPES, Complaint
+from portal.complaints.policy import all_policies
+from portal.complaints.views import LABELS, STATUS
+from portal.core.errors import FieldError
+from portal.core.timefmt import local_today
+from portal.disclose import disclose, viewer_of
+from portal.disclosure.staff_forms import AssignForm
+from portal.disclosure.status import event_label
+from portal.extensions import db
+from portal.matters import extension
+from portal.matters.models import Matter
+from portal.matters.services import add_event
+from portal.staff.access import role_required, staff_required
+
+bp = Blueprint("complaints_staff", __name__, url_prefix="/staff/complaints")
+
+
+def _complaint_or_404(tracking_no: str) -> Complaint:
+    matter = db.session.scalar(select(Matter).where(Matter.tracking_no == tracking_no))
+    if matter is None or matter.kind != "complaint":
+        abort(404)
+    if not current_user.is_overseer and matter.department_id != current_user.department_id:
+        abort(403)
+    complaint = db.session.get(Complaint, matter.id)
+    if not services.may_handle(complaint, current_user):
+        abort(403)  # the officer complained about, or their direct supervisor
+    return complaint
+
+
+@bp.route("/")
+@staff_required
+def index():
+    """Complaints of the user's department (all for supervisors), soonest due first."""
+    query = (select(Complaint).join(Matter, Matter.id == Complaint.matter_id)
+             .order_by(Matter.closed_on.is_not(None), Matter.due_on.is_(None), Matter.due_on))
+    if not current_user.is_overseer:
+        query = query.where(Matter.department_id == current_user.department_id)
+    rows = [c for c in db.session.scalars(query) if services.may_handle(c, current_user)]
+    return render_template("complaints/staff_queue.html", rows=rows, today=local_today(),
+                           status=STATUS, labels=LABELS)
+
+
+def _page(complaint: Complaint, status: int = 200, **forms):
+    assign_form = AssignForm(prefix="assign")
+    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
+    assign_form.assignee_id.choices = [SelectChoice(0, "（未分配）")] + [
+        SelectChoice(u.id, u.display_name) for u in users if services.may_handle(complaint, u)]
+    decision_form = DecisionForm(prefix="decision")
+    reply_form = ReplyForm(prefix="reply")
+    if not decision_form.is_submitted():
+        decision_form.day.data = reply_form.day.data = local_today()
+    context = {"assign_form": assign_form, "decision_form": decision_form,
+               "extension_form": ExtensionForm(prefix="ext"), "reply_form": reply_form,
+               "summary_form": SummaryForm(prefix="summary")} | forms
+    return render_template(
+        "complaints/staff_show.html", c=complaint, shown=disclose(complaint, viewer_of(current_user)),
+        status=STATUS, labels=LABELS, event_label=event_label,
+        pending=extension.pending_extension(complaint.matter),
+        is_supervisor=current_user.has_role(Role.SUPERVISOR, Role.ADMIN), **context), status
+
+
+@bp.route("/<tracking_no>")
+@staff_required
+def show(tracking_no: str):
+    """One complaint with its clock and the actions open at its stage."""
+    return _page(_complaint_or_404(tracking_no))
+
+
+def _act(tracking_no: str, form_class, prefix: str, action):
+    """Validate a form, run ``action(complaint, form)``; on refusal answer 422, keep nothing."""
+    complaint = _complaint_or_404(tracking_no)
+    form = form_class(prefix=prefix)
+    if form_class is AssignForm:  # any user is a valid choice; the service applies the rules
+        form.assignee_id.choices = [SelectChoice(0, "")] + [
+            SelectChoice(u.id, u.display_name) for u in db.session.scalars(select(User))]
+    if not form.validate_on_submit():
+        name = "extension_form" if prefix == "ext" else f"{prefix}_form"
+        return _page(complaint, 422, **{name: form})
+    try:
+        message = action(complaint, form)
+    except FieldError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _page(_complaint_or_404(tracking_no), 422)
+    flash(message, "success")
+    return redirect(url_for("complaints_staff.show", tracking_no=tracking_no))
+
+
+@bp.route("/<tracking_no>/decide", methods=["POST"])
+@staff_required
+def decide(tracking_no: str):
+    """受理 / 不予受理 / 转送."""
+    def run(c, f):
+        services.decide_acceptance(c, f.decision.data, day=f.day.data, reason=f.reason.data or "",
+                                   transferred_to=f.transferred_to.data or "", actor_id=current_user.id)
+        return "已记录受理决定并告知投诉人。"
+    return _act(tracking_no, DecisionForm, "decision", run)
+
+
+@bp.route("/<tracking_no>/assign", methods=["POST"])
+@staff_required
+def assign(tracking_no: str):
+    """Assign (never to the officer concerned or their direct supervisor)."""
+    def run(c, f):
+        services.assign(c, db.session.get(User, f.assignee_id.data) if f.assignee_id.data else None,
+                        current_user.id)
+        return "已分配。"
+    return _act(tracking_no, AssignForm, "assign", run)
+
+
+@bp.route("/<tracking_no>/extension", methods=["POST"])
+@staff_required
+def request_extension(tracking_no: str):
+    """Ask a supervisor for an extension (one, at most the policy's maximum)."""
+    def run(c, f):
+        if c.matter.status != "accepted":
+            raise FieldError("days", "只有已受理、办理中的投诉可以申请延期。")
+        add_event(c.matter, "extension_requested", local_today(), actor_id=current_user.id,
+                  days=f.days.data, note=f.reason.data)
+        c.matter.status = "extension_requested"
+        return "延期申请已提交监督人员审批。"
+    return _act(tracking_no, ExtensionForm, "ext", run)
+
+
+@bp.route("/<tracking_no>/extension/<verdict>", methods=["POST"])
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def decide_extension(tracking_no: str, verdict: str):
+    """A supervisor grants or refuses the pending extension; the complainant is told why."""
+    complaint = _complaint_or_404(tracking_no)
+    if verdict not in ("approve", "refuse"):  # CSRF is checked for every POST by CSRFProtect
+        abort(404)
+    try:
+        event = extension.decide_extension(
+            complaint.matter, approve=verdict == "approve", supervisor_id=current_user.id, note="",
+            resume_status="accepted", message="经批准，办理期限延长 {days} 日。理由：{reason}")
+    except FieldError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _page(_complaint_or_404(tracking_no), 422)
+    if event is not None:
+        services.notify(complaint, "extension", event.message, event.id)
+    flash("已批准延期。" if event else "已不批准延期。", "success")
+    return redirect(url_for("complaints_staff.show", tracking_no=tracking_no))
+
+
+@bp.route("/<tracking_no>/reply", methods=["POST"])
+@staff_required
+def reply(tracking_no: str):
+    """The handling (or review) result."""
+    def run(c, f):
+        services.reply(c, outcome=f.outcome.data, text=f.reply_md.data, day=f.day.data,
+                       actor_id=current_user.id)
+        return "已答复投诉人。"
+    return _act(tracking_no, ReplyForm, "reply", run)
+
+
+@bp.route("/<tracking_no>/summary", methods=["POST"])
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def summary(tracking_no: str):
+    """Publish a de-identified outcome summary (through the classification filter)."""
+    def run(c, f):
+        services.publish_summary(c, f.summary_md.data, current_user.id)
+        return "处理情况摘要已公开。"
+    return _act(tracking_no, SummaryForm, "summary", run)
+
+
+@bp.route("/policies", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def policies():
+    """Time limits per complaint type (defaults from 《信访工作条例》, calendar days)."""
+    rows = all_policies()
+    if request.method == "POST":
+        errors = []
+        for row in rows:
+            values = {}
+            for name in ("accept_days", "handle_days", "max_extension_days", "review_window_days",
+                         "review_days"):
+                raw = request.form.get(f"{row.complaint_type}-{name}", "")
+                if not raw.isdigit() or not 0 < int(raw) <= 365:
+                    errors.append(f"{COMPLAINT_TYPES[row.complaint_type]}：天数应为 1–365 的整数")
+                    break
+                values[name] = int(raw)
+            unit = request.form.get(f"{row.complaint_type}-unit", row.unit)
+            if unit not in ("calendar_days", "working_days"):
+                errors.append("计时单位不正确")
+            if not errors:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.unit, row.updated_by_id = unit, current_user.id
+        if errors:
+            db.session.rollback()
+            for error in dict.fromkeys(errors):
+                flash(error, "error")
+            return render_template("complaints/staff_policies.html", rows=all_policies(),
+                                   types=COMPLAINT_TYPES), 422
+        from portal.calendar.services import recompute_open_deadlines
+
+        recompute_open_deadlines()
+        flash("时限已保存，未办结投诉的期限已重新计算。", "success")
+        return redirect(url_for("complaints_staff.policies"))
+    return render_template("complaints/staff_policies.html", rows=rows, types=COMPLAINT_TYPES)
