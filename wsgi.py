@@ -2,4 +2,4 @@
 
 from portal import create_app
 
-app = create_app()
+app = create_app({"SEARCH_PRELOAD": True})  # jieba loads here, before gunicorn --preload forks

@@ -25,7 +25,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     from portal import models  # noqa: F401  (registers every table with the metadata)
     from portal.accounts.views import bp as accounts_bp
+    from portal.annual.views import bp as annual_bp
+    from portal.audit.views import bp as audit_bp
     from portal.calendar.views import bp as calendar_bp
+    from portal.cases.staff_views import bp as cases_staff_bp
+    from portal.cases.views import bp as cases_bp
     from portal.catalog.staff_views import bp as catalog_staff_bp
     from portal.catalog.views import bp as catalog_bp
     from portal.complaints.staff_views import bp as complaints_staff_bp
@@ -34,21 +38,28 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.disclosure.views import bp as disclosure_bp
     from portal.notices.staff_views import bp as notices_staff_bp
     from portal.notices.views import bp as notices_bp
+    from portal.oversight.public_views import bp as accountability_bp
+    from portal.oversight.views import bp as oversight_bp
     from portal.public.feeds import bp as feeds_bp
     from portal.public.views import bp as public_bp
+    from portal.search.views import bp as search_bp
     from portal.staff.views import bp as staff_bp
     from portal.web import install_web_hooks
 
     for blueprint in (
         public_bp, accounts_bp, staff_bp, catalog_bp, catalog_staff_bp, notices_bp,
         notices_staff_bp, feeds_bp, disclosure_bp, disclosure_staff_bp, calendar_bp,
-        complaints_bp, complaints_staff_bp,
+        complaints_bp, complaints_staff_bp, audit_bp, oversight_bp, accountability_bp, annual_bp,
+        cases_bp, cases_staff_bp, search_bp,
     ):
         app.register_blueprint(blueprint)
     install_web_hooks(app)
     from portal.pagecache import install_page_cache
 
     install_page_cache(app)
+    from portal.search.services import install_search
+
+    install_search(app)
 
     from portal.cli import register_commands
 

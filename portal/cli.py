@@ -114,12 +114,17 @@ def users_create(username: str, role: str, department_code: str | None, display_
 
 def register_commands(app) -> None:
     """Attach the portal's commands to ``app.cli``."""
+    from portal.annual.cli import annual_report_command
+    from portal.audit.cli import audit_group
     from portal.calendar.cli import calendar_group
     from portal.disclosure.lapses import requests_group
     from portal.outbox.cli import outbox_group
+    from portal.oversight.sweep import deadlines_group
+    from portal.search.cli import reindex_command
 
     for command in (init_command, load_content_command, users_group, outbox_group,
-                    calendar_group, requests_group):
+                    calendar_group, requests_group, audit_group, deadlines_group, reindex_command,
+                    annual_report_command):
         app.cli.add_command(command)
 
 

@@ -54,6 +54,8 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         # per request on PostgreSQL).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance_path / "search-index")),
+        # Load jieba and check the index when the app is built (wsgi.py; tests load lazily).
+        "SEARCH_PRELOAD": _flag("SEARCH_PRELOAD", False),
         "CONTENT_DIR": os.environ.get(
             "CONTENT_DIR", str(Path(__file__).resolve().parent.parent / "content")
         ),

@@ -1,8 +1,10 @@
 """Imports every feature's tables so the metadata (and Alembic) sees the whole schema."""
 
 from portal.accounts.models import Department, LoginThrottle, User
-from portal.audit.models import AuditEvent
+from portal.annual.models import AnnualReport
+from portal.audit.models import AuditChainHead, AuditEvent
 from portal.calendar.models import CalendarOverride, CalendarYear
+from portal.cases.models import Case, CaseParty, CaseStage, CaseStagePolicy
 from portal.catalog.models import Category, Guide, GuideFee, GuideVersion
 from portal.complaints.models import Complaint, ComplaintPolicy
 from portal.disclosure.models import DisclosureRequest
@@ -10,12 +12,19 @@ from portal.matters.models import Attachment, Matter, MatterEvent, TrackingCount
 from portal.notices.models import Notice, NoticeVersion
 from portal.outbox.models import OutboxMessage
 from portal.redaction.models import WithheldMark
+from portal.search.models import SearchChange
 
 __all__ = [
+    "AnnualReport",
     "Attachment",
+    "AuditChainHead",
     "AuditEvent",
     "CalendarOverride",
     "CalendarYear",
+    "Case",
+    "CaseParty",
+    "CaseStage",
+    "CaseStagePolicy",
     "Category",
     "Complaint",
     "ComplaintPolicy",
@@ -30,6 +39,7 @@ __all__ = [
     "Notice",
     "NoticeVersion",
     "OutboxMessage",
+    "SearchChange",
     "TrackingCounter",
     "User",
     "WithheldMark",

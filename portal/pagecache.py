@@ -22,7 +22,7 @@ from flask import Flask, Response, current_app, g, has_app_context, request, ses
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-CACHED_BLUEPRINTS = frozenset({"public", "catalog", "notices", "feeds"})
+CACHED_BLUEPRINTS = frozenset({"public", "catalog", "notices", "feeds", "accountability"})
 MAX_ENTRIES = 512
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from portal.cases.models import Case
 from portal.catalog.models import Category, Guide
 from portal.extensions import db
 from portal.matters.models import Matter
@@ -26,7 +27,12 @@ PARAM_SOURCES = {
     "code": lambda: [*_all(Category.code), "nope"],
     "name": lambda: [entry[0] for entry in ENTRY_POINTS] + ["nope"],
     "tracking_no": lambda: [*_all(Matter.tracking_no), "GK-2026-999999"],
+    "case_id": lambda: [*_all(Case.id), 999999],
+    "token": lambda: ["no-such-token"],  # /progress/<token>: a lookup remembered in the session
+    "year": lambda: [2025, 2026],  # annual reports (staff only: anonymous visitors are redirected)
+    "party_id": lambda: [1],
 }
 
 # Query strings worth trying on every parameterless page (filters, pagination, search).
-QUERY_VARIANTS = ["", "?fee=free", "?online=no&limit=5", "?page=2", "?kind=通知公告"]
+QUERY_VARIANTS = ["", "?fee=free", "?online=no&limit=5", "?page=2", "?kind=通知公告",
+                  "?q=公开", "?q=投诉处理", "?q=不予公开"]

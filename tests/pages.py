@@ -19,9 +19,13 @@ PUBLIC_PAGES = [
     ("login", "/login"),
     ("apply", "/apply"),
     ("track", "/track"),
+    ("progress", "/progress"),
     ("complain", "/complain"),
     ("complaint-statistics", "/complaints/statistics"),
     ("complaint-outcomes", "/complaints/outcomes"),
+    ("performance", "/performance"),
+    ("search", "/search?q=身份证"),
+    ("search-empty", "/search"),
     ("not-found", "/no-such-page"),
 ]
 
@@ -35,12 +39,16 @@ STAFF_PAGES = [
     ("staff-guide-history", "/staff/guides/{guide}/history"),
     ("staff-requests", "/staff/requests/"),
     ("staff-complaints", "/staff/complaints/"),
+    ("staff-cases", "/staff/cases/"),
 ]
 
 # (name, path) of pages for supervisors (cross-department work, approvals, calendar).
 SUPERVISOR_PAGES = [
     ("supervisor-request", "/staff/requests/{request}"),
     ("supervisor-calendar", "/staff/calendar/"),
+    ("supervisor-dashboard", "/staff/oversight/"),
+    ("supervisor-audit", "/staff/audit/"),
+    ("supervisor-annual-report", "/staff/annual-report/2025"),
     ("supervisor-complaint", "/staff/complaints/{complaint}"),
 ]
 

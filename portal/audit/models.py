@@ -1,26 +1,46 @@
-"""The audit-event table (append-only; hash chaining is added by the oversight work)."""
+"""The append-only, hash-chained audit log and the head of its chain."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.accounts.models import User
 from portal.core.timefmt import utcnow
 from portal.extensions import db
 
 
 class AuditEvent(db.Model):
-    """One action by a user (or the system) on one record."""
+    """One action by a user (or the system) on one record, chained to the one before.
+
+    ``seq`` numbers the chain without gaps; ``hash`` covers this row's content and the
+    previous row's hash, so altering or removing any row breaks every link after it.
+    """
 
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     action: Mapped[str] = mapped_column(String(64), index=True)
     target_type: Mapped[str] = mapped_column(String(32), default="")
-    target_id: Mapped[str] = mapped_column(String(64), default="")
+    target_id: Mapped[str] = mapped_column(String(64), default="", index=True)
     remote_addr: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class AuditChainHead(db.Model):
+    """The single row holding the chain's last sequence number and hash (the append lock)."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(default=0)
+    hash: Mapped[str] = mapped_column(String(64), default="0" * 64)

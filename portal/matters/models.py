@@ -47,6 +47,7 @@ class Matter(db.Model):
     clock_state: Mapped[str] = mapped_column(String(32), default="running", info=PUBLIC_FIELD)
     involves_minor: Mapped[bool] = mapped_column(default=False, info=INTERNAL_FIELD)
     closed_on: Mapped[date | None] = mapped_column(info=PUBLIC_FIELD)
+    overdue_since: Mapped[date | None] = mapped_column(info=INTERNAL_FIELD)  # set by the sweep
     created_at: Mapped[datetime] = mapped_column(default=utcnow, info=INTERNAL_FIELD)
 
     department: Mapped[Department] = relationship(lazy="joined", info=PUBLIC_FIELD)

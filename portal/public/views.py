@@ -19,7 +19,8 @@ ENTRY_POINTS = (
     ("complain", "投诉", "对民警执法和服务提出投诉", "complaints.complain"),
     ("complaint-stats", "投诉统计与处理公开", "投诉办理情况、按时答复率与处理结果公开",
      "complaints.statistics"),
-    ("progress", "案件进度查询", "报案人、被害人、当事人查询案件办理进度", None),
+    ("performance", "办理时效公开", "各部门按时办结率、平均办理时间和满意度", "accountability.performance"),
+    ("progress", "案件进度查询", "报案人、被害人、当事人查询案件办理进度", "cases.lookup"),
 )
 
 

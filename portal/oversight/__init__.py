@@ -1,0 +1,1 @@
+"""Oversight: what is due and overdue, who holds it, trends, and the daily sweep."""

@@ -1,0 +1,191 @@
+"""Chinese text analysis for the search index: jieba tokens, synonyms, stop words, initials.
+
+Documents are segmented with jieba's *search* mode (``居民身份证`` also yields ``身份证``
+and ``身份``), so a citizen's shorter word matches inside the official term. What citizens
+say differs from what guides say (补办 vs 补领, 驾照 vs 驾驶证): the staff-editable lists
+``content/search-synonyms.txt`` and ``content/search-stopwords.txt`` are applied at query
+time only, so editing them needs no reindex.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh.analysis import LowercaseFilter, Token, Tokenizer
+
+_JIEBA_LOCK = threading.Lock()
+_jieba_ready = False
+_WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
+_ASCII_WORD = re.compile(r"^[a-z0-9]+$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def jieba_module():
+    """jieba, with its dictionary loaded once per process (≈0.5 s; call before forking)."""
+    global _jieba_ready
+    import jieba
+
+    if not _jieba_ready:
+        with _JIEBA_LOCK:
+            if not _jieba_ready:
+                jieba.setLogLevel(logging.WARNING)
+                jieba.initialize()
+                _jieba_ready = True
+    return jieba
+
+
+def segment(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) of every search-mode token of ``text`` that is a word."""
+    jieba = jieba_module()
+    return [(word.lower(), start, end) for word, start, end in jieba.tokenize(text, mode="search")
+            if _WORDLIKE.search(word)]
+
+
+class JiebaTokenizer(Tokenizer):
+    """A Whoosh tokenizer over jieba's search-mode segmentation (positions and offsets kept)."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        for number, (word, start, end) in enumerate(segment(value)):
+            token.original = token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + number
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token
+
+
+def chinese_analyzer():
+    """The analyzer of the indexed text fields."""
+    return JiebaTokenizer() | LowercaseFilter()
+
+
+def bigrams(text: str) -> list[str]:
+    """Overlapping two-character pieces of the CJK runs of ``text`` (tolerates one-character typos)."""
+    pieces: list[str] = []
+    for run in re.findall(r"[\u3400-\u9fff]+", text):
+        pieces.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return pieces
+
+
+def initials(text: str) -> list[str]:
+    """Pinyin initials of ``text`` and of each of its words: 居民身份证补领 → jmsfzbl, sfz, bl ..."""
+    from pypinyin import Style, lazy_pinyin
+
+    def letters(chunk: str) -> str:
+        return "".join(p[0] for p in lazy_pinyin(chunk, style=Style.FIRST_LETTER) if p and p[0].isalpha())
+
+    cjk = "".join(_CJK.findall(text))
+    found = {letters(cjk)} if cjk else set()
+    found.update(letters(word) for word, _s, _e in segment(cjk) if len(word) > 1)
+    return sorted(item for item in found if len(item) > 1)
+
+
+@dataclass
+class Vocabulary:
+    """The staff-edited synonym rules and stop words."""
+
+    rules: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
+    stopwords: frozenset[str] = frozenset()
+
+    def expansions(self, query: str, tokens: list[str]) -> list[str]:
+        """Terms a rule adds for ``query``: keys of two or more characters match inside the
+        query, one-character keys only as a whole token."""
+        lowered = query.lower()
+        token_set = set(tokens)
+        added: list[str] = []
+        for keys, targets in self.rules:
+            if any((len(key) > 1 and key in lowered) or key in token_set for key in keys):
+                added.extend(t for t in targets if t not in added)
+        return added
+
+
+def _parse_rules(text: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    rules: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if "=>" in line:
+            left, right = line.split("=>", 1)
+            keys = tuple(k.strip().lower() for k in re.split(r"[,，、]", left) if k.strip())
+            targets = tuple(right.lower().split())
+            if keys and targets:
+                rules.append((keys, targets))
+        elif "=" in line:
+            group = tuple(w.strip().lower() for w in line.split("=") if w.strip())
+            for word in group:
+                rules.append(((word,), tuple(w for w in group if w != word)))
+    return rules
+
+
+_VOCAB_CACHE: dict[str, tuple[float, Vocabulary]] = {}
+
+
+def vocabulary(content_dir: str | os.PathLike) -> Vocabulary:
+    """The synonym and stop-word lists of ``content_dir``, re-read when either file changes."""
+    synonyms = Path(content_dir) / "search-synonyms.txt"
+    stops = Path(content_dir) / "search-stopwords.txt"
+    stamp = 0.0
+    for path in (synonyms, stops):
+        with contextlib.suppress(FileNotFoundError):
+            stamp += path.stat().st_mtime
+    cached = _VOCAB_CACHE.get(str(content_dir))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    rules = _parse_rules(synonyms.read_text(encoding="utf-8")) if synonyms.exists() else []
+    words: set[str] = set()
+    if stops.exists():
+        for raw in stops.read_text(encoding="utf-8").splitlines():
+            words.update(raw.split("#", 1)[0].lower().split())
+    loaded = Vocabulary(rules, frozenset(words))
+    _VOCAB_CACHE[str(content_dir)] = (stamp, loaded)
+    return loaded
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """What a citizen's query is searched with."""
+
+    words: tuple[str, ...]  # jieba tokens of the query, stop words removed
+    synonyms: tuple[str, ...]  # tokens of the terms the synonym rules added
+    letters: tuple[str, ...]  # ASCII tokens, tried against pinyin initials
+    pieces: tuple[str, ...]  # two-character pieces (typo tolerance)
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing searchable is left."""
+        return not (self.words or self.synonyms or self.letters)
+
+
+def query_terms(query: str, vocab: Vocabulary) -> QueryTerms:
+    """Segment ``query``, drop stop words, add synonym terms, keep initials and bigrams."""
+    query = query.strip()[:100]
+    tokens = [word for word, _s, _e in segment(query)]
+    words = [t for t in dict.fromkeys(tokens) if t not in vocab.stopwords]
+    added: list[str] = []
+    for term in vocab.expansions(query, tokens):
+        for word, _s, _e in segment(term):
+            if word not in words and word not in added and word not in vocab.stopwords:
+                added.append(word)
+    letters = [t for t in words if _ASCII_WORD.match(t) and not t.isdigit()]
+    pieces = [p for p in dict.fromkeys(bigrams(query)) if p not in vocab.stopwords]
+    return QueryTerms(tuple(words), tuple(added), tuple(letters), tuple(pieces))

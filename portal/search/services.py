@@ -1,0 +1,220 @@
+"""Search services: keep the index in step with the database, answer queries and suggestions.
+
+Every flush that writes a guide, notice or complaint adds rows to the change log in the same
+transaction; after the commit (never inside it) the worker applies the log to this machine's
+index under the writer lock. Other machines, and workers whose hook failed, catch up on their
+next search (:func:`ensure_fresh`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event, func, insert, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session
+
+from portal.search.analysis import initials, jieba_module, query_terms, vocabulary
+from portal.search.documents import INDEXED_MODELS, TYPE_LABELS
+from portal.search.index import SearchIndex, SearchResults
+
+log = logging.getLogger(__name__)
+
+FRESHNESS_SECONDS = 2.0  # how often a worker checks the change log before a search
+SUGGEST_LIMIT = 8
+_DOC_TYPES = {"Guide": "guide", "Notice": "notice", "Complaint": "complaint"}
+
+
+def search_index(app: Flask | None = None) -> SearchIndex:
+    """The index replica of this app."""
+    return (app or current_app).extensions["search_index"]
+
+
+# -- the change log, written inside the transaction -----------------------------------------
+
+
+def record_key(record) -> int | None:
+    """The primary key of an indexed record (guides and notices: id; complaints: matter_id)."""
+    values = sa_inspect(type(record)).primary_key_from_instance(record)
+    return values[0] if values and values[0] is not None else None
+
+
+@event.listens_for(Session, "after_flush")
+def _log_changes(session: Session, _context) -> None:
+    changed: set[tuple[str, int]] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        name = type(obj).__name__
+        if name not in INDEXED_MODELS:
+            continue
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        key = record_key(obj)
+        if key is not None:
+            changed.add((_DOC_TYPES[name], key))
+    if changed:
+        from portal.search.models import SearchChange
+
+        session.connection().execute(
+            insert(SearchChange), [{"doc_type": t, "doc_id": i} for t, i in sorted(changed)])
+        session.info["search_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _apply_after_commit(session: Session) -> None:
+    if not session.info.pop("search_changed", False) or not has_app_context():
+        return
+    index = current_app.extensions.get("search_index")
+    if index is None:
+        return
+    try:
+        index.sync()
+    except Exception:  # the commit stands; the next search catches up from the log
+        log.exception("search index update after commit failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_changes(session: Session) -> None:
+    session.info.pop("search_changed", None)
+
+
+# -- keeping the replica fresh -----------------------------------------------------------------
+
+_fresh_lock = threading.Lock()
+_checked_at: dict[str, float] = {}
+
+
+def ensure_fresh(index: SearchIndex | None = None) -> None:
+    """Apply changes other workers or machines logged (at most every couple of seconds)."""
+    index = index or search_index()
+    key = str(index.directory)
+    now = time.monotonic()
+    with _fresh_lock:
+        if now - _checked_at.get(key, -FRESHNESS_SECONDS) < FRESHNESS_SECONDS:
+            return
+        _checked_at[key] = now
+    try:
+        from portal.search.models import SearchChange
+
+        with Session(index.engine) as session:
+            newest = session.scalar(select(func.max(SearchChange.id))) or 0
+        state = index._read_state() if index.healthy() else None
+        if state is None or newest > state["applied"] or state["holes"]:
+            index.sync()
+    except Exception:
+        log.exception("search index refresh failed")
+
+
+def index_record(record) -> None:
+    """Log ``record`` as changed; the index follows when the caller's transaction commits."""
+    from portal.extensions import db
+    from portal.search.models import SearchChange
+
+    db.session.add(SearchChange(doc_type=_DOC_TYPES[type(record).__name__], doc_id=record_key(record)))
+
+
+def remove(doc_type: str, doc_id: int) -> None:
+    """Drop one document from this machine's index now (the database decides at the next sync)."""
+    index = search_index()
+    with index.writing():
+        writer = index.open().writer(timeout=30.0)
+        writer.delete_by_term("key", f"{doc_type}:{doc_id}")
+        writer.commit()
+
+
+def rebuild(progress=None) -> int:
+    """Rebuild this machine's index from the database; returns the number of documents."""
+    return search_index().rebuild(progress)
+
+
+# -- queries ---------------------------------------------------------------------------------
+
+
+def search(q: str, *, doc_type: str = "", category: str = "", page: int = 1,
+           per_page: int = 10) -> SearchResults:
+    """Ranked public results for a citizen's query."""
+    index = search_index()
+    ensure_fresh(index)
+    terms = query_terms(q, vocabulary(current_app.config["CONTENT_DIR"]))
+    if doc_type not in TYPE_LABELS:
+        doc_type = ""
+    return index.search(terms, doc_type=doc_type, category=category[:32], page=page, per_page=per_page)
+
+
+@dataclass(frozen=True)
+class GuideTitle:
+    """A guide title for autocomplete, with its pinyin initials."""
+
+    title: str
+    url: str
+    initials: tuple[str, ...]
+
+
+_titles_cache: dict[str, tuple[int, list[GuideTitle]]] = {}
+
+
+def guide_titles() -> list[GuideTitle]:
+    """Every guide title (from the public view of each guide), cached until content changes."""
+    cache = current_app.extensions.get("page_cache")
+    generation = cache.generation() if cache is not None else 0
+    key = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    cached = _titles_cache.get(key)
+    if cached is not None and cached[0] == generation:
+        return cached[1]
+    from portal.catalog.models import Guide
+    from portal.core.classification import PUBLIC
+    from portal.disclose import disclose
+    from portal.extensions import db
+    from portal.search.documents import _path
+
+    titles = []
+    for guide in db.session.scalars(select(Guide).order_by(Guide.id)):
+        d = disclose(guide, PUBLIC)
+        titles.append(GuideTitle(d.title, _path("catalog.detail", slug=d.slug), tuple(initials(d.title))))
+    _titles_cache[key] = (generation, titles)
+    return titles
+
+
+def suggest(q: str) -> list[dict]:
+    """Guide titles for the search box: by substring, pinyin initials or synonym terms."""
+    q = q.strip().lower()[:40]
+    if not q:
+        return []
+    titles = guide_titles()
+    found = [t for t in titles if q in t.title.lower()]
+    if q.isascii():
+        found += [t for t in titles if t not in found and any(i.startswith(q) for i in t.initials)]
+    if len(found) < SUGGEST_LIMIT and not q.isascii():
+        terms = query_terms(q, vocabulary(current_app.config["CONTENT_DIR"]))
+        words = [w for w in (*terms.words, *terms.synonyms) if len(w) > 1]
+        ranked = sorted(((sum(w in t.title for w in words), t) for t in titles if t not in found),
+                        key=lambda pair: -pair[0])
+        found += [t for score, t in ranked if score > 0]
+    return [{"title": t.title, "url": t.url} for t in found[:SUGGEST_LIMIT]]
+
+
+def warm_up(app: Flask) -> None:
+    """Load jieba's dictionary and make sure the index exists (before workers fork)."""
+    jieba_module()
+    with app.app_context():
+        try:
+            search_index(app).sync()
+        except Exception:  # a database not migrated yet must not stop the server
+            log.exception("search index warm-up failed")
+
+
+def install_search(app: Flask) -> None:
+    """Attach the index replica; warm up now when ``SEARCH_PRELOAD`` is set."""
+    from portal.extensions import db
+
+    directory = Path(app.config["SEARCH_INDEX_DIR"])
+    with app.app_context():
+        engine = db.engine
+    app.extensions["search_index"] = SearchIndex(directory, engine)
+    if app.config.get("SEARCH_PRELOAD", os.environ.get("SEARCH_PRELOAD", "") in {"1", "true", "on"}):
+        warm_up(app)

@@ -1,0 +1,68 @@
+"""Public search: the results page, the autocomplete for guide titles and the JSON API."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request
+
+from portal.catalog.queries import categories_with_counts
+from portal.core.classification import PUBLIC
+from portal.disclose import disclose
+from portal.search.documents import TYPE_LABELS
+from portal.search.services import search, suggest
+
+bp = Blueprint("search", __name__)
+PER_PAGE = 10
+MAX_PAGE = 50
+# Offered when the box is empty or nothing matched: what citizens ask most at the counters.
+SUGGESTED_QUERIES = ("身份证丢了怎么办", "无犯罪记录证明", "驾照到期换证", "护照多久能办好",
+                     "新生儿上户口", "港澳通行证", "车辆年检", "外国人住宿登记")
+
+
+def _page_arg() -> int:
+    try:
+        return min(max(int(request.args.get("page", "1")), 1), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def _args() -> tuple[str, str, str, int]:
+    q = request.args.get("q", "").strip()[:100]
+    doc_type = request.args.get("type", "")
+    doc_type = doc_type if doc_type in TYPE_LABELS else ""
+    return q, doc_type, request.args.get("category", "")[:32], _page_arg()
+
+
+@bp.route("/search")
+def results():
+    """Results grouped by type with highlighted snippets; suggestions when there are none."""
+    q, doc_type, category, page = _args()
+    found = search(q, doc_type=doc_type, category=category, page=page, per_page=PER_PAGE) if q else None
+    return render_template(
+        "search/index.html", q=q, doc_type=doc_type, category=category, found=found,
+        type_labels=TYPE_LABELS, suggested=SUGGESTED_QUERIES,
+        categories=[(disclose(c, PUBLIC), n) for c, n in categories_with_counts()],
+    )
+
+
+@bp.route("/search/suggest")
+def suggestions():
+    """Guide titles matching what is typed so far (JSON list of {title, url})."""
+    response = jsonify(suggest(request.args.get("q", "")))
+    response.cache_control.public = True
+    response.cache_control.max_age = 60
+    return response
+
+
+@bp.route("/api/v1/search")
+def api_search():
+    """The same search as JSON: ranked results with title, type, url, snippet and score."""
+    q, doc_type, category, page = _args()
+    found = search(q, doc_type=doc_type, category=category, page=page, per_page=PER_PAGE) if q else None
+    results = [] if found is None else [
+        {"title": hit.title.striptags(), "type": hit.doc_type, "type_label": TYPE_LABELS[hit.doc_type],
+         "category": hit.category_name, "url": request.host_url.rstrip("/") + hit.url,
+         "snippet": str(hit.snippet), "score": hit.score}
+        for hit in found.hits]
+    return jsonify({"query": q, "type": doc_type, "page": page,
+                    "total": found.total if found else 0, "pages": found.pages if found else 0,
+                    "results": results})

@@ -1,0 +1,142 @@
+"""The search relevance set: realistic citizen queries and the page each should find.
+
+Each entry is (query, expected, tuned). ``expected`` is ``guide:<slug>`` or ``notice:<words of
+its title>``. ``tuned`` is False for queries written *after* the synonym list
+(content/search-synonyms.txt) was fixed and never used to change it: they measure how search
+does on wording nobody prepared for. Run ``python -m tests.search_relevance`` for the figures;
+``tests/feature/test_search_relevance.py`` keeps recall@3 at or above 0.9.
+"""
+
+from __future__ import annotations
+
+QUERIES: list[tuple[str, str, bool]] = [
+    # colloquial, with synonyms prepared for them
+    ("身份证丢了怎么办", "guide:resident-id-card-replacement", True),
+    ("身份证补办", "guide:resident-id-card-replacement", True),
+    ("身份证掉了要去哪里补", "guide:resident-id-card-replacement", True),
+    ("身份证到期了换新的", "guide:resident-id-card-renewal", True),
+    ("身份证坏了", "guide:resident-id-card-renewal", True),
+    ("小孩第一次办身份证", "guide:resident-id-card-first", True),
+    ("临时身份证", "guide:temporary-resident-id-card", True),
+    ("开无犯罪证明", "guide:no-criminal-record-certificate", True),
+    ("良民证怎么开", "guide:no-criminal-record-certificate", True),
+    ("无犯罪记录证明要带什么", "guide:no-criminal-record-certificate", True),
+    ("驾照到期换证", "guide:driving-licence-renewal", True),
+    ("驾照丢了", "guide:driving-licence-replacement", True),
+    ("驾驶证补办", "guide:driving-licence-replacement", True),
+    ("护照多久能办好", "guide:ordinary-passport", True),
+    ("出国要办什么证", "guide:ordinary-passport", True),
+    ("去香港旅游办证", "guide:hk-macao-travel-permit", True),
+    ("港澳通行证续签", "guide:hk-macao-travel-permit", True),
+    ("去台湾要什么证件", "guide:taiwan-travel-permit", True),
+    ("新生儿上户口", "guide:birth-registration", True),
+    ("宝宝出生落户", "guide:birth-registration", True),
+    ("投靠子女迁户口", "guide:household-migration-dependent", True),
+    ("户口证明怎么开", "guide:household-registration-certificate", True),
+    ("开亲属关系证明", "guide:kinship-certificate", True),
+    ("老外住宿登记", "guide:foreigner-accommodation-registration", True),
+    ("开酒店要办什么许可", "guide:hotel-special-trade-permit", True),
+    ("办演唱会要公安审批吗", "guide:large-event-safety-permit", True),
+    ("买剧毒化学品", "guide:toxic-chemical-purchase-permit", True),
+    ("车辆年检标志", "guide:vehicle-inspection-mark", True),
+    ("车检", "guide:vehicle-inspection-mark", True),
+    # pinyin initials
+    ("sfz", "guide:resident-id-card-replacement", True),
+    ("hz", "guide:ordinary-passport", True),
+    ("jsz", "guide:driving-licence-renewal", True),
+    ("wfzjl", "guide:no-criminal-record-certificate", True),
+    ("jmsfz", "guide:resident-id-card-first", False),
+    ("lsjmsfz", "guide:temporary-resident-id-card", False),
+    ("csdj", "guide:birth-registration", False),
+    # one-character typos
+    ("身份正补领", "guide:resident-id-card-replacement", False),
+    ("无犯罪记绿证明", "guide:no-criminal-record-certificate", False),
+    ("驾驶正期满换证", "guide:driving-licence-renewal", False),
+    ("普通户照", "guide:ordinary-passport", False),
+    ("往来港奥通行证", "guide:hk-macao-travel-permit", False),
+    ("出身登记", "guide:birth-registration", False),
+    ("亲属关系正明", "guide:kinship-certificate", False),
+    ("临时居民身分证", "guide:temporary-resident-id-card", False),
+    # long questions
+    ("我的身份证在地铁上被偷了，现在需要补一张，要带哪些材料", "guide:resident-id-card-replacement", True),
+    ("孩子刚出生一个月，想给他上户口，需要去派出所办什么手续", "guide:birth-registration", True),
+    ("单位让我开一份没有犯罪记录的证明，去哪里开，多久能拿到", "guide:no-criminal-record-certificate", False),
+    ("我的驾驶证明年三月到期，可以提前多久去换", "guide:driving-licence-renewal", False),
+    ("第一次出国旅游需要办理护照，要带什么材料，收费多少", "guide:ordinary-passport", True),
+    ("外国朋友来我家住几天需要去派出所登记吗", "guide:foreigner-accommodation-registration", False),
+    ("父母退休了想把户口迁到我这里来跟我一起住", "guide:household-migration-dependent", False),
+    ("公司想办一场大型展销会，需要公安机关的什么许可", "guide:large-event-safety-permit", False),
+    # wording not prepared for
+    ("居民身份证有效期满", "guide:resident-id-card-renewal", False),
+    ("改名字以后身份证怎么换", "guide:resident-id-card-renewal", False),
+    ("注销户口证明", "guide:household-registration-certificate", False),
+    ("特种行业许可证", "guide:hotel-special-trade-permit", False),
+    ("台湾签注", "guide:taiwan-travel-permit", False),
+    ("免检车辆领标志", "guide:vehicle-inspection-mark", False),
+    ("驾驶证遗失", "guide:driving-licence-replacement", False),
+    # notices
+    ("春节户政窗口几点上班", "notice:春节期间户政窗口办公时间", False),
+    ("防范电信诈骗宣传", "notice:防范电信网络诈骗宣传进社区", False),
+    ("网上申请政府信息公开", "notice:开通政府信息公开申请网上提交渠道", False),
+    ("冬季交通安全整治", "notice:冬季道路交通安全专项整治", False),
+]
+
+
+def rank_of(results: list[dict], expected: str) -> int | None:
+    """1-based rank of the expected page among ``results`` (API JSON), or None."""
+    kind, _, value = expected.partition(":")
+    for rank, result in enumerate(results, start=1):
+        if kind == "guide" and result["url"].endswith(f"/guides/{value}"):
+            return rank
+        if kind == "notice" and result["type"] == "notice" and value in result["title"]:
+            return rank
+    return None
+
+
+def measure(client) -> dict:
+    """recall@1, recall@3, MRR (over the top 10) and the misses, for the whole set and per group."""
+    rows = []
+    for query, expected, tuned in QUERIES:
+        results = client.get("/api/v1/search", query_string={"q": query}).get_json()["results"]
+        rows.append((query, expected, tuned, rank_of(results, expected)))
+
+    def figures(selected):
+        n = len(selected) or 1
+        return {"queries": len(selected),
+                "recall@1": sum(1 for r in selected if r[3] == 1) / n,
+                "recall@3": sum(1 for r in selected if r[3] and r[3] <= 3) / n,
+                "mrr": sum(1 / r[3] for r in selected if r[3]) / n}
+
+    return {"all": figures(rows), "tuned": figures([r for r in rows if r[2]]),
+            "untuned": figures([r for r in rows if not r[2]]),
+            "misses": [(q, e, rank) for q, e, _t, rank in rows if not rank or rank > 3]}
+
+
+def main() -> None:
+    """Print the figures for the demo content (a temporary SQLite database)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    folder = tempfile.mkdtemp()
+    os.environ["PORTAL_INSTANCE_PATH"] = folder
+    from portal import create_app
+    from portal.catalog.content import load_content
+    from portal.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/relevance.db", "TESTING": True})
+    with app.app_context():
+        db.create_all()
+        load_content(Path(app.config["CONTENT_DIR"]))
+        db.session.commit()
+    report = measure(app.test_client())
+    for group in ("all", "tuned", "untuned"):
+        f = report[group]
+        print(f"{group:8} n={f['queries']:3}  recall@1={f['recall@1']:.3f}  recall@3={f['recall@3']:.3f}  "
+              f"MRR={f['mrr']:.3f}")
+    for query, expected, rank in report["misses"]:
+        print(f"miss: {query!r} → {expected} (rank {rank})")
+
+
+if __name__ == "__main__":
+    main()
