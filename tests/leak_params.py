@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal.cases.models import Case
 from portal.catalog.models import Category, Guide
 from portal.extensions import db
-from portal.matters.models import Matter
+from portal.matters.models import Attachment, Matter, MatterEvent
 from portal.notices.models import Notice
 from portal.public.views import ENTRY_POINTS
 
@@ -31,6 +31,8 @@ PARAM_SOURCES = {
     "token": lambda: ["no-such-token"],  # /progress/<token>: a lookup remembered in the session
     "year": lambda: [2025, 2026],  # annual reports (staff only: anonymous visitors are redirected)
     "party_id": lambda: [1],
+    "attachment_id": lambda: [*_all(Attachment.id), 999999],
+    "event_id": lambda: [*_all(MatterEvent.id), 999999],
 }
 
 # Query strings worth trying on every parameterless page (filters, pagination, search).

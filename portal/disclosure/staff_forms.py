@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_wtf.file import FileField
 from wtforms import DateField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -48,6 +49,7 @@ class ReplyForm(PortalForm):
         for code, label in t.sub_reasons.items()], validators=[Optional()])
     reply_md = TextAreaField("答复内容", validators=[DataRequired("请填写答复内容。"),
                                                  Length(max=50_000)])
+    attachment = FileField("答复附件（选填，PDF、JPEG 或 PNG，不超过 10 MB）")
 
 
 class DecisionForm(PortalForm):

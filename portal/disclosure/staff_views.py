@@ -19,7 +19,9 @@ from portal.disclosure.services import assign, reply
 from portal.disclosure.staff_forms import ActionForm, AssignForm, DecisionForm, ReplyForm
 from portal.disclosure.status import STATUS_LABELS, event_label, status_label
 from portal.extensions import db
+from portal.matters.files import attach_office_file, send_attachment
 from portal.matters.models import Matter
+from portal.matters.uploads import check_upload
 from portal.staff.access import role_required, staff_required
 
 bp = Blueprint("disclosure_staff", __name__, url_prefix="/staff/requests")
@@ -91,6 +93,23 @@ def show(tracking_no: str):
     return _render(_request_or_404(tracking_no))
 
 
+@bp.route("/<tracking_no>/files/<int:attachment_id>")
+@staff_required
+def file(tracking_no: str, attachment_id: int):
+    """Download a file of the request (the applicant's or the office's)."""
+    req = _request_or_404(tracking_no)
+    return send_attachment(req.matter, attachment_id, office_only=False)
+
+
+@bp.route("/<tracking_no>/notices/<int:event_id>")
+@staff_required
+def event_letter(tracking_no: str, event_id: int):
+    """The printable notice (告知书) of one step, as the applicant receives it."""
+    from portal.disclosure.views import render_event_letter
+
+    return render_event_letter(_request_or_404(tracking_no), event_id)
+
+
 @bp.route("/<tracking_no>/letter")
 @staff_required
 def letter(tracking_no: str):
@@ -151,6 +170,10 @@ def reply_view(tracking_no: str):
         form.sub_reason.errors.append("具体理由与答复类型不一致。")
         return _render(req, 422, reply_form=form)
     try:
+        upload = form.attachment.data
+        if upload:
+            checked = check_upload("attachment", upload.filename, upload.read())
+            attach_office_file(req.matter, checked)
         outcome = reply(req, type_code=form.reply_type.data, sub_code=sub_code or None,
                         text=form.reply_md.data, actor_id=current_user.id,
                         supervisor_approved=False)

@@ -17,6 +17,7 @@ from portal.disclosure.replies import REMEDIES, REPLY_TYPES, sub_reason_label
 from portal.disclosure.services import file_request, looks_like_complaint
 from portal.disclosure.status import status_label
 from portal.extensions import db
+from portal.matters.files import office_files, send_attachment
 from portal.matters.models import Matter
 from portal.matters.services import add_event, find_by_code, new_submission_key
 from portal.matters.uploads import check_upload
@@ -95,9 +96,43 @@ def status(tracking_no: str):
     reply_type = REPLY_TYPES.get(req.reply_type or "") if req.reply_sent_on else None
     return render_template(
         "disclosure/status.html", req=shown, matter=shown.matter, events=events,
+        files=office_files(req.matter) if req.reply_sent_on else [], letters=LETTER_BASIS,
         status_label=status_label(req.matter.status), reply_type=reply_type,
         sub_reason=sub_reason_label(req.reply_type, req.reply_sub_reason), remedies=REMEDIES,
         rating_form=RatingForm())
+
+
+@bp.route("/track/<tracking_no>/files/<int:attachment_id>")
+def file(tracking_no: str, attachment_id: int):
+    """Download a file the office sent with its reply."""
+    req = _tracked_request(tracking_no)
+    if req.reply_sent_on is None:
+        abort(404)
+    return send_attachment(req.matter, attachment_id, office_only=True)
+
+
+LETTER_BASIS = {
+    "clarification_requested": ("补正通知书", "《政府信息公开条例》第三十条"),
+    "consultation_started": ("征求意见告知书", "《政府信息公开条例》第三十二条、第三十三条"),
+    "extension_granted": ("延期答复告知书", "《政府信息公开条例》第三十三条第二款"),
+    "fee_notice_sent": ("收费通知书", "《政府信息公开条例》第四十二条、国办函〔2020〕109号"),
+}
+
+
+def render_event_letter(req: DisclosureRequest, event_id: int):
+    """The printable notice of one step (补正, 征求意见, 延期, 收费), from its public text."""
+    event = next((e for e in req.matter.events if e.id == event_id), None)
+    if event is None or event.kind not in LETTER_BASIS:
+        abort(404)
+    title, basis = LETTER_BASIS[event.kind]
+    return render_template("disclosure/event_letter.html", title=title, basis=basis,
+                           event=disclose(event, PUBLIC), matter=disclose(req.matter, PUBLIC))
+
+
+@bp.route("/track/<tracking_no>/notices/<int:event_id>")
+def event_letter(tracking_no: str, event_id: int):
+    """The applicant's printable copy of a notice the office sent."""
+    return render_event_letter(_tracked_request(tracking_no), event_id)
 
 
 @bp.route("/track/<tracking_no>/letter")

@@ -67,7 +67,7 @@ class MatterEvent(db.Model):
 
     __tablename__ = "matter_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True, info=INTERNAL_FIELD)
+    id: Mapped[int] = mapped_column(primary_key=True, info=PUBLIC_FIELD)  # letter links
     matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"),
                                            index=True, info=INTERNAL_FIELD)
     kind: Mapped[str] = mapped_column(String(32), info=PUBLIC_FIELD)
@@ -98,4 +98,5 @@ class Attachment(db.Model):
     size: Mapped[int] = mapped_column(info=INTERNAL_FIELD)
     sha256: Mapped[str] = mapped_column(String(64), info=INTERNAL_FIELD)
     data: Mapped[bytes] = mapped_column(LargeBinary, info=classified(Level.PRIVATE))
+    from_office: Mapped[bool] = mapped_column(default=False, info=INTERNAL_FIELD)  # reply files
     created_at: Mapped[datetime] = mapped_column(default=utcnow, info=INTERNAL_FIELD)

@@ -273,3 +273,47 @@ def test_supervisors_and_assignees_are_alerted_through_the_outbox(client, app, u
             OutboxMessage.recipient == "super1@example.gov.cn")).all()
         assert [m.subject for m in alerts] == [f"待审批延期 {number}"]
         assert "张三" not in alerts[0].body and VALID_ID not in alerts[0].body
+
+
+def test_reply_attachment_is_checked_by_content_and_reaches_the_applicant(client, app, users, filed):
+    from io import BytesIO
+
+    number, code = filed
+    login(client, users["supervisor"])
+    url = f"/staff/requests/{number}"
+    bad = client.post(f"{url}/reply", data={
+        "csrf_token": csrf_token(client, url), "reply-reply_type": "disclosed",
+        "reply-sub_reason": "disclosed:provided", "reply-reply_md": "见附件。",
+        "reply-attachment": (BytesIO(b"MZ not a pdf"), "table.pdf")}, content_type="multipart/form-data")
+    assert bad.status_code == 422 and "只接受 PDF" in bad.get_data(as_text=True)
+    assert matter(app, number).status == "received"
+    pdf = b"%PDF-1.4\n" + b"0" * 200
+    ok = client.post(f"{url}/reply", data={
+        "csrf_token": csrf_token(client, url), "reply-reply_type": "disclosed",
+        "reply-sub_reason": "disclosed:provided", "reply-reply_md": "见附件。",
+        "reply-attachment": (BytesIO(pdf), "统计表.pdf")}, content_type="multipart/form-data")
+    assert ok.status_code == 302
+    applicant = app.test_client()
+    applicant.post("/track", data={"csrf_token": csrf_token(applicant, "/track"), "tracking_no": number,
+                                   "access_code": code})
+    page = applicant.get(f"/track/{number}").get_data(as_text=True)
+    assert "答复附件 1（PDF" in page and "统计表" not in page
+    link = page.split(f"/track/{number}/files/")[1].split('"')[0]
+    download = applicant.get(f"/track/{number}/files/{link}")
+    assert download.data == pdf and download.mimetype == "application/pdf"
+    assert "attachment;" in download.headers["Content-Disposition"]
+    assert app.test_client().get(f"/track/{number}/files/{link}").status_code == 404  # no session
+
+
+def test_clarification_notice_is_a_printable_letter(client, app, users, filed):
+    number, code = filed
+    login(client, users["supervisor"])
+    act(client, number, "clarification_requested", date(2026, 9, 30), deadline="2026-10-20")
+    applicant = app.test_client()
+    applicant.post("/track", data={"csrf_token": csrf_token(applicant, "/track"), "tracking_no": number,
+                                   "access_code": code})
+    page = applicant.get(f"/track/{number}").get_data(as_text=True)
+    link = page.split(f"/track/{number}/notices/")[1].split('"')[0]
+    letter = applicant.get(f"/track/{number}/notices/{link}").get_data(as_text=True)
+    assert "政府信息公开申请补正通知书" in letter and "第三十条" in letter and "2026-10-20" in letter
+    assert "张三" not in letter

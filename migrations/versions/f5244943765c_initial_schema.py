@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: cceb6df42d42
+Revision ID: f5244943765c
 Revises: 
-Create Date: 2026-11-23 15:30:54.442232
+Create Date: 2026-11-23 15:54:17.471716
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'cceb6df42d42'
+revision = 'f5244943765c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -350,6 +350,7 @@ def upgrade():
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('from_office', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['matter_id'], ['matters.id'], name=op.f('fk_attachments_matter_id_matters'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments'))
