@@ -139,6 +139,25 @@ def _file_requests() -> None:
     reply(answered, type_code="partly", sub_code=None, actor_id=None, supervisor_approved=True,
           text=f"答复如下。{PII_SENTENCE}[[不予公开:third-party]]保密部分[[/不予公开]]")
     _file_complaint()
+    _record_case()
+
+
+def _record_case() -> None:
+    """A criminal case with two parties and a stage whose reason names a person."""
+    from datetime import date
+
+    from portal.accounts.models import Department
+    from portal.cases import services as cases
+
+    unit = db.session.scalar(select(Department.id).where(Department.code == "xingzhen"))
+    case = cases.create_case(case_no="示例公(刑)受字〔2026〕0099号", case_type="criminal",
+                             department_id=unit, officer_in_charge="钱警官", unit_phone="0571-87000000",
+                             accepted_on=date(2026, 10, 8), note="内部研判意见", actor_id=None)
+    cases.add_party(case, role="victim", name=PRIVATE_NAME, id_last4="123X", email=EMAIL,
+                    actor_id=None)
+    cases.add_party(case, role="reporter", name="孙二娘", id_last4="4567", actor_id=None)
+    cases.add_stage(case, stage="filed", day=date(2026, 10, 10), actor_id=None,
+                    note=f"立案审批意见{PII_SENTENCE}")
 
 
 def _file_complaint() -> None:
@@ -202,7 +221,7 @@ def test_no_public_route_returns_a_marker_or_unmasked_personal_data(planted_app)
         text = response.get_data(as_text=True) + str(response.headers)
         for marker in planted:
             assert marker not in text, f"{url} leaks the planted marker {marker}"
-        for datum in [*RAW_PII, PRIVATE_NAME, "赵警官", "123456"]:
+        for datum in [*RAW_PII, PRIVATE_NAME, "赵警官", "123456", "钱警官", "孙二娘"]:
             assert datum not in text, f"{url} leaks unmasked personal data {datum}"
         masked_seen |= MOBILE[:3] + "****" + MOBILE[-4:] in text
         placeholder_seen |= "【此处依据《政府信息公开条例》第十五条不予公开】" in text
