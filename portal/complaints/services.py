@@ -15,7 +15,7 @@ from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclose import public_text
 from portal.extensions import db
-from portal.matters.models import Attachment
+from portal.matters.files import attach_file
 from portal.matters.services import (
     access_code_for,
     add_event,
@@ -76,14 +76,9 @@ def file_complaint(fields: dict, *, submission_key: str, attachment: CheckedFile
                                  submission_key=submission_key)
     complaint = Complaint(matter=matter, officer_user_id=officer.id if officer else None, **fields)
     db.session.add(complaint)
-    if attachment is not None:
-        import hashlib
-
-        matter.attachments.append(Attachment(
-            filename=attachment.filename, content_type=attachment.content_type,
-            size=len(attachment.data), sha256=hashlib.sha256(attachment.data).hexdigest(),
-            data=attachment.data))
     db.session.flush()
+    if attachment is not None:
+        attach_file(matter, attachment)
     recompute_due(matter)  # now with this type's policy
     notify(complaint, "received", f"本局已于 {matter.received_on.isoformat()} 收到您的投诉，"
            f"将在 {matter.due_on.isoformat() if matter.due_on else '规定期限'} 前告知是否受理。", "0")

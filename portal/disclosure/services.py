@@ -15,7 +15,8 @@ from portal.disclosure.models import DisclosureRequest
 from portal.disclosure.notify import notify_applicant
 from portal.disclosure.replies import REMEDIES, REPLY_TYPES
 from portal.extensions import db
-from portal.matters.models import Attachment, Matter
+from portal.matters.files import attach_file
+from portal.matters.models import Matter
 from portal.matters.services import (
     access_code_for,
     add_event,
@@ -62,14 +63,9 @@ def file_request(fields: dict, *, submission_key: str, attachment: CheckedFile |
     request = DisclosureRequest(matter=matter, **fields)
     request.repeat_of_id = _similar_earlier_request(fields)
     db.session.add(request)
-    if attachment is not None:
-        import hashlib
-
-        matter.attachments.append(Attachment(
-            filename=attachment.filename, content_type=attachment.content_type,
-            size=len(attachment.data), sha256=hashlib.sha256(attachment.data).hexdigest(),
-            data=attachment.data))
     db.session.flush()
+    if attachment is not None:
+        attach_file(matter, attachment)
     notify_applicant(request, "received",
                      f"本局已于 {matter.received_on.isoformat()} 收到您的申请。"
                      + "".join(f"\n{step}" for step in matter.clock_steps), "0")

@@ -13,14 +13,19 @@ from portal.matters.uploads import CheckedFile
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
-def attach_office_file(matter: Matter, checked: CheckedFile) -> Attachment:
-    """Attach a file the office sends with its reply (checked by content like any upload)."""
+def attach_file(matter: Matter, checked: CheckedFile, *, from_office: bool = False) -> Attachment:
+    """Attach a file that passed :func:`portal.matters.uploads.check_upload` to ``matter``."""
     attachment = Attachment(filename=checked.filename, content_type=checked.content_type,
                             size=len(checked.data), sha256=hashlib.sha256(checked.data).hexdigest(),
-                            data=checked.data, from_office=True)
+                            data=checked.data, from_office=from_office)
     matter.attachments.append(attachment)
     db.session.flush()
     return attachment
+
+
+def attach_office_file(matter: Matter, checked: CheckedFile) -> Attachment:
+    """Attach a file the office sends with its reply (checked by content like any upload)."""
+    return attach_file(matter, checked, from_office=True)
 
 
 def office_files(matter: Matter) -> list[dict]:

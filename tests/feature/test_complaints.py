@@ -229,3 +229,25 @@ def test_admin_changes_a_types_time_limits(client, app, users):
     assert matter(app, number).due_on == date(2026, 10, 5)  # recomputed with 10 days
     data["conduct-handle_days"] = "0"
     assert client.post("/staff/complaints/policies", data=data).status_code == 422
+
+
+def test_evidence_is_judged_by_content(client, app):
+    from io import BytesIO
+
+    def post(upload):
+        return client.post("/complain", data={
+            "csrf_token": csrf_token(client, "/complain"), "complaint_type": "other",
+            "about_department_id": str(dept(app, "zhian")), "happened_on": "2026-11-01",
+            "what_happened": "某派出所民警执勤时玩手机不理群众。", "wants": "整改",
+            "complainant_name": "李四", "phone": "13911112222", "attachment": upload},
+            content_type="multipart/form-data")
+
+    refused = post((BytesIO(b"<html>not an image</html>"), "photo.jpg"))
+    assert "只接受 PDF、JPEG 或 PNG" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Complaint)) is None
+    accepted = post((BytesIO(b"\xff\xd8\xff\xe0" + b"\0" * 64), "photo.png"))
+    assert "投诉回执" in accepted.get_data(as_text=True)
+    with app.app_context():
+        complaint = db.session.scalar(select(Complaint))
+        assert complaint.matter.attachments[0].content_type == "image/jpeg"
