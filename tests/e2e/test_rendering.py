@@ -21,6 +21,7 @@ from tests.e2e.support import (
     SCREENSHOT_DIR,
     WIDTHS,
     glyph_problems,
+    unavailable,
 )
 from tests.pages import all_pages, fill
 
@@ -65,7 +66,8 @@ def test_glyph_probe_detects_a_missing_cjk_font(playwright_driver, chromium_exec
     """
     latin_fonts = Path("/usr/share/fonts/truetype/dejavu")
     if not latin_fonts.is_dir():
-        pytest.skip(f"{latin_fonts} missing: no Latin-only font set to hide the CJK fonts behind")
+        unavailable(f"{latin_fonts} missing (apt-get install -y fonts-dejavu-core): no Latin-only "
+                    "font set to hide the CJK fonts behind")
     config = tmp_path / "fonts.conf"
     config.write_text(
         f"<?xml version='1.0'?>\n<fontconfig><dir>{latin_fonts}</dir>"
