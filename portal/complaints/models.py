@@ -11,7 +11,7 @@ from portal.accounts.models import Department
 from portal.core.classification import INTERNAL_FIELD, PUBLIC_FIELD, Level, classified
 from portal.core.timefmt import utcnow
 from portal.extensions import db
-from portal.matters.models import Matter
+from portal.matters.models import Matter, MatterDetails
 
 COMPLAINT_TYPES = {"unfair": "执法不公", "conduct": "态度作风", "misconduct": "违法违纪",
                    "inaction": "不作为慢作为", "fees": "收费问题", "other": "其他"}
@@ -20,7 +20,7 @@ OUTCOMES = {"upheld": "投诉属实", "partly": "部分属实", "not_upheld": "�
 PRIVATE = classified(Level.PRIVATE)
 
 
-class Complaint(db.Model):
+class Complaint(MatterDetails, db.Model):
     """Who and what the complaint is about, and how it was decided and answered."""
 
     __tablename__ = "complaints"
@@ -60,15 +60,6 @@ class Complaint(db.Model):
     matter: Mapped[Matter] = relationship(lazy="joined", info=PUBLIC_FIELD)
     about_department: Mapped[Department] = relationship(lazy="joined", info=PUBLIC_FIELD)
 
-    @property
-    def department_id(self) -> int:
-        """The handling department (the clearance rule for staff looks at it)."""
-        return self.matter.department_id
-
-    @property
-    def involves_minor(self) -> bool:
-        """Whether the matter is flagged as involving a minor."""
-        return self.matter.involves_minor
 
 
 class ComplaintPolicy(db.Model):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.classification import INTERNAL_FIELD, PUBLIC_FIELD, Level, classified
 from portal.extensions import db
-from portal.matters.models import Matter
+from portal.matters.models import Matter, MatterDetails
 
 APPLICANT_TYPES = {"person": "自然人", "org": "法人或其他组织"}
 ORG_KINDS = {"business": "商业企业", "research": "科研机构", "nonprofit": "社会公益组织",
@@ -20,7 +20,7 @@ DELIVERY = {"paper": "纸质", "email": "电子邮件", "electronic": "电子数
 PRIVATE = classified(Level.PRIVATE)
 
 
-class DisclosureRequest(db.Model):
+class DisclosureRequest(MatterDetails, db.Model):
     """What the applicant asked for and who they are (personal data: 个人隐私)."""
 
     __tablename__ = "disclosure_requests"
@@ -50,12 +50,3 @@ class DisclosureRequest(db.Model):
     matter: Mapped[Matter] = relationship(foreign_keys=[matter_id], lazy="joined",
                                           info=PUBLIC_FIELD)
 
-    @property
-    def department_id(self) -> int:
-        """The handling department (for the staff-department clearance rule)."""
-        return self.matter.department_id
-
-    @property
-    def involves_minor(self) -> bool:
-        """Whether the matter is flagged as involving a minor."""
-        return self.matter.involves_minor

@@ -58,6 +58,23 @@ class Matter(db.Model):
         order_by="Attachment.id", cascade="all, delete-orphan")
 
 
+class MatterDetails:
+    """Mixin for a kind's own table keyed by ``matter_id``: the clearance rules read the
+    handling department and the minor flag from the shared matter."""
+
+    matter: Matter
+
+    @property
+    def department_id(self) -> int:
+        """The handling department (staff see 个人隐私 only of their own department's matters)."""
+        return self.matter.department_id
+
+    @property
+    def involves_minor(self) -> bool:
+        """Whether the matter is flagged as involving a minor."""
+        return self.matter.involves_minor
+
+
 class MatterEvent(db.Model):
     """One step in a matter's life: received, clarification asked, paused, extended, replied ...
 
