@@ -1,8 +1,9 @@
 """Shared fixtures: an app per database backend (SQLite always, PostgreSQL when reachable).
 
-PostgreSQL is taken from ``TEST_DATABASE_URL`` or the local default
-``postgresql+psycopg://postgres@127.0.0.1:5432/test``. Outside CI a missing server skips the
-PostgreSQL variants; in CI (``CI=true``) it is an error, so both backends always run there.
+PostgreSQL is taken from ``TEST_DATABASE_URL``; without it, each pytest run creates its own
+database ``test_<pid>`` on the local server ``postgresql+psycopg://postgres@127.0.0.1:5432`` and drops it
+at the end, so two runs on one machine never reset each other's schema. Outside CI a missing server
+skips the PostgreSQL variants; in CI (``CI=true``) it is an error, so both backends always run there.
 """
 
 from __future__ import annotations
@@ -18,13 +19,24 @@ from tests.helpers import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
-PG_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+LOCAL_PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+_PRIVATE_PG = "TEST_DATABASE_URL" not in os.environ
+PG_URL = os.environ.get("TEST_DATABASE_URL") or f"{LOCAL_PG_SERVER}/test_{os.getpid()}"
+
+
+def _pg_admin_engine():
+    return create_engine(f"{LOCAL_PG_SERVER}/postgres", isolation_level="AUTOCOMMIT",
+                         connect_args={"connect_timeout": 3})
 
 
 def _postgres_reachable() -> str | None:
     try:
+        if _PRIVATE_PG:
+            admin = _pg_admin_engine()
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_URL.rsplit("/", 1)[1]}" WITH (FORCE)'))
+                conn.execute(text(f'CREATE DATABASE "{PG_URL.rsplit("/", 1)[1]}"'))
+            admin.dispose()
         engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
         with engine.connect() as conn:
             conn.execute(text("select 1"))
@@ -35,6 +47,16 @@ def _postgres_reachable() -> str | None:
 
 
 _PG_PROBLEM = _postgres_reachable()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Drop this run's private PostgreSQL database (nothing to do with TEST_DATABASE_URL)."""
+    if not _PRIVATE_PG or _PG_PROBLEM:
+        return
+    admin = _pg_admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_URL.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def reset_postgres(url: str) -> None:

@@ -166,21 +166,22 @@ def postgres_portal_server(chromium_executable, tmp_path_factory) -> PortalServe
     from tests.conftest import PG_URL
 
     admin_url = PG_URL.rsplit("/", 1)[0] + "/postgres"
+    e2e_name = PG_URL.rsplit("/", 1)[1] + "_e2e"  # next to this run's test database, never shared
     try:
         engine = create_engine(admin_url, isolation_level="AUTOCOMMIT",
                                connect_args={"connect_timeout": 3})
         with engine.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS portal_e2e WITH (FORCE)"))
-            conn.execute(text("CREATE DATABASE portal_e2e"))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{e2e_name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{e2e_name}"'))
     except OperationalError as exc:
         unavailable(f"PostgreSQL not reachable for the browser tests: {exc}")
     base = tmp_path_factory.mktemp("portal-e2e-pg")
     try:
-        with running_portal(base, PG_URL.rsplit("/", 1)[0] + "/portal_e2e") as server:
+        with running_portal(base, PG_URL.rsplit("/", 1)[0] + "/" + e2e_name) as server:
             yield server
     finally:
         with engine.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS portal_e2e WITH (FORCE)"))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{e2e_name}" WITH (FORCE)'))
         engine.dispose()
 
 
