@@ -21,10 +21,11 @@ import os
 import shutil
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -37,6 +38,9 @@ from whoosh.sorting import FieldFacet
 
 from portal.core.timefmt import utcnow
 from portal.search.analysis import QueryTerms, chinese_analyzer
+
+if TYPE_CHECKING:
+    from portal.search.documents import SearchDocument
 
 log = logging.getLogger(__name__)
 
@@ -165,24 +169,31 @@ class SearchIndex:
 
         with Session(self.engine) as session:
             applied = session.scalar(select(func.max(SearchChange.id))) or 0
-            if self.directory.exists():
-                shutil.rmtree(self.directory)
-            self.directory.mkdir(parents=True)
-            ix = whoosh_index.create_in(str(self.directory), schema())
-            writer = ix.writer(limitmb=128)
-            count = 0
-            try:
-                for document in all_documents(session):
-                    writer.add_document(**document.fields())
-                    count += 1
-                    if progress is not None:
-                        progress(1)
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
-        self._write_state({"applied": applied, "holes": {}})
+            count = self.build(all_documents(session), applied, progress)
         log.info("search index rebuilt: %d documents", count)
+        return count
+
+    def build(self, documents: Iterable[SearchDocument], applied: int = 0,
+              progress: Callable[[int], None] | None = None) -> int:
+        """Write a new index of ``documents`` in place of the old one (caller holds the lock);
+        ``applied`` is the last change-log id they reflect. Returns the number of documents."""
+        if self.directory.exists():
+            shutil.rmtree(self.directory)
+        self.directory.mkdir(parents=True)
+        ix = whoosh_index.create_in(str(self.directory), schema())
+        writer = ix.writer(limitmb=128)
+        count = 0
+        try:
+            for document in documents:
+                writer.add_document(**document.fields())
+                count += 1
+                if progress is not None:
+                    progress(1)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        self._write_state({"applied": applied, "holes": {}})
         return count
 
     def sync(self) -> int:
