@@ -116,6 +116,7 @@ def register_commands(app) -> None:
     """Attach the portal's commands to ``app.cli``."""
     from portal.annual.cli import annual_report_command
     from portal.audit.cli import audit_group
+    from portal.backup.cli import backup_command, restore_command
     from portal.calendar.cli import calendar_group
     from portal.disclosure.lapses import requests_group
     from portal.outbox.cli import outbox_group
@@ -124,7 +125,7 @@ def register_commands(app) -> None:
 
     for command in (init_command, load_content_command, users_group, outbox_group,
                     calendar_group, requests_group, audit_group, deadlines_group, reindex_command,
-                    annual_report_command):
+                    annual_report_command, backup_command, restore_command):
         app.cli.add_command(command)
 
 
