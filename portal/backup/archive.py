@@ -28,6 +28,7 @@ someone who can also rewrite the manifest: keep the archive's own SHA-256 (print
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -160,13 +161,16 @@ class ArchiveWriter:
 
 def _members(path) -> Iterator[tuple[tarfile.TarInfo, IO[bytes]]]:
     """Each regular-file member of the archive with a reader, in order (a stream: no seeking)."""
-    with tarfile.open(path, mode="r|gz") as tar:
+    with gzip.open(path, "rb") as compressed, tarfile.open(fileobj=compressed, mode="r|") as tar:
         for info in tar:
             if not info.isfile():
                 raise ArchiveError(f"备份文件含有非普通文件成员 {info.name}，不是本系统生成的备份。")
             if info.size > MAX_MEMBER_BYTES:
                 raise ArchiveError(f"备份文件成员 {info.name} 过大（{info.size} 字节）。")
             yield info, tar.extractfile(info)
+        # tarfile stops quietly at a damaged header; reading to the end checks gzip's CRC.
+        while compressed.read(1024 * 1024):
+            pass
 
 
 def _damaged(exc: Exception) -> ArchiveError:
@@ -214,7 +218,7 @@ def verify(path) -> tuple[dict, dict]:
     except _READ_ERRORS as exc:
         raise _damaged(exc) from exc
     if meta is None or manifest is None:
-        raise ArchiveError("备份文件不完整：缺少 backup.json 或 manifest.json（可能在写入时中断）。")
+        raise ArchiveError("备份文件已损坏或不完整：缺少 backup.json 或 manifest.json（可能在写入或复制时中断）。")
     if (meta.get("format"), meta.get("version")) != (FORMAT, VERSION):
         raise ArchiveError(f"不是本系统可以读取的备份格式（{meta.get('format')} {meta.get('version')}）。")
     _compare(seen, lines, manifest)
