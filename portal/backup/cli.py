@@ -68,7 +68,7 @@ def restore_command(path: Path, yes: bool, replace: bool) -> None:
     try:
         report = execute_restore(plan, replace=replace)
     except (BackupError, ArchiveError) as exc:
-        raise click.ClickException(f"{exc} 恢复已撤销，数据库保持原样。") from None
+        raise click.ClickException(f"{exc} 恢复已撤销，未写入任何数据。") from None
     if report.created_schema:
         click.echo("目标数据库原来没有表：已按迁移脚本建好结构。")
     click.echo(f"恢复完成：{len(report.rows)} 张表共 {sum(report.rows.values())} 行，"

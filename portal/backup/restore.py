@@ -20,6 +20,7 @@ from pathlib import Path
 from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import Connection, bindparam, func, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from portal.audit.chain import Verdict, verify
 from portal.backup import archive
@@ -109,19 +110,10 @@ def execute_restore(plan: RestorePlan, *, replace: bool = False) -> RestoreRepor
     created_schema = not plan.target.has_schema
     if created_schema:
         upgrade()
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(conn.dialect.identifier_preparer.format_table(t) for t in tables())
-            conn.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
-        present = tables_with_rows(conn)
-        if present and not replace:
-            raise BackupError(refusal_for_data(TargetState(True, plan.target.revision, present)))
-        if replace:
-            for table in reversed(tables()):
-                conn.execute(table.delete())
-        rows = _load(conn, plan)
-        if conn.dialect.name == "postgresql":
-            _reset_sequences(conn)
+    try:
+        rows = _load_all(plan, replace)
+    except DBAPIError as exc:
+        raise BackupError(f"写入数据库时出错（{str(exc.orig).splitlines()[0]}）。") from exc
     cache = current_app.extensions.get("page_cache")
     if cache is not None:
         cache.bump()
@@ -163,7 +155,7 @@ def _load(conn: Connection, plan: RestorePlan) -> dict[str, int]:
         conn.execute(update(table).where(key == bindparam("_key")).values({column: bindparam("_value")}),
                      values)
     if counts != plan.manifest["tables"]:
-        raise BackupError("恢复的行数与备份清单不符，已全部撤销。")
+        raise BackupError("恢复的行数与备份清单不符。")
     return counts
 
 
@@ -177,3 +169,21 @@ def _reset_sequences(conn: Connection) -> None:
         if sequence:
             highest = select(func.max(column)).scalar_subquery()
             conn.execute(select(func.setval(sequence, func.coalesce(highest, 1), highest.is_not(None))))
+
+
+def _load_all(plan: RestorePlan, replace: bool) -> dict[str, int]:
+    """The one transaction: lock, check emptiness, delete if replacing, insert, reset sequences."""
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(conn.dialect.identifier_preparer.format_table(t) for t in tables())
+            conn.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
+        present = tables_with_rows(conn)
+        if present and not replace:
+            raise BackupError(refusal_for_data(TargetState(True, plan.target.revision, present)))
+        if replace:
+            for table in reversed(tables()):
+                conn.execute(table.delete())
+        rows = _load(conn, plan)
+        if conn.dialect.name == "postgresql":
+            _reset_sequences(conn)
+    return rows

@@ -256,6 +256,30 @@ def test_one_changed_byte_is_refused_and_the_database_stays_empty(archived, tmp_
     assert _row_count(empty) == 0
 
 
+def test_a_row_that_fails_to_insert_rolls_back_every_table(archived, tmp_path):
+    """The archive checks out (digests fixed up) but a duplicated row breaks the load midway."""
+    path, empty = archived
+    chunk = "tables/matter_events/000001.jsonl"
+    fixed: dict[str, int | str] = {}
+
+    def duplicate_a_row(name, data):
+        if name == chunk:
+            data += data.splitlines(keepends=True)[0]
+            fixed["sha256"], fixed["size"] = hashlib.sha256(data).hexdigest(), len(data)
+        elif name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["members"][chunk] = {"size": fixed["size"], "sha256": fixed["sha256"]}
+            manifest["tables"]["matter_events"] += 1
+            data = json.dumps(manifest).encode()
+        return data
+
+    _rewrite(path, tmp_path / "duplicate.tar.gz", duplicate_a_row)
+    result = _restore(empty, tmp_path / "duplicate.tar.gz")
+    assert result.exit_code == 1 and "写入数据库时出错" in result.output, result.output
+    assert "恢复已撤销，未写入任何数据" in result.output
+    assert _row_count(empty) == 0
+
+
 def test_archive_from_another_revision_is_refused(archived, tmp_path):
     path, empty = archived
     fixed: dict[str, str] = {}
