@@ -26,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     from portal import models  # noqa: F401  (registers every table with the metadata)
     from portal.accounts.views import bp as accounts_bp
     from portal.annual.views import bp as annual_bp
+    from portal.api.views import bp as api_bp
     from portal.audit.views import bp as audit_bp
     from portal.calendar.views import bp as calendar_bp
     from portal.cases.staff_views import bp as cases_staff_bp
@@ -50,7 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
         public_bp, accounts_bp, staff_bp, catalog_bp, catalog_staff_bp, notices_bp,
         notices_staff_bp, feeds_bp, disclosure_bp, disclosure_staff_bp, calendar_bp,
         complaints_bp, complaints_staff_bp, audit_bp, oversight_bp, accountability_bp, annual_bp,
-        cases_bp, cases_staff_bp, search_bp,
+        cases_bp, cases_staff_bp, search_bp, api_bp,
     ):
         app.register_blueprint(blueprint)
     install_web_hooks(app)

@@ -14,6 +14,7 @@ PUBLIC_PAGES = [
     ("guide-filtered", "/guides/?fee=free&online=yes"),
     ("guide-detail", "/guides/{guide}"),
     ("guide-print", "/guides/{guide}/print"),
+    ("guide-measured", "/guides/government-information-request"),  # promised beside measured
     ("notice-list", "/notices/"),
     ("notice-detail", "/notices/{notice}"),
     ("login", "/login"),

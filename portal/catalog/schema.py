@@ -19,6 +19,16 @@ ITEM_TYPES = ("行政许可", "行政确认", "行政给付", "公共服务", "�
 UNITS = ("working_days", "calendar_days")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REVIEW_INTERVAL = timedelta(days=365)
+
+# Guides whose service the portal itself handles, so it can measure how the promise is kept:
+# slug -> the kind of matter (``Matter.kind``) whose replies are counted beside the promised and
+# statutory limits (average days to reply, on-time share, last 12 months). The portal measures only
+# its own matters, so this list is part of the code, not of the guide files: a guide for a service
+# handled outside the portal (a counter, another system) has nothing to measure and shows no figure.
+MEASURED_BY: dict[str, str] = {
+    "government-information-request": "request",  # 依申请公开, /apply
+    "police-complaint": "complaint",  # 投诉, /complain
+}
 OPTIONAL = ("review_due_on", "local_note", "faq")
 REQUIRED = (
     "slug", "title", "category", "item_type", "department", "agency", "basis", "conditions",

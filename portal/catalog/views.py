@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
+from portal.catalog.measured import measured_for_guide
 from portal.catalog.queries import (
     LIMIT_FILTERS,
     GuideFilter,
@@ -13,6 +14,7 @@ from portal.catalog.queries import (
     guide_by_slug,
 )
 from portal.core.classification import PUBLIC
+from portal.core.timefmt import local_today
 from portal.disclose import disclose, disclose_all
 
 bp = Blueprint("catalog", __name__, url_prefix="/guides")
@@ -42,19 +44,24 @@ def category(code: str):
     return _render_list(GuideFilter.from_args(request.args, category=code))
 
 
-@bp.route("/<slug>")
-def detail(slug: str):
-    """One guide with every element, printable on A4."""
+def _render_detail(slug: str, print_mode: bool):
     guide = guide_by_slug(slug)
     if guide is None:
         abort(404)
-    return render_template("catalog/detail.html", guide=disclose(guide, PUBLIC), print_mode=False)
+    # Recomputed on each render; the page cache drops the page when a matter is closed (a write)
+    # and after PAGE_CACHE_SECONDS, so the figure is never older than that.
+    measured = measured_for_guide(guide.slug, guide.statutory_unit, local_today())
+    return render_template("catalog/detail.html", guide=disclose(guide, PUBLIC), measured=measured,
+                           print_mode=print_mode)
+
+
+@bp.route("/<slug>")
+def detail(slug: str):
+    """One guide with every element (and, where the portal measures it, the measured time)."""
+    return _render_detail(slug, print_mode=False)
 
 
 @bp.route("/<slug>/print")
 def print_view(slug: str):
     """The guide laid out for printing (no navigation)."""
-    guide = guide_by_slug(slug)
-    if guide is None:
-        abort(404)
-    return render_template("catalog/detail.html", guide=disclose(guide, PUBLIC), print_mode=True)
+    return _render_detail(slug, print_mode=True)
