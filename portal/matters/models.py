@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Department, User
@@ -28,7 +28,14 @@ class Matter(db.Model):
     """A request or complaint: who handles it, where it stands, and when it is due."""
 
     __tablename__ = "matters"
-    __table_args__ = (Index("ix_matters_open_due", "closed_on", "due_on"),)
+    __table_args__ = (
+        # Open matters only (a few percent of all): the dashboard's sections and counts, the sweep.
+        Index("ix_matters_open", "due_on", "status", "due_provisional", "department_id", "assignee_id",
+              postgresql_where=text("closed_on IS NULL"), sqlite_where=text("closed_on IS NULL")),
+        # Per-kind date ranges, index-only: trends (received, closed) and the /performance figures.
+        Index("ix_matters_kind_received", "kind", "received_on", "department_id", "closed_on", "due_on"),
+        Index("ix_matters_kind_closed", "kind", "closed_on", "due_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True, info=INTERNAL_FIELD)
     kind: Mapped[str] = mapped_column(String(16), info=PUBLIC_FIELD)  # "request" | "complaint"
@@ -83,6 +90,12 @@ class MatterEvent(db.Model):
     """
 
     __tablename__ = "matter_events"
+    __table_args__ = (
+        # Granted extensions, counted per department on /performance.
+        Index("ix_matter_events_extension", "matter_id",
+              postgresql_where=text("kind = 'extension_granted'"),
+              sqlite_where=text("kind = 'extension_granted'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True, info=PUBLIC_FIELD)  # letter links
     matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"),

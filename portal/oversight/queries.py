@@ -1,12 +1,17 @@
-"""Named read queries for the supervisor dashboard (indexed on closed_on, due_on)."""
+"""Named read queries for the supervisor dashboard and the sweep, bounded for a million matters.
+
+Every list is a section of the open matters (overdue, due soon, awaiting approval, provisional)
+read a page at a time as plain rows (no ORM objects), sorted by lateness; every count is computed
+in SQL. Open matters are found through the partial index ``ix_matters_open`` (``closed_on IS
+NULL``), trends through ``ix_matters_kind_received`` and ``ix_matters_kind_closed``.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from portal.accounts.models import Department, User
 from portal.disclosure.queries import due_soon_limit
@@ -15,57 +20,120 @@ from portal.matters.models import Matter
 
 KIND_LABELS = {"request": "信息公开申请", "complaint": "投诉"}
 APPROVAL_STATUSES = ("extension_requested", "reply_pending_approval")
+SECTIONS = {"overdue": "已逾期", "due-soon": "3 个工作日内到期", "approval": "等待审批",
+            "provisional": "暂定期限"}
+UNASSIGNED = "未分配"
 
 
 @dataclass(frozen=True)
 class Row:
-    """One open matter on the dashboard."""
+    """One open matter on the dashboard, with the names it is shown with."""
 
-    matter: Matter
+    kind: str
+    tracking_no: str
+    department: str
+    assignee: str | None
+    due_on: date | None
+    due_provisional: bool
     days_late: int
 
     @property
     def url_endpoint(self) -> str:
         """The staff page of the matter."""
-        return "complaints_staff.show" if self.matter.kind == "complaint" else "disclosure_staff.show"
+        return "complaints_staff.show" if self.kind == "complaint" else "disclosure_staff.show"
 
 
-def _open() -> select:
-    return select(Matter).where(Matter.closed_on.is_(None))
+@dataclass(frozen=True)
+class Filter:
+    """Narrow a section to one department or one holder (``assignee_id`` 0: unassigned)."""
+
+    department_id: int | None = None
+    assignee_id: int | None = None
 
 
-def overdue(today: date) -> list[Row]:
-    """Open matters past their due date, the latest first."""
-    rows = db.session.scalars(_open().where(Matter.due_on < today).order_by(Matter.due_on))
-    return [Row(m, (today - m.due_on).days) for m in rows]
+def conditions(section: str, today: date) -> list:
+    """The WHERE clauses of a section of the open matters."""
+    base = [Matter.closed_on.is_(None)]
+    if section == "overdue":
+        return [*base, Matter.due_on < today]
+    if section == "due-soon":
+        return [*base, Matter.due_on >= today, Matter.due_on <= due_soon_limit(today)]
+    if section == "approval":
+        return [*base, Matter.status.in_(APPROVAL_STATUSES)]
+    if section == "provisional":
+        return [*base, Matter.due_provisional.is_(True)]
+    raise KeyError(section)
 
 
-def due_soon(today: date) -> list[Row]:
-    """Open matters due within 3 working days."""
-    rows = db.session.scalars(_open().where(Matter.due_on >= today,
-                                            Matter.due_on <= due_soon_limit(today))
-                              .order_by(Matter.due_on))
-    return [Row(m, 0) for m in rows]
+def _filtered(clauses: list, flt: Filter) -> list:
+    if flt.department_id is not None:
+        clauses = [*clauses, Matter.department_id == flt.department_id]
+    if flt.assignee_id is not None:
+        clauses = [*clauses, Matter.assignee_id.is_(None) if flt.assignee_id == 0
+                   else Matter.assignee_id == flt.assignee_id]
+    return clauses
 
 
-def awaiting_approval() -> list[Row]:
-    """Extensions and replies waiting for a supervisor."""
-    rows = db.session.scalars(_open().where(Matter.status.in_(APPROVAL_STATUSES))
-                              .order_by(Matter.due_on))
-    return [Row(m, 0) for m in rows]
+def rows_query(clauses: list):
+    """Rows of the matters matching ``clauses`` with their department and holder names."""
+    return (select(Matter.kind, Matter.tracking_no, Department.name, User.display_name, Matter.due_on,
+                   Matter.due_provisional, Matter.id)
+            .join(Department, Department.id == Matter.department_id)
+            .outerjoin(User, User.id == Matter.assignee_id)
+            .where(*clauses))
 
 
-def provisional() -> list[Row]:
-    """Open matters whose due date falls in a year without a calendar."""
-    rows = db.session.scalars(_open().where(Matter.due_provisional.is_(True)).order_by(Matter.due_on))
-    return [Row(m, 0) for m in rows]
+def to_row(values, today: date, late: bool) -> Row:
+    """A :class:`Row` from a result of :func:`rows_query`."""
+    kind, number, department, assignee, due_on, provisional = values[:6]
+    days = (today - due_on).days if late and due_on is not None else 0
+    return Row(kind, number, department, assignee, due_on, bool(provisional), days)
 
 
-def overdue_by(rows: list[Row]) -> tuple[Counter, Counter]:
-    """Overdue counts per department name and per assignee name."""
-    departments = Counter(r.matter.department.name for r in rows)
-    assignees = Counter(r.matter.assignee.display_name if r.matter.assignee else "未分配" for r in rows)
-    return departments, assignees
+def section_rows(section: str, today: date, *, limit: int, offset: int = 0,
+                 flt: Filter = Filter()) -> list[Row]:
+    """One page of a section, the latest first (earliest due date, then oldest matter)."""
+    query = (rows_query(_filtered(conditions(section, today), flt))
+             .order_by(Matter.due_on.asc().nulls_last(), Matter.id).limit(limit).offset(offset))
+    return [to_row(values, today, section == "overdue") for values in db.session.execute(query)]
+
+
+def section_count(section: str, today: date, flt: Filter = Filter()) -> int:
+    """How many open matters a (filtered) section holds."""
+    return db.session.scalar(select(func.count()).select_from(Matter)
+                             .where(*_filtered(conditions(section, today), flt))) or 0
+
+
+def open_counts(today: date) -> dict[str, int]:
+    """Every section's size in one pass over the open matters."""
+    sections = list(SECTIONS)
+    counts = [func.count().filter(and_(*conditions(name, today)[1:])) for name in sections]
+    values = db.session.execute(select(*counts).where(Matter.closed_on.is_(None))).one()
+    return {name: value or 0 for name, value in zip(sections, values, strict=True)}
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Overdue matters of one department or holder (``key`` is its id for the filter link)."""
+
+    key: int
+    name: str
+    count: int
+
+
+def overdue_by(today: date) -> tuple[list[Tally], list[Tally]]:
+    """Overdue counts per department and per holder, the largest first, counted in SQL."""
+    late = conditions("overdue", today)
+    departments = db.session.execute(
+        select(Department.id, Department.name, func.count()).select_from(Matter)
+        .join(Department, Department.id == Matter.department_id).where(*late)
+        .group_by(Department.id, Department.name).order_by(func.count().desc(), Department.name))
+    holders = db.session.execute(
+        select(Matter.assignee_id, User.display_name, func.count()).select_from(Matter)
+        .outerjoin(User, User.id == Matter.assignee_id).where(*late)
+        .group_by(Matter.assignee_id, User.display_name).order_by(func.count().desc(), User.display_name))
+    return ([Tally(i, name, n) for i, name, n in departments],
+            [Tally(i or 0, name or UNASSIGNED, n) for i, name, n in holders])
 
 
 @dataclass(frozen=True)
@@ -79,27 +147,42 @@ class MonthTrend:
     late: int
 
 
-def _month(column):
-    """``YYYY-MM`` of a date column, in the database's own dialect."""
-    if db.engine.dialect.name == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+def trend_start(today: date, months: int = 12) -> date:
+    """The first day of the month ``months - 1`` months before this one."""
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1)
 
 
-def monthly_trend(kind: str, months: int = 12) -> list[MonthTrend]:
-    """Per month: received and closed counts, and how many closed by their due date."""
-    received_key, closed_key = _month(Matter.received_on), _month(Matter.closed_on)
-    in_time = Matter.closed_on <= Matter.due_on
-    received = dict(db.session.execute(
-        select(received_key, func.count()).where(Matter.kind == kind).group_by(received_key)).all())
+def monthly_trend(kind: str, today: date, months: int = 12) -> list[MonthTrend]:
+    """The last ``months`` calendar months with data: received, closed, closed by their due date.
+
+    Grouped by day in SQL (an index-only range scan), summed into months here.
+    """
+    since = trend_start(today, months)
+    received: dict[str, int] = {}
+    for day, count in db.session.execute(
+            select(Matter.received_on, func.count()).where(Matter.kind == kind, Matter.received_on >= since)
+            .group_by(Matter.received_on)):
+        received[day.strftime("%Y-%m")] = received.get(day.strftime("%Y-%m"), 0) + count
     closed: dict[str, list[int]] = {}
-    for key, was_in_time, count in db.session.execute(
-            select(closed_key, in_time, func.count())
-            .where(Matter.kind == kind, Matter.closed_on.is_not(None)).group_by(closed_key, in_time)):
-        closed.setdefault(key, [0, 0])[0 if was_in_time else 1] += count
-    keys = sorted(set(received) | set(closed))[-months:]
+    in_time = Matter.closed_on <= Matter.due_on
+    for day, was_in_time, count in db.session.execute(
+            select(Matter.closed_on, in_time, func.count())
+            .where(Matter.kind == kind, Matter.closed_on >= since).group_by(Matter.closed_on, in_time)):
+        closed.setdefault(day.strftime("%Y-%m"), [0, 0])[0 if was_in_time else 1] += count
+    keys = sorted(set(received) | set(closed))
     return [MonthTrend(k, received.get(k, 0), sum(closed.get(k, [0, 0])), closed.get(k, [0, 0])[0],
                        closed.get(k, [0, 0])[1]) for k in keys]
+
+
+def holder_name(assignee_id: int | None) -> str | None:
+    """The name a holder filter is shown with (0: unassigned; None: no filter)."""
+    if assignee_id is None:
+        return None
+    if assignee_id == 0:
+        return UNASSIGNED
+    user = db.session.get(User, assignee_id)
+    return (user.display_name or user.username) if user else None
 
 
 def department_names() -> dict[int, str]:

@@ -1,8 +1,13 @@
 """The daily sweep (``portal deadlines sweep``): mark what became overdue, queue digests.
 
-Idempotent and safe to run twice at once: a matter is marked overdue by a conditional UPDATE
-that only one run can win (so its audit event is written once), and digests carry a
-per-user-per-day dedupe key in the outbox.
+Set-based, so a million matters cost a few statements, not a loop in Python:
+
+* one conditional ``UPDATE … WHERE overdue_since IS NULL … RETURNING`` marks every newly overdue
+  matter; only one of two concurrent runs can win a row, so each matter's audit event
+  (``matter.overdue``) is written once, appended to the chain in batches;
+* the digests read at most :data:`DIGEST_LINES` matters per holder (a window function) and for the
+  supervisors, with the totals counted in SQL; the complete lists stay on the dashboard. Each
+  digest carries a per-user-per-day dedupe key in the outbox, so a second run queues nothing.
 """
 
 from __future__ import annotations
@@ -13,14 +18,17 @@ from datetime import date
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import update
+from sqlalchemy import and_, func, or_, select, update
 
-from portal.audit.services import record
+from portal.accounts.models import Department, User
 from portal.core.timefmt import local_today
 from portal.extensions import db
 from portal.matters.models import Matter
 from portal.outbox.services import enqueue
-from portal.oversight.queries import KIND_LABELS, due_soon, overdue, supervisors
+from portal.oversight.audit_batch import record_each
+from portal.oversight.queries import KIND_LABELS, conditions, section_count, supervisors
+
+DIGEST_LINES = 50
 
 
 @dataclass(frozen=True)
@@ -33,43 +41,88 @@ class SweepReport:
     digests: int
 
 
-def _line(row) -> str:
-    m = row.matter
-    late = f"逾期 {row.days_late} 天" if row.days_late else f"{m.due_on.isoformat()} 到期"
-    return f"- {KIND_LABELS.get(m.kind, m.kind)} {m.tracking_no}（{m.department.name}）：{late}"
+@dataclass(frozen=True)
+class Line:
+    """One matter in a digest."""
+
+    kind: str
+    tracking_no: str
+    department: str
+    due_on: date
+    days_late: int
+
+    def text(self) -> str:
+        """The digest line, e.g. ``- 投诉 TS-2026-000001（督察）：逾期 3 天``."""
+        late = f"逾期 {self.days_late} 天" if self.days_late else f"{self.due_on.isoformat()} 到期"
+        return f"- {KIND_LABELS.get(self.kind, self.kind)} {self.tracking_no}（{self.department}）：{late}"
+
+
+def mark_overdue(today: date) -> int:
+    """Set ``overdue_since`` on every open matter past its due date not marked yet; audit each once."""
+    marked = db.session.execute(
+        update(Matter).where(*conditions("overdue", today), Matter.overdue_since.is_(None))
+        .values(overdue_since=Matter.due_on)
+        .returning(Matter.kind, Matter.tracking_no, Matter.due_on)
+        .execution_options(synchronize_session=False)).all()
+    record_each("matter.overdue", [(kind, number, {"due_on": due_on.isoformat()})
+                                   for kind, number, due_on in marked])
+    return len(marked)
+
+
+def _late_or_soon(today: date):
+    late, soon = conditions("overdue", today)[1:], conditions("due-soon", today)[1:]
+    return [Matter.closed_on.is_(None), or_(and_(*late), and_(*soon))]
+
+
+def digest_lines(today: date, per_holder: bool) -> dict[int | None, tuple[int, list[Line]]]:
+    """Holder id (None: everyone) → (how many matters, the first :data:`DIGEST_LINES`, latest first)."""
+    partition = [Matter.assignee_id] if per_holder else []
+    numbered = (
+        select(Matter.assignee_id.label("holder"), Matter.kind, Matter.tracking_no, Department.name,
+               Matter.due_on,
+               func.row_number().over(partition_by=partition or None, order_by=(Matter.due_on, Matter.id))
+               .label("n"),
+               func.count().over(partition_by=partition or None).label("total"))
+        .join(Department, Department.id == Matter.department_id)
+        .where(*_late_or_soon(today), *([Matter.assignee_id.is_not(None)] if per_holder else []))
+        .subquery())
+    result: dict[int | None, tuple[int, list[Line]]] = defaultdict(lambda: (0, []))
+    for row in db.session.execute(select(numbered).where(numbered.c.n <= DIGEST_LINES)
+                                  .order_by(numbered.c.holder, numbered.c.n)):
+        key = row.holder if per_holder else None
+        lines = result[key][1]
+        lines.append(Line(row.kind, row.tracking_no, row.name, row.due_on, max(0, (today - row.due_on).days)))
+        result[key] = (row.total, lines)
+    return dict(result)
 
 
 def sweep(today: date) -> SweepReport:
-    """Mark newly overdue matters (audited once) and queue one digest per assignee and supervisor."""
-    late, soon = overdue(today), due_soon(today)
-    newly = 0
-    for row in late:
-        won = db.session.execute(
-            update(Matter).where(Matter.id == row.matter.id, Matter.overdue_since.is_(None))
-            .values(overdue_since=row.matter.due_on).returning(Matter.id)).first()
-        if won is not None:
-            newly += 1
-            record("matter.overdue", user_id=None, target_type=row.matter.kind,
-                   target_id=row.matter.tracking_no, detail={"due_on": row.matter.due_on.isoformat()})
-    per_assignee = defaultdict(list)
-    for row in [*late, *soon]:
-        if row.matter.assignee is not None:
-            per_assignee[row.matter.assignee].append(row)
+    """Mark newly overdue matters (audited once) and queue one digest per holder and supervisor."""
+    newly = mark_overdue(today)
+    late, soon = section_count("overdue", today), section_count("due-soon", today)
     digests = 0
-    for user, rows in per_assignee.items():
-        digests += _digest(user, rows, today, "您承办的事项")
+    per_holder = digest_lines(today, per_holder=True)
+    holders = db.session.scalars(select(User).where(User.id.in_(list(per_holder)))) if per_holder else []
+    for user in holders:
+        total, lines = per_holder[user.id]
+        digests += _digest(user, total, lines, today, "您承办的事项")
     if late or soon:
+        total, lines = digest_lines(today, per_holder=False)[None]
         for user in supervisors():
-            digests += _digest(user, [*late, *soon], today, "全局逾期和即将到期的事项")
-    return SweepReport(newly, len(late), len(soon), digests)
+            digests += _digest(user, total, lines, today, "全局逾期和即将到期的事项",
+                               f"共逾期 {late} 件，3 个工作日内到期 {soon} 件。")
+    return SweepReport(newly, late, soon, digests)
 
 
-def _digest(user, rows, today: date, heading: str) -> int:
+def _digest(user: User, total: int, lines: list[Line], today: date, heading: str, summary: str = "") -> int:
     if not user.email:
         return 0
-    body = f"{user.display_name}：\n\n{heading}（{today.isoformat()}）：\n" + "\n".join(
-        _line(r) for r in rows) + "\n\n（警务公开系统每日提醒）"
-    enqueue(user.email, f"到期提醒：{len(rows)} 件事项（{today.isoformat()}）", body,
+    rest = total - len(lines)
+    body = (f"{user.display_name}：\n\n{heading}（{today.isoformat()}）：\n" + (f"{summary}\n" if summary else "")
+            + "\n".join(line.text() for line in lines)
+            + (f"\n……另有 {rest} 件未列出，完整名单请登录系统查看（按逾期天数排序）。" if rest > 0 else "")
+            + "\n\n（警务公开系统每日提醒）")
+    enqueue(user.email, f"到期提醒：{total} 件事项（{today.isoformat()}）", body,
             dedupe_key=f"digest:{user.id}:{today.isoformat()}")
     return 1
 

@@ -1,8 +1,13 @@
-"""The supervisor dashboard: overdue, due soon, awaiting approval, provisional, and trends."""
+"""The supervisor dashboard: overdue, due soon, awaiting approval, provisional, and trends.
+
+The dashboard shows the first :data:`DASHBOARD_ROWS` of each section (overdue: the most late)
+with the section's full count; every matter of a section is reachable on its own paginated
+list, which can be narrowed to one department or one holder.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
 
 from portal.accounts.models import Role
 from portal.core.timefmt import local_today
@@ -11,6 +16,8 @@ from portal.oversight.charts import grouped_bars
 from portal.staff.access import role_required
 
 bp = Blueprint("oversight", __name__, url_prefix="/staff/oversight")
+DASHBOARD_ROWS = 20
+PAGE_SIZE = 50
 
 
 @bp.route("/")
@@ -18,19 +25,38 @@ bp = Blueprint("oversight", __name__, url_prefix="/staff/oversight")
 def dashboard():
     """Everything a supervisor must act on, latest first, with who holds it."""
     today = local_today()
-    late = queries.overdue(today)
-    by_department, by_assignee = queries.overdue_by(late)
+    by_department, by_assignee = queries.overdue_by(today)
     trends = {}
     for kind, label in queries.KIND_LABELS.items():
-        months = queries.monthly_trend(kind)
+        months = queries.monthly_trend(kind, today)
         chart = grouped_bars([m.month for m in months], [
             ("收到", "bar-received", [m.received for m in months]),
             ("按时办结", "bar-ontime", [m.on_time for m in months]),
             ("逾期办结", "bar-late", [m.late for m in months]),
         ])
         trends[label] = (months, chart)
+    rows = {name: queries.section_rows(name, today, limit=DASHBOARD_ROWS) for name in queries.SECTIONS}
     return render_template(
-        "oversight/staff_dashboard.html", today=today, overdue=late, due_soon=queries.due_soon(today),
-        approvals=queries.awaiting_approval(), provisional=queries.provisional(),
-        by_department=by_department, by_assignee=by_assignee, trends=trends,
-        kinds=queries.KIND_LABELS)
+        "oversight/staff_dashboard.html", today=today, rows=rows, counts=queries.open_counts(today),
+        by_department=by_department, by_assignee=by_assignee, trends=trends, kinds=queries.KIND_LABELS)
+
+
+@bp.route("/<any(overdue, 'due-soon', approval, provisional):section>")
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def section_list(section: str):
+    """Every matter of one section, :data:`PAGE_SIZE` a page, optionally of one department or holder."""
+    today = local_today()
+    flt = queries.Filter(department_id=request.args.get("department", type=int),
+                         assignee_id=request.args.get("assignee", type=int))
+    total = queries.section_count(section, today, flt)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = request.args.get("page", 1, type=int)
+    if page < 1 or page > pages:
+        abort(404)
+    rows = queries.section_rows(section, today, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, flt=flt)
+    names = queries.department_names()
+    holder = queries.holder_name(flt.assignee_id)
+    return render_template(
+        "oversight/staff_list.html", today=today, section=section, title=queries.SECTIONS[section],
+        rows=rows, total=total, page=page, pages=pages, flt=flt, kinds=queries.KIND_LABELS,
+        department=names.get(flt.department_id) if flt.department_id is not None else None, holder=holder)

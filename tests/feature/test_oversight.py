@@ -96,3 +96,163 @@ def test_public_accountability_figures_are_computed_from_the_matters(client, app
     for cell in ('data-label="收到">2<', 'data-label="已办结">1<', 'data-label="按时办结率">100%<',
                  'data-label="平均办理工作日">5.0<', 'data-label="满意度">100%<'):
         assert cell in row, cell
+
+
+def overdue_numbers_in(page: str) -> list[str]:
+    """Tracking numbers of the overdue table, in the order shown."""
+    import re
+
+    table = page.split('id="late-heading"')[1].split("</table>")[0] if 'id="late-heading"' in page else page
+    return re.findall(r">((?:GK|TS)-\d{4}-\d{6})</a>", table)
+
+
+def test_overdue_list_is_bounded_on_the_dashboard_and_paginated_by_lateness(client, app, users, monkeypatch):
+    from portal.oversight import views
+
+    monkeypatch.setattr(views, "DASHBOARD_ROWS", 2)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    days = [date(2026, 9, 1), date(2026, 9, 25), date(2026, 8, 3), date(2026, 9, 10), date(2026, 7, 1)]
+    unassigned = {date(2026, 8, 3), date(2026, 9, 10)}
+    numbers = {day: file_on(app, day, assignee=None if day in unassigned else users["staff"]) for day in days}
+    by_lateness = [numbers[d] for d in sorted(days)]  # received earliest = due earliest = most late
+    login(client, users["supervisor"])
+    page = client.get("/staff/oversight/").get_data(as_text=True)
+    assert overdue_numbers_in(page) == by_lateness[:2]
+    assert "逾期 5 件" in page and "查看全部 5 件" in page
+    listed = []
+    for number in (1, 2, 3):
+        page = client.get(f"/staff/oversight/overdue?page={number}").get_data(as_text=True)
+        assert f"第 {number} / 3 页" in page
+        listed += overdue_numbers_in(page)
+    assert listed == by_lateness  # every overdue matter reachable, sorted by lateness
+    assert client.get("/staff/oversight/overdue?page=4").status_code == 404
+    assert "共 0 件" in client.get("/staff/oversight/due-soon").get_data(as_text=True)
+    unassigned = client.get("/staff/oversight/overdue?assignee=0").get_data(as_text=True)
+    assert overdue_numbers_in(unassigned) == [numbers[date(2026, 8, 3)], numbers[date(2026, 9, 10)]]
+    staff = app.test_client()
+    login(staff, users["staff"])
+    assert staff.get("/staff/oversight/overdue").status_code == 403
+
+
+def test_counts_computed_in_sql_match_counting_the_matters(client, app, users):
+    from collections import Counter
+
+    from tests.feature.test_complaints import file_on as file_complaint_on
+
+    for day in (date(2026, 8, 3), date(2026, 9, 1), date(2026, 9, 25)):
+        file_on(app, day, assignee=users["staff"])
+    file_on(app, date(2026, 9, 10), assignee=users["traffic"])
+    file_on(app, date(2026, 9, 11))
+    for day in (date(2026, 9, 1), date(2026, 10, 1), local_today() - timedelta(days=14)):
+        file_complaint_on(app, received=day)
+    with app.app_context():
+        from portal.oversight.queries import open_counts, overdue_by
+
+        today = local_today()
+        late = [m for m in db.session.scalars(select(Matter)) if m.closed_on is None and m.due_on < today]
+        departments, holders = overdue_by(today)
+        assert {t.name: t.count for t in departments} == Counter(m.department.name for m in late)
+        assert {t.name: t.count for t in holders} == Counter(
+            m.assignee.display_name if m.assignee else "未分配" for m in late)
+        assert open_counts(today)["overdue"] == len(late) == 7
+    login(client, users["supervisor"])
+    page = client.get("/staff/oversight/").get_data(as_text=True)
+    assert "户政民警</a>：3 件" in page and "交通管理</a>：2 件" in page
+
+
+def test_trends_cover_the_last_twelve_months_only(client, app, users):
+    file_on(app, local_today() - timedelta(days=500))
+    file_on(app, date(2026, 9, 25))
+    login(client, users["supervisor"])
+    page = client.get("/staff/oversight/").get_data(as_text=True)
+    old_month = (local_today() - timedelta(days=500)).strftime("%Y-%m")
+    assert '<th scope="row">2026-09</th>' in page and f'<th scope="row">{old_month}</th>' not in page
+
+
+def test_sweep_digest_lists_the_latest_and_counts_the_rest_and_keeps_the_chain(app, users, monkeypatch):
+    from portal.audit.chain import verify
+    from portal.oversight import sweep as sweep_module
+
+    monkeypatch.setattr(sweep_module, "DIGEST_LINES", 2)
+    numbers = [file_on(app, day, assignee=users["staff"])
+               for day in (date(2026, 9, 25), date(2026, 8, 3), date(2026, 9, 1))]
+    result = app.test_cli_runner().invoke(args=["deadlines", "sweep"])
+    assert "逾期 3 件（新增 3 件）" in result.output
+    with app.app_context():
+        assert verify().ok
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "matter.overdue")
+                                    .order_by(AuditEvent.seq)).all()
+        assert sorted(e.target_id for e in events) == sorted(numbers)
+        digest = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "super1@example.gov.cn"))
+        assert numbers[1] in digest.body and numbers[2] in digest.body and numbers[0] not in digest.body
+        assert "共逾期 3 件" in digest.body and "另有 1 件未列出" in digest.body
+        assert digest.subject.startswith("到期提醒：3 件事项")
+
+
+def reference_figures(today: date) -> dict:
+    """The public figures counted one matter at a time in Python (how the page used to work)."""
+    from portal.calendar.services import load_calendar
+    from portal.complaints.models import Complaint
+    from portal.disclosure.models import DisclosureRequest
+    from portal.matters.models import MatterEvent
+
+    calendar, since = load_calendar(), today - timedelta(days=365)
+    extended = set(db.session.scalars(select(MatterEvent.matter_id).where(MatterEvent.kind == "extension_granted")))
+    ratings = {r.matter_id: r.rating for r in db.session.scalars(select(DisclosureRequest))}
+    ratings |= {c.matter_id: c.rating for c in db.session.scalars(select(Complaint))}
+    result: dict = {}
+    for m in db.session.scalars(select(Matter).where(Matter.received_on >= since)):
+        f = result.setdefault(m.kind, {}).setdefault(m.department.name, [0, 0, 0, 0, 0, 0, []])
+        f[0] += 1
+        f[3] += m.id in extended
+        if ratings.get(m.id):
+            f[4] += 1
+            f[5] += ratings[m.id] in ("satisfied", "fair")
+        if m.closed_on is not None:
+            f[1] += 1
+            f[2] += m.due_on is None or m.closed_on <= m.due_on
+            f[6].append(calendar.count_workdays(m.received_on, m.closed_on))
+    return result
+
+
+def test_public_figures_aggregated_in_sql_match_counting_each_matter(client, app, users):
+    from portal.core.clock import EventKind
+    from portal.disclosure.models import DisclosureRequest
+    from portal.matters.services import add_event
+    from portal.oversight.performance import accountability
+    from tests.feature.test_complaints import file_on as file_complaint_on
+
+    closings = {date(2026, 1, 5): date(2026, 1, 30), date(2025, 12, 29): date(2026, 2, 27),
+                date(2026, 9, 25): date(2026, 10, 9), date(2026, 6, 1): date(2026, 7, 20),
+                date(2026, 3, 2): None, date(2025, 11, 3): date(2025, 11, 20)}  # the last: > 12 months
+    for received, closed in closings.items():
+        number = file_on(app, received)
+        with app.app_context():
+            matter = db.session.scalar(select(Matter).where(Matter.tracking_no == number))
+            if received.month == 6:
+                add_event(matter, EventKind.EXTENSION_GRANTED, date(2026, 6, 20), actor_id=None, days=20)
+            matter.closed_on = closed
+            if closed:
+                detail = db.session.get(DisclosureRequest, matter.id)
+                detail.rating = {1: "satisfied", 12: "unsatisfied", 9: "fair"}.get(received.month)
+            db.session.commit()
+    for received in (date(2026, 9, 1), date(2026, 10, 1)):
+        number, _ = file_complaint_on(app, received=received)
+        with app.app_context():
+            matter = db.session.scalar(select(Matter).where(Matter.tracking_no == number))
+            matter.closed_on = received + timedelta(days=20)
+            db.session.commit()
+    with app.app_context():
+        today = local_today()
+        expected = reference_figures(today)
+        figures = accountability(today)
+        got = {kind: {name: [f.received, f.closed, f.on_time, f.extended, f.rated, f.satisfied, f.workdays]
+                      for name, f in rows.items()} for kind, rows in figures.items()}
+        for rows in expected.values():
+            for f in rows.values():
+                f[6] = sum(f[6]), len(f[6])
+        for rows in got.values():
+            for f in rows.values():
+                f[6] = sum(f[6]), len(f[6])
+        assert got == expected
+        assert expected["request"]["政务公开办公室"][:6] == [5, 4, 3, 1, 3, 2]  # 2025-12-29 replied late
