@@ -41,10 +41,14 @@ def dashboard():
         by_department=by_department, by_assignee=by_assignee, trends=trends, kinds=queries.KIND_LABELS)
 
 
-@bp.route("/<any(overdue, 'due-soon', approval, provisional):section>")
+@bp.route("/list")
 @role_required(Role.SUPERVISOR, Role.ADMIN)
-def section_list(section: str):
-    """Every matter of one section, :data:`PAGE_SIZE` a page, optionally of one department or holder."""
+def section_list():
+    """Every matter of one section (``?section=``, default overdue), :data:`PAGE_SIZE` a page,
+    optionally of one department (``?department=``) or holder (``?assignee=``, 0: unassigned)."""
+    section = request.args.get("section", "overdue")
+    if section not in queries.SECTIONS:
+        abort(404)
     today = local_today()
     flt = queries.Filter(department_id=request.args.get("department", type=int),
                          assignee_id=request.args.get("assignee", type=int))

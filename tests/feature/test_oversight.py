@@ -121,17 +121,17 @@ def test_overdue_list_is_bounded_on_the_dashboard_and_paginated_by_lateness(clie
     assert "逾期 5 件" in page and "查看全部 5 件" in page
     listed = []
     for number in (1, 2, 3):
-        page = client.get(f"/staff/oversight/overdue?page={number}").get_data(as_text=True)
+        page = client.get(f"/staff/oversight/list?section=overdue&page={number}").get_data(as_text=True)
         assert f"第 {number} / 3 页" in page
         listed += overdue_numbers_in(page)
     assert listed == by_lateness  # every overdue matter reachable, sorted by lateness
-    assert client.get("/staff/oversight/overdue?page=4").status_code == 404
-    assert "共 0 件" in client.get("/staff/oversight/due-soon").get_data(as_text=True)
-    unassigned = client.get("/staff/oversight/overdue?assignee=0").get_data(as_text=True)
+    assert client.get("/staff/oversight/list?page=4").status_code == 404
+    assert "共 0 件" in client.get("/staff/oversight/list?section=due-soon").get_data(as_text=True)
+    unassigned = client.get("/staff/oversight/list?section=overdue&assignee=0").get_data(as_text=True)
     assert overdue_numbers_in(unassigned) == [numbers[date(2026, 8, 3)], numbers[date(2026, 9, 10)]]
     staff = app.test_client()
     login(staff, users["staff"])
-    assert staff.get("/staff/oversight/overdue").status_code == 403
+    assert staff.get("/staff/oversight/list").status_code == 403
 
 
 def test_counts_computed_in_sql_match_counting_the_matters(client, app, users):
