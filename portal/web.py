@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, current_app, g, has_request_context, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
 from portal.core.timefmt import format_local
@@ -71,6 +73,34 @@ def refuse_model_objects_in_public_templates(_app, template, context, **_extra) 
             )
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per key set
+    instead of on every request (building one runs a trial serialisation)."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """The serializer for the app's current secret key and fallbacks."""
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        if key not in self._serializers:
+            self._serializers = {key: super().get_signing_serializer(app)}
+        return self._serializers[key]
+
+
+def fixed_url_for(endpoint: str, **values) -> str:
+    """``url_for`` for templates, remembering the links that never vary (the header's, static
+    files): a page's layout builds about a dozen of them, each a route-map lookup."""
+    if endpoint.startswith(".") or not has_request_context() or any(k != "filename" for k in values):
+        return url_for(endpoint, **values)
+    known = current_app.extensions.setdefault("portal_fixed_urls", {})
+    key = (endpoint, values.get("filename"), request.script_root)
+    url = known.get(key)
+    if url is None:
+        url = known[key] = url_for(endpoint, **values)
+    return url
+
+
 def _error_page(code: int, detail: str | None = None) -> tuple[str, int]:
     title, message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
     return render_template("errors/error.html", code=code, title=title,
@@ -90,7 +120,7 @@ def install_web_hooks(app: Flask) -> None:
     @app.after_request
     def commit_and_secure(response: Response) -> Response:
         # One commit per request: views and services only flush.
-        if not db.session().in_transaction():
+        if not db.session.registry.has() or not db.session().in_transaction():
             pass  # nothing was read or written: no round trip
         elif response.status_code < 400 or (
             response.status_code < 500 and g.get("portal_keep_writes")
@@ -137,3 +167,5 @@ def install_web_hooks(app: Flask) -> None:
     app.jinja_env.filters["local_date"] = lambda value: format_local(value, with_time=False)
     app.jinja_env.filters["yuan"] = lambda amount: "免费" if not amount else f"{amount:.2f} 元"
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
+    app.jinja_env.globals["url_for"] = fixed_url_for
+    app.session_interface = SessionCookies()
