@@ -51,6 +51,7 @@ CHUNK_BYTES = 32 * 1024 * 1024
 MAX_MEMBER_BYTES = 512 * 1024 * 1024
 _CHUNK_NAME = re.compile(r"tables/([a-z0-9_]+)/(\d{6})\.jsonl")
 _FILE_NAME = re.compile(r"files/([0-9a-f]{64})")
+_PLAIN = frozenset({"json", "bool", "int", "float", "str"})  # JSON values as they are
 
 
 class ArchiveError(Exception):
@@ -70,7 +71,7 @@ def column_kind(column: Column) -> str:
 
 def encode(kind: str, value: Any) -> Any:
     """``value`` as a JSON value (bytes are handled by the writer, as file references)."""
-    if value is None or kind in {"json", "bool", "int", "float", "str"}:
+    if value is None or kind in _PLAIN:
         return value
     if kind in {"date", "datetime", "time"}:
         return value.isoformat()
@@ -81,7 +82,7 @@ def encode(kind: str, value: Any) -> Any:
 
 def decode(kind: str, value: Any, files: dict[str, bytes]) -> Any:
     """The Python value written by :func:`encode` (``files`` holds the bytes referred to)."""
-    if value is None or kind in {"json", "bool", "int", "float", "str"}:
+    if value is None or kind in _PLAIN:
         return value
     if kind == "datetime":
         return datetime.fromisoformat(value)
@@ -246,7 +247,8 @@ def read_chunks(path, meta: dict, manifest: dict) -> Iterator[tuple[str, list[li
     The second check guards against the file changing between :func:`verify` and the load;
     the caller's transaction is rolled back when it raises.
     """
-    kinds = {table["name"]: [kind for _name, kind in table["columns"]] for table in meta["tables"]}
+    kinds = {table["name"]: [None if kind in _PLAIN else kind for _name, kind in table["columns"]]
+             for table in meta["tables"]}
     listed = manifest["members"]
     files: dict[str, bytes] = {}
     try:
@@ -261,7 +263,8 @@ def read_chunks(path, meta: dict, manifest: dict) -> Iterator[tuple[str, list[li
                 continue
             table = _CHUNK_NAME.fullmatch(info.name).group(1)
             table_kinds = kinds[table]
-            rows = [[decode(kind, value, files) for kind, value in zip(table_kinds, json.loads(line), strict=True)]
+            rows = [[value if kind is None or value is None else decode(kind, value, files)
+                     for kind, value in zip(table_kinds, json.loads(line), strict=True)]
                     for line in data.splitlines()]
             files.clear()
             yield table, rows

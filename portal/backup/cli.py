@@ -72,7 +72,9 @@ def restore_command(path: Path, yes: bool, replace: bool) -> None:
     if report.created_schema:
         click.echo("目标数据库原来没有表：已按迁移脚本建好结构。")
     click.echo(f"恢复完成：{len(report.rows)} 张表共 {sum(report.rows.values())} 行，"
-               f"上传文件 {report.files} 个，用时 {report.seconds:.1f} 秒。")
+               f"上传文件 {report.files} 个，用时 {report.seconds:.1f} 秒"
+               f"（载入 {report.phases['load']:.1f}，重建索引 {report.phases['index']:.1f}，"
+               f"审计校验 {report.phases['audit']:.1f}）。")
     click.echo(f"搜索索引已重建：{report.search_documents} 篇公开文档。")
     if report.audit.ok:
         click.echo(f"审计日志完整：共 {report.audit.checked} 条，链接全部有效。")

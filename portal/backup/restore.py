@@ -13,13 +13,14 @@ verify the audit chain.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from flask_migrate import upgrade
-from sqlalchemy import Connection, bindparam, func, select, text, update
+from sqlalchemy import Connection, Table, bindparam, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from portal.audit.chain import Verdict, verify
@@ -62,6 +63,7 @@ class RestoreReport:
     search_documents: int
     audit: Verdict
     seconds: float
+    phases: dict[str, float]  # seconds spent loading rows, rebuilding the index, verifying the chain
 
 
 def plan_restore(path: Path) -> RestorePlan:
@@ -110,20 +112,25 @@ def execute_restore(plan: RestorePlan, *, replace: bool = False) -> RestoreRepor
     created_schema = not plan.target.has_schema
     if created_schema:
         upgrade()
+    phases = {}
     try:
         rows = _load_all(plan, replace)
     except DBAPIError as exc:
-        raise BackupError(f"写入数据库时出错（{str(exc.orig).splitlines()[0]}）。") from exc
+        raise BackupError(_database_problem(exc.orig)) from exc
+    phases["load"] = time.monotonic() - started
     cache = current_app.extensions.get("page_cache")
     if cache is not None:
         cache.bump()
     from portal.search.services import rebuild
 
     documents = rebuild()
+    phases["index"] = time.monotonic() - started - phases["load"]
     verdict = verify()
     db.session.remove()
+    seconds = time.monotonic() - started
+    phases["audit"] = seconds - phases["load"] - phases["index"]
     return RestoreReport(rows, plan.manifest.get("files", 0), created_schema, replace, documents,
-                         verdict, time.monotonic() - started)
+                         verdict, seconds, phases)
 
 
 def restore_archive(path: Path, *, replace: bool = False) -> RestoreReport:
@@ -147,7 +154,7 @@ def _load(conn: Connection, plan: RestorePlan) -> dict[str, int]:
                         later.setdefault((name, fk.parent.name), []).append(
                             {"_key": record[pk[0].name], "_value": record[fk.parent.name]})
                         record[fk.parent.name] = None
-        conn.execute(table.insert(), records)
+        _insert(conn, table, columns[name], records)
         counts[name] += len(records)
     for (name, column), values in later.items():
         table = by_name[name]
@@ -157,6 +164,29 @@ def _load(conn: Connection, plan: RestorePlan) -> dict[str, int]:
     if counts != plan.manifest["tables"]:
         raise BackupError("恢复的行数与备份清单不符。")
     return counts
+
+
+def _insert(conn: Connection, table: Table, columns: list[str], records: list[dict]) -> None:
+    """Insert one chunk: PostgreSQL's COPY (several times faster than INSERT), else executemany."""
+    if conn.dialect.name != "postgresql":
+        conn.execute(table.insert(), records)
+        return
+    import psycopg
+    from psycopg import sql
+
+    json_columns = {c.name for c in table.columns if column_kind(c) == "json"}
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c) for c in columns))
+    try:
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for record in records:
+                copy.write_row([json.dumps(record[c]) if c in json_columns else record[c] for c in columns])
+    except psycopg.Error as exc:
+        raise BackupError(_database_problem(exc)) from exc
+
+
+def _database_problem(exc: Exception) -> str:
+    return f"写入数据库时出错（{str(exc).splitlines()[0]}）。"
 
 
 def _reset_sequences(conn: Connection) -> None:

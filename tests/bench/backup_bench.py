@@ -57,12 +57,12 @@ def _timed(command: list[str], env: dict | None = None) -> float:
     return time.perf_counter() - started
 
 
-def _portal(args: list[str], env: dict) -> tuple[float, float]:
-    """Wall seconds of a ``portal`` command, and the seconds it reports for the work itself."""
+def _portal(args: list[str], env: dict) -> tuple[float, float, str]:
+    """Wall seconds of a ``portal`` command, the seconds it reports for the work, its output."""
     started = time.perf_counter()
     done = subprocess.run([PORTAL, *args], env=env, check=True, capture_output=True, text=True)
     wall = time.perf_counter() - started
-    return wall, float(re.search(r"用时 ([\d.]+) 秒", done.stdout).group(1))
+    return wall, float(re.search(r"用时 ([\d.]+) 秒", done.stdout).group(1)), done.stdout
 
 
 def _pg_admin(statement: str) -> None:
@@ -208,15 +208,16 @@ def measure(backend: str, requests: int) -> dict:
             _clone(source_url, work / "a", requests)
         generated = time.perf_counter() - started
         archive = work / "portal.tar.gz"
-        backup, backup_work = _portal(["backup", "-o", str(archive)], _env(work / "a", source_url))
-        restore, restore_work = _portal(["restore", "--yes", str(archive)], _env(work / "b", target_url))
+        backup, backup_work, _output = _portal(["backup", "-o", str(archive)], _env(work / "a", source_url))
+        restore, restore_work, output = _portal(["restore", "--yes", str(archive)], _env(work / "b", target_url))
+        load = float(re.search(r"载入 ([\d.]+)", output).group(1))
         base_backup, base_restore, base_size = _baseline(backend, work, source_url)
         restored_url = target_url or f"sqlite:///{work / 'b' / 'portal.db'}"
         rows = _count(source_url)
         assert _count(restored_url) == rows, "restored row count differs"
         return {"backend": backend, "requests": requests, "rows": rows, "generated": generated,
                 "archive": archive.stat().st_size, "backup": backup, "restore": restore,
-                "backup_work": backup_work, "restore_work": restore_work,
+                "backup_work": backup_work, "restore_work": restore_work, "load": load,
                 "base_size": base_size, "base_backup": base_backup, "base_restore": base_restore}
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -237,13 +238,13 @@ def main() -> int:
             print(f"… {backend}, {requests} extra requests (load {os.getloadavg()[0]:.1f})", file=sys.stderr)
             results.append(measure(backend, requests))
     print("| backend | extra requests | rows | archive MB | backup s (work) | baseline s | ratio "
-          "| restore s (work) | baseline s | ratio | baseline MB |")
+          "| restore s (work; rows) | baseline s | ratio | baseline MB |")
     print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for r in results:
         print(f"| {r['backend']} | {r['requests']:,} | {r['rows']:,} | {r['archive'] / 2**20:.1f} "
               f"| {r['backup']:.1f} ({r['backup_work']:.1f}) | {r['base_backup']:.1f} "
               f"| {r['backup'] / r['base_backup']:.1f} "
-              f"| {r['restore']:.1f} ({r['restore_work']:.1f}) | {r['base_restore']:.1f} "
+              f"| {r['restore']:.1f} ({r['restore_work']:.1f}; {r['load']:.1f}) | {r['base_restore']:.1f} "
               f"| {r['restore'] / r['base_restore']:.1f} | {r['base_size'] / 2**20:.1f} |")
     print(f"\nload average at the end: {os.getloadavg()}", file=sys.stderr)
     return 0
