@@ -7,14 +7,14 @@ publishing at once queue up instead of corrupting it. The replica applies the ch
 ``replica-state.json`` inside the index folder. Ids whose transaction had not committed yet
 when a later id was applied (PostgreSQL sequences are not commit-ordered) are kept as holes
 and retried for :data:`HOLE_SECONDS`. A missing or unreadable index is rebuilt from the
-database.
+database. Queries are answered by :mod:`portal.search.reading` (one open searcher per
+process, vectorised ranking, result cache).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import html
 import json
 import logging
 import os
@@ -22,31 +22,27 @@ import shutil
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, Formatter, Highlighter, WholeFragmenter, get_text
-from whoosh.query import And, DateRange, Or, Term
-from whoosh.sorting import FieldFacet
 
-from portal.core.timefmt import utcnow
 from portal.search.analysis import QueryTerms, chinese_analyzer
+from portal.search.reading import BOOSTS, Hit, IndexReader, SearchResults, build_query
 
 if TYPE_CHECKING:
     from portal.search.documents import SearchDocument
 
 log = logging.getLogger(__name__)
+__all__ = ["BOOSTS", "Hit", "SearchIndex", "SearchResults", "build_query", "schema"]
 
 HOLE_SECONDS = 600  # how long a skipped change id is waited for
 STATE_FILE = "replica-state.json"
-BOOSTS = {"title": 6.0, "body": 1.0, "synonym": 0.7, "initials": 8.0, "pieces": 1.5}
+BULK_DOCUMENTS = 5000  # from this many documents a rebuild writes with two processes
 
 
 def schema() -> Schema:
@@ -67,44 +63,6 @@ def schema() -> Schema:
     )
 
 
-class MarkFormatter(Formatter):
-    """Highlights as ``<mark>``; every other character is HTML-escaped."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return html.escape(text, quote=False)
-
-    def format_token(self, text, token, replace=False):
-        """One matched word, escaped, inside ``<mark>``."""
-        return f"<mark>{html.escape(get_text(text, token, replace), quote=False)}</mark>"
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One result, safe to show: title and snippet are escaped HTML with ``<mark>`` only."""
-
-    title: Markup
-    snippet: Markup
-    doc_type: str
-    category: str
-    category_name: str
-    url: str
-    score: float
-    date: datetime | None
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    """One page of results with the per-type counts of the whole result set."""
-
-    hits: list[Hit]
-    total: int
-    page: int
-    pages: int
-    type_counts: dict[str, int] = field(default_factory=dict)
-
-
 class SearchIndex:
     """This machine's index replica in ``directory``."""
 
@@ -112,6 +70,7 @@ class SearchIndex:
         self.directory = Path(directory)
         self.lock_path = self.directory.with_name(self.directory.name + ".lock")
         self.engine = engine
+        self.reader = IndexReader(self)
 
     # -- locking and opening ---------------------------------------------------------------
 
@@ -164,24 +123,27 @@ class SearchIndex:
             return self._rebuild(progress)
 
     def _rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        from portal.search.documents import all_documents
+        from portal.search.documents import all_documents, count_records
         from portal.search.models import SearchChange
 
         with Session(self.engine) as session:
             applied = session.scalar(select(func.max(SearchChange.id))) or 0
-            count = self.build(all_documents(session), applied, progress)
+            count = self.build(all_documents(session), applied, progress, expected=count_records(session))
         log.info("search index rebuilt: %d documents", count)
         return count
 
     def build(self, documents: Iterable[SearchDocument], applied: int = 0,
-              progress: Callable[[int], None] | None = None) -> int:
+              progress: Callable[[int], None] | None = None, expected: int = 0) -> int:
         """Write a new index of ``documents`` in place of the old one (caller holds the lock);
-        ``applied`` is the last change-log id they reflect. Returns the number of documents."""
+        ``applied`` is the last change-log id they reflect. From :data:`BULK_DOCUMENTS`
+        ``expected`` documents on, two processes analyse them and each leaves its own segment
+        (no final merge: the ranking reads any number of segments). Returns the number written."""
         if self.directory.exists():
             shutil.rmtree(self.directory)
         self.directory.mkdir(parents=True)
         ix = whoosh_index.create_in(str(self.directory), schema())
-        writer = ix.writer(limitmb=128)
+        bulk = expected >= BULK_DOCUMENTS and (os.cpu_count() or 1) > 1
+        writer = ix.writer(procs=2, multisegment=True, limitmb=128) if bulk else ix.writer(limitmb=128)
         count = 0
         try:
             for document in documents:
@@ -242,60 +204,12 @@ class SearchIndex:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def _reader(self):
-        if self.healthy():
-            return self.open()
-        log.warning("search index missing or unreadable; rebuilding from the database")
-        self.sync()
-        return self.open()
-
     def search(self, terms: QueryTerms, *, doc_type: str = "", category: str = "", page: int = 1,
                per_page: int = 10, now: datetime | None = None) -> SearchResults:
         """One page of ranked results for ``terms`` among documents visible at ``now``."""
-        if terms.empty:
-            return SearchResults([], 0, 1, 0)
-        query = build_query(terms)
-        visible = DateRange("visible_from", None, now or utcnow())
-        narrowed = [visible]
-        if doc_type:
-            narrowed.append(Term("type", doc_type))
-        if category:
-            narrowed.append(Term("category", category))
-        ix = self._reader()
-        with ix.searcher() as searcher:
-            grouped = searcher.search(query, filter=visible, groupedby=FieldFacet("type"), limit=1)
-            type_counts = {name: len(docs) for name, docs in grouped.groups("type").items()}
-            page = max(1, page)
-            results = searcher.search_page(query, page, pagelen=per_page, filter=And(narrowed))
-            pages = (results.total + per_page - 1) // per_page
-            hits = [_hit(hit) for hit in results] if page <= max(pages, 1) else []
-            return SearchResults(hits, results.total, page, pages, type_counts)
+        return self.reader.search(terms, doc_type=doc_type, category=category, page=page, per_page=per_page,
+                                  now=now)
 
-
-def build_query(terms: QueryTerms):
-    """OR of every term over title and body (title weighs more), synonyms weigh less, plus
-    pinyin initials and title bigrams."""
-    clauses = []
-    for words, weight in ((terms.words, 1.0), (terms.synonyms, BOOSTS["synonym"])):
-        for word in words:
-            clauses.append(Term("title", word, boost=BOOSTS["title"] * weight))
-            clauses.append(Term("body", word, boost=BOOSTS["body"] * weight))
-    clauses.extend(Term("initials", letters, boost=BOOSTS["initials"]) for letters in terms.letters)
-    clauses.extend(Term("title_pieces", piece, boost=BOOSTS["pieces"]) for piece in terms.pieces)
-    return Or(clauses)
-
-
-_BODY_HIGHLIGHTER = Highlighter(fragmenter=ContextFragmenter(maxchars=140, surround=45),
-                                formatter=MarkFormatter())
-_TITLE_HIGHLIGHTER = Highlighter(fragmenter=WholeFragmenter(), formatter=MarkFormatter())
-
-
-def _hit(hit) -> Hit:
-    title = _TITLE_HIGHLIGHTER.highlight_hit(hit, "title", top=1) or html.escape(hit["title"], quote=False)
-    snippet = _BODY_HIGHLIGHTER.highlight_hit(hit, "body", top=2)
-    if not snippet:
-        body = hit.get("body", "")
-        snippet = html.escape(body[:120] + ("…" if len(body) > 120 else ""), quote=False)
-    return Hit(title=Markup(title), snippet=Markup(snippet), doc_type=hit["type"],  # noqa: S704
-               category=hit.get("category", ""), category_name=hit.get("category_name", ""),
-               url=hit["url"], score=round(float(hit.score), 4), date=hit.get("date"))
+    def clear_cache(self) -> None:
+        """Forget this process's cached results."""
+        self.reader.clear_cache()

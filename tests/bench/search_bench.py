@@ -10,8 +10,9 @@ child and its workers, plus the sampled RSS sum of its process tree):
 
 - **whoosh**: the portal's own code path — :meth:`portal.search.index.SearchIndex.build` with the
   portal's schema and jieba analyzer, queried through :func:`portal.search.analysis.query_terms`
-  (synonyms, stop words, initials, bigrams) and :meth:`SearchIndex.search` (ranking, type counts,
-  highlighted snippets of the top 10) with the result cache off, then once more with it on;
+  (synonyms, stop words, initials, bigrams) and :meth:`SearchIndex.search` (ranking, exact total
+  and type counts, highlighted snippets of the top 10) with the result cache cleared before every
+  query ("whoosh"), then with it on ("whoosh-cached": the popular-query case);
 - **fts5-jieba**: FTS5 (``unicode61``) over the same jieba search-mode tokens, title/body/pieces/
   initials columns weighted like the portal's boosts, OR of the same query terms, top 10 by bm25
   with a snippet;
@@ -67,7 +68,8 @@ def build_whoosh(corpus: Path, target: Path) -> int:
     from portal.search.index import SearchIndex
 
     index = SearchIndex(target, engine=None)
-    return index.build(_documents(corpus))
+    expected = sum(1 for _line in corpus.open(encoding="utf-8"))  # what `portal reindex` counts first
+    return index.build(_documents(corpus), expected=expected)
 
 
 def _tokens(text: str) -> str:
@@ -200,7 +202,7 @@ class Engines:
     def run(self, engine: str, terms, cache: bool = False) -> int:
         """Top-10 results of ``terms`` on ``engine``; returns how many came back."""
         if engine == "whoosh":
-            if not cache and hasattr(self.index, "clear_cache"):
+            if not cache:
                 self.index.clear_cache()
             return len(self.index.search(terms, page=1, per_page=10).hits)
         if engine == "fts5-jieba":
@@ -215,13 +217,8 @@ class Engines:
 
     def matches(self, engine: str, terms) -> int:
         """How many documents ``terms`` match on ``engine`` (not timed)."""
-        if engine == "whoosh":
-            from portal.search.index import build_query
-
-            if terms.empty:
-                return 0
-            with self.index.open().searcher() as searcher:
-                return sum(1 for _doc in searcher.docs_for_query(build_query(terms)))
+        if engine == "whoosh":  # the portal's own exact total
+            return self.index.search(terms, page=1, per_page=10).total
         match = fts_jieba_match(terms) if engine == "fts5-jieba" else fts_trigram_match(terms)
         db = self.jieba if engine == "fts5-jieba" else self.trigram
         return db.execute("SELECT count(*) FROM docs WHERE docs MATCH ?", (match,)).fetchone()[0] if match else 0

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from portal.search.documents import _flatten
+
 ROOT = Path(__file__).resolve().parents[2]
 CITIES = ("东城", "西岭", "南湖", "北川", "临江", "青山", "白沙", "金水", "长河", "云台", "石桥", "松原",
           "柳林", "枫港", "梅岭", "新安", "安平", "永宁", "清河", "望海")
@@ -44,16 +46,6 @@ class BenchDocument:
     date: str  # ISO date-time
 
 
-def _strings(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    return []
-
-
 def _sentences(text: str) -> list[str]:
     parts = re.split(r"(?<=[。；！？])|\n", text)
     cleaned = (re.sub(r"^[\s\-*>#\d.、]+", "", part).strip() for part in parts)
@@ -76,7 +68,7 @@ def load_sources(content: Path = ROOT / "content") -> list[Source]:
     for path in sorted([*content.glob("guides/*.md"), *content.glob("notices/*.md")]):
         _, front, body = path.read_text(encoding="utf-8").split("---", 2)
         meta = yaml.safe_load(front)
-        texts = [body, *_strings({k: v for k, v in meta.items() if k not in ("slug", "title")})]
+        texts = [body, *_flatten({k: v for k, v in meta.items() if k not in ("slug", "title")})]
         sentences = [s for text in texts for s in _sentences(text)]
         sources.append(Source(meta["title"], meta.get("category") or meta.get("kind", ""), sentences))
     return sources

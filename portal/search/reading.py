@@ -1,0 +1,213 @@
+"""Answering queries from this machine's index: one open searcher, ranked arrays, a result cache.
+
+The searcher stays open between requests and is reopened only when the index on disk changed:
+its *version* is the newest table-of-contents file of the index (generation, inode, mtime), so
+a commit by any worker of the machine, or a rebuild that restarts the generation count, is seen
+by every worker on its next search. Results of popular queries are kept per process, keyed by
+that version and by the set of documents not yet visible at the time of the search (scheduled
+notices): a publish, an edit, a withdrawal or a scheduled notice's time coming all change the
+key, so a cached page can never hide them.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import numpy as np
+from markupsafe import Markup
+from whoosh.query import DateRange, Or, Term
+
+from portal.core.timefmt import utcnow
+from portal.search import ranking
+from portal.search.analysis import QueryTerms
+from portal.search.snippets import highlight_all, snippet
+
+if TYPE_CHECKING:
+    from portal.search.index import SearchIndex
+
+log = logging.getLogger(__name__)
+
+BOOSTS = {"title": 6.0, "body": 1.0, "synonym": 0.7, "initials": 8.0, "pieces": 1.5}
+RESULT_CACHE_ENTRIES = 256
+HIDDEN_MEMO = timedelta(seconds=1)  # how long the set of not-yet-visible documents is reused
+_TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result, safe to show: title and snippet are escaped HTML with ``<mark>`` only."""
+
+    title: Markup
+    snippet: Markup
+    doc_type: str
+    category: str
+    category_name: str
+    url: str
+    score: float
+    date: datetime | None
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of results with the per-type counts of the whole result set."""
+
+    hits: list[Hit]
+    total: int
+    page: int
+    pages: int
+    type_counts: dict[str, int] = field(default_factory=dict)
+
+
+def clauses(terms: QueryTerms) -> list[ranking.Clause]:
+    """Every term over title and body (title weighs more), synonyms weigh less, plus pinyin
+    initials and title bigrams: boosts on one OR, no second query."""
+    found = []
+    for words, weight in ((terms.words, 1.0), (terms.synonyms, BOOSTS["synonym"])):
+        for word in words:
+            found.append(ranking.Clause("title", word, BOOSTS["title"] * weight))
+            found.append(ranking.Clause("body", word, BOOSTS["body"] * weight))
+    found.extend(ranking.Clause("initials", letters, BOOSTS["initials"]) for letters in terms.letters)
+    found.extend(ranking.Clause("title_pieces", piece, BOOSTS["pieces"]) for piece in terms.pieces)
+    return found
+
+
+def build_query(terms: QueryTerms):
+    """The same clauses as a Whoosh query (for tools that use Whoosh's own matching)."""
+    return Or([Term(c.field, c.text, boost=c.boost) for c in clauses(terms)])
+
+
+def _hit(stored: dict, score: float, words: frozenset[str]) -> Hit:
+    title = highlight_all(stored["title"], words) or html.escape(stored["title"], quote=False)
+    body = stored.get("body", "")
+    snippet_html = snippet(body, words) \
+        or html.escape(body[:120] + ("…" if len(body) > 120 else ""), quote=False)
+    return Hit(title=Markup(title), snippet=Markup(snippet_html), doc_type=stored["type"],  # noqa: S704
+               category=stored.get("category", ""), category_name=stored.get("category_name", ""),
+               url=stored["url"], score=round(score, 4), date=stored.get("date"))
+
+
+class IndexReader:
+    """The open searcher and the result cache of one index replica, shared by a process's threads."""
+
+    def __init__(self, index: SearchIndex, cache_entries: int = RESULT_CACHE_ENTRIES) -> None:
+        self.index = index
+        self.cache_entries = cache_entries
+        self._lock = threading.RLock()
+        self._searcher = None
+        self._version: tuple | None = None
+        self._results: OrderedDict[tuple, SearchResults] = OrderedDict()
+        self._hidden_memo: tuple | None = None
+        self.hits = self.misses = 0
+
+    def version(self) -> tuple | None:
+        """(generation, inode, mtime) of the newest table of contents, or None without an index."""
+        newest = None
+        try:
+            with os.scandir(self.index.directory) as entries:
+                for entry in entries:
+                    match = _TOC.match(entry.name)
+                    if match and (newest is None or int(match.group(1)) > newest[0]):
+                        stat = entry.stat()
+                        newest = (int(match.group(1)), stat.st_ino, stat.st_mtime_ns)
+        except FileNotFoundError:
+            return None
+        return newest
+
+    def clear_cache(self) -> None:
+        """Forget cached results (benchmarks measure uncached searches with this)."""
+        with self._lock:
+            self._results.clear()
+
+    def close(self) -> None:
+        """Close the searcher (it is reopened on the next search)."""
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher, self._version = None, None
+            self._results.clear()
+
+    def _current(self):
+        version = self.version()
+        if self._searcher is None or version != self._version or version is None:
+            self.close()
+            if version is None or not self.index.healthy():
+                log.warning("search index missing or unreadable; rebuilding from the database")
+                self.index.sync()
+                version = self.version()
+            self._searcher = self.index.open().searcher()
+            self._version = version
+        return self._searcher
+
+    def search(self, terms: QueryTerms, *, doc_type: str = "", category: str = "", page: int = 1,
+               per_page: int = 10, now: datetime | None = None) -> SearchResults:
+        """One page of ranked results among the documents visible at ``now``."""
+        if terms.empty:
+            return SearchResults([], 0, 1, 0)
+        page = max(1, page)
+        with self._lock:
+            try:
+                return self._search(terms, doc_type, category, page, per_page, now or utcnow())
+            except Exception:  # an index damaged under an open searcher: reopen (rebuild) once
+                log.exception("search failed; reopening the index")
+                self.close()
+                return self._search(terms, doc_type, category, page, per_page, now or utcnow())
+
+    def _search(self, terms: QueryTerms, doc_type: str, category: str, page: int, per_page: int,
+                now: datetime) -> SearchResults:
+        searcher = self._current()
+        hidden = self._hidden(searcher, now)
+        key = (terms, doc_type, category, page, per_page, hidden)
+        cached = self._results.get(key)
+        if cached is not None:
+            self._results.move_to_end(key)
+            self.hits += 1
+            return cached
+        self.misses += 1
+        found = self._rank(searcher, terms, doc_type, category, page, per_page, hidden)
+        if self.cache_entries:
+            self._results[key] = found
+            while len(self._results) > self.cache_entries:
+                self._results.popitem(last=False)
+        return found
+
+    def _hidden(self, searcher, now: datetime) -> tuple[int, ...]:
+        """Documents not visible yet at ``now`` (scheduled notices), remembered for up to
+        :data:`HIDDEN_MEMO` of the same index version."""
+        memo = self._hidden_memo
+        if memo is not None and memo[0] == self._version and memo[1] <= now < memo[1] + HIDDEN_MEMO:
+            return memo[2]
+        hidden = tuple(sorted(searcher.docs_for_query(DateRange("visible_from", now, None, startexcl=True))))
+        self._hidden_memo = (self._version, now, hidden)
+        return hidden
+
+    def _rank(self, searcher, terms: QueryTerms, doc_type: str, category: str, page: int, per_page: int,
+              hidden: tuple[int, ...]) -> SearchResults:
+        score, matched = ranking.scores(searcher, clauses(terms))
+        visible = matched & ranking.live_mask(searcher)
+        if hidden:
+            visible[np.asarray(hidden, dtype=np.int64)] = False
+        type_counts = {}
+        for name in searcher.reader().field_terms("type"):
+            count = int(np.count_nonzero(visible & ranking.term_mask(searcher, "type", name)))
+            if count:
+                type_counts[name] = count
+        narrowed = visible
+        if doc_type:
+            narrowed = narrowed & ranking.term_mask(searcher, "type", doc_type)
+        if category:
+            narrowed = narrowed & ranking.term_mask(searcher, "category", category)
+        total = int(np.count_nonzero(narrowed))
+        pages = (total + per_page - 1) // per_page
+        ranked = ranking.top(score, narrowed, (page - 1) * per_page, page * per_page) \
+            if page <= max(pages, 1) else []
+        words = frozenset((*terms.words, *terms.synonyms))
+        hits = [_hit(searcher.stored_fields(docnum), value, words) for docnum, value in ranked]
+        return SearchResults(hits, total, page, pages, type_counts)

@@ -1,0 +1,64 @@
+"""Highlighted titles and snippets without re-segmenting the text (pure, no Flask).
+
+Whoosh's highlighter runs the analyzer — jieba — over every shown document again, which cost
+more than the whole ranking. The query's words are already known, so they are found in the
+stored text directly (longest first, case-insensitive): every character outside a ``<mark>`` is
+HTML-escaped, so the result is safe to mark as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+ELLIPSIS = "…"
+
+
+@lru_cache(maxsize=512)
+def _pattern(words: frozenset[str]) -> re.Pattern | None:
+    ordered = sorted((w for w in words if w.strip()), key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE) if ordered else None
+
+
+def spans(text: str, words: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, end) of every non-overlapping occurrence of a query word in ``text``."""
+    pattern = _pattern(words)
+    return [m.span() for m in pattern.finditer(text)] if pattern is not None and text else []
+
+
+def _marked(text: str, found: list[tuple[int, int]], start: int, end: int) -> str:
+    out, cursor = [], start
+    for s, e in found:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out += [html.escape(text[cursor:s], quote=False), "<mark>", html.escape(text[s:e], quote=False), "</mark>"]
+        cursor = e
+    out.append(html.escape(text[cursor:end], quote=False))
+    return "".join(out)
+
+
+def highlight_all(text: str, words: frozenset[str]) -> str:
+    """The whole ``text`` escaped with every query word marked; "" when none occurs."""
+    found = spans(text, words)
+    return _marked(text, found, 0, len(text)) if found else ""
+
+
+def snippet(text: str, words: frozenset[str], width: int = 140, before: int = 45, top: int = 2) -> str:
+    """Up to ``top`` windows of ``width`` characters around the first matches, each starting
+    ``before`` characters ahead of its first match, joined by " … "; "" when nothing matches."""
+    found = spans(text, words)
+    windows: list[tuple[int, int]] = []
+    for s, _e in found:
+        if len(windows) == top:
+            break
+        if windows and s < windows[-1][1]:
+            continue
+        start = max(0, s - before)
+        windows.append((start, min(len(text), start + width)))
+    parts = []
+    for start, end in windows:
+        body = _marked(text, found, start, end)
+        parts.append((ELLIPSIS if start > 0 else "") + body + (ELLIPSIS if end < len(text) else ""))
+    return " ".join(parts)
