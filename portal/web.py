@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from portal.core.timefmt import format_local
 from portal.extensions import db, login_manager
+from portal.forms import form_field
 
 log = logging.getLogger(__name__)
 
@@ -168,4 +169,5 @@ def install_web_hooks(app: Flask) -> None:
     app.jinja_env.filters["yuan"] = lambda amount: "免费" if not amount else f"{amount:.2f} 元"
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["url_for"] = fixed_url_for
+    app.jinja_env.globals["form_field"] = form_field
     app.session_interface = SessionCookies()

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 
 import pytest
 from flask import Flask
+from jinja2 import Environment
 from werkzeug.datastructures import MultiDict
 from wtforms.meta import DefaultMeta
 
-from portal.forms import PortalForm, html_attributes, render_widget
+from portal.forms import PortalForm, form_field, html_attributes, render_widget
 
 FORM_MODULES = ("portal.accounts.forms", "portal.catalog.forms", "portal.cases.forms",
                 "portal.complaints.forms", "portal.notices.forms", "portal.disclosure.forms",
@@ -66,3 +68,58 @@ def test_fast_rendering_matches_wtforms_for_every_field(request_context, form_cl
 def test_boolean_attributes_and_escaping():
     assert html_attributes({"required": True, "disabled": False, "value": '"<x>'}) == \
         'required value="&#34;&lt;x&gt;"'
+
+
+# The Jinja macro that form_field replaced, kept as the reference for its markup.
+REFERENCE_MACRO = """{% macro field(f, hint=None, rows=None) %}
+  <div class="field{% if f.errors %} has-error{% endif %}">
+    {% if f.type == 'BooleanField' %}
+      <label class="check">{{ f(**({'aria-describedby': f.id ~ '-error'} if f.errors else {}))
+        }} {{ f.label.text }}</label>
+    {% else %}
+      <label for="{{ f.id }}">{{ f.label.text }}</label>
+      {% if hint %}<p class="hint" id="{{ f.id }}-hint">{{ hint }}</p>{% endif %}
+      {% set attrs = {} %}
+      {% set described = ([f.id ~ '-hint'] if hint else []) + ([f.id ~ '-error'] if f.errors else []) %}
+      {% if described %}{% set _ = attrs.update({'aria-describedby': described|join(' ')}) %}{% endif %}
+      {% if f.errors %}{% set _ = attrs.update({'aria-invalid': 'true'}) %}{% endif %}
+      {% if rows %}{% set _ = attrs.update({'rows': rows}) %}{% endif %}
+      {{ f(**attrs) }}
+    {% endif %}
+    {% if f.errors %}
+      <p class="error" id="{{ f.id }}-error">{% for e in f.errors %}{{ e }}{% if not loop.last %}；{% endif %}{%
+        endfor %}</p>
+    {% endif %}
+  </div>
+{% endmacro %}{{ field(f, hint, rows) }}"""
+
+
+def _squeeze(html: str) -> str:
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+@pytest.mark.parametrize("form_class", portal_forms(), ids=lambda c: c.__qualname__)
+def test_form_field_writes_what_the_macro_wrote(request_context, form_class):
+    blank = form_class()
+    form = form_class(formdata=MultiDict({f.name: HOSTILE for f in blank if not hasattr(f, "choices")}))
+    for field in form:
+        if hasattr(field, "choices") and field.choices is None:
+            field.choices = [(1, "甲"), (2, "乙")] if field.coerce is int else [("a", "甲"), ("b", "乙")]
+    form.validate()
+    form.errors  # noqa: B018  (collect errors of every field)
+    next(iter(form)).errors.append('错误 <"x">')
+    reference = Environment(autoescape=True).from_string(REFERENCE_MACRO)
+    for field in form:
+        for hint, rows in ((None, None), ('提示 <i>"', 4)):
+            expected = reference.render(f=field, hint=hint, rows=rows)
+            assert _squeeze(str(form_field(field, hint, rows))) == _squeeze(expected), field.name
+
+
+def test_templates_import_the_python_field_helper(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    from portal import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.test_request_context():
+        module = app.jinja_env.get_template("_forms.html").module
+        assert module.field is form_field
