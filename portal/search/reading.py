@@ -17,7 +17,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -64,6 +64,7 @@ class SearchResults:
     page: int
     pages: int
     type_counts: dict[str, int] = field(default_factory=dict)
+    cached: bool = False  # answered from this process's result cache
 
 
 def clauses(terms: QueryTerms) -> list[ranking.Clause]:
@@ -146,6 +147,13 @@ class IndexReader:
             self._version = version
         return self._searcher
 
+    def state(self, now: datetime | None = None) -> tuple:
+        """What any answer of this index depends on at ``now``: the index version and the
+        documents not visible yet (for caches of whole pages built from the answers)."""
+        with self._lock:
+            searcher = self._current()
+            return self._version, self._hidden(searcher, now or utcnow())
+
     def search(self, terms: QueryTerms, *, doc_type: str = "", category: str = "", page: int = 1,
                per_page: int = 10, now: datetime | None = None) -> SearchResults:
         """One page of ranked results among the documents visible at ``now``."""
@@ -169,7 +177,7 @@ class IndexReader:
         if cached is not None:
             self._results.move_to_end(key)
             self.hits += 1
-            return cached
+            return replace(cached, cached=True)
         self.misses += 1
         found = self._rank(searcher, terms, doc_type, category, page, per_page, hidden)
         if self.cache_entries:

@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 FRESHNESS_SECONDS = 2.0  # how often a worker checks the change log before a search
 SUGGEST_LIMIT = 8
+PAGE_MEMO_ENTRIES = 256  # rendered search pages kept per process
 _DOC_TYPES = {"Guide": "guide", "Notice": "notice", "Complaint": "complaint"}
 
 
@@ -144,6 +146,44 @@ def search(q: str, *, doc_type: str = "", category: str = "", page: int = 1,
     if doc_type not in TYPE_LABELS:
         doc_type = ""
     return index.search(terms, doc_type=doc_type, category=category[:32], page=page, per_page=per_page)
+
+
+class PageMemo:
+    """Rendered anonymous search pages of this process, keyed by URL and by everything they
+    depend on: the index state (:meth:`IndexReader.state`) and the site's content generation
+    (any commit, e.g. the guide categories of the empty-results page). The index state is read
+    after the catch-up with the change log, so a page rendered before a publish reached this
+    index is never served after it."""
+
+    def __init__(self, entries: int = PAGE_MEMO_ENTRIES) -> None:
+        self.entries = entries
+        self._pages: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def key(self, url: str) -> tuple:
+        """The cache key of ``url`` now."""
+        index = search_index()
+        ensure_fresh(index)
+        cache = current_app.extensions.get("page_cache")
+        return (url, index.reader.state(), cache.generation() if cache is not None else 0)
+
+    def get(self, key: tuple) -> bytes | None:
+        """The page stored under ``key``, or None."""
+        with self._lock:
+            body = self._pages.get(key)
+            if body is not None:
+                self._pages.move_to_end(key)
+            return body
+
+    def put(self, key: tuple, body: bytes) -> None:
+        """Keep ``body`` (the least recently used page goes when full)."""
+        with self._lock:
+            self._pages[key] = body
+            while len(self._pages) > self.entries:
+                self._pages.popitem(last=False)
+
+
+PAGES = PageMemo()
 
 
 @dataclass(frozen=True)

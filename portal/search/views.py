@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, make_response, render_template, request, session
 
 from portal.catalog.queries import categories_with_counts
 from portal.core.classification import PUBLIC
 from portal.disclose import disclose
 from portal.search.documents import TYPE_LABELS
-from portal.search.services import search, suggest
+from portal.search.services import PAGES, search, suggest
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 10
@@ -32,16 +32,31 @@ def _args() -> tuple[str, str, str, int]:
     return q, doc_type, request.args.get("category", "")[:32], _page_arg()
 
 
+def _anonymous() -> bool:
+    return "_user_id" not in session and "_flashes" not in session
+
+
 @bp.route("/search")
 def results():
-    """Results grouped by type with highlighted snippets; suggestions when there are none."""
+    """Results grouped by type with highlighted snippets; suggestions when there are none.
+    Anonymous visitors' pages are kept per process (:class:`portal.search.services.PageMemo`)."""
     q, doc_type, category, page = _args()
+    key = PAGES.key(request.full_path) if q and _anonymous() else None
+    body = PAGES.get(key) if key else None
+    if body is not None:
+        return Response(body, mimetype="text/html", headers={"X-Search-Cache": "hit"})
     found = search(q, doc_type=doc_type, category=category, page=page, per_page=PER_PAGE) if q else None
-    return render_template(
+    response = make_response(render_template(
         "search/index.html", q=q, doc_type=doc_type, category=category, found=found,
         type_labels=TYPE_LABELS, suggested=SUGGESTED_QUERIES,
-        categories=[(disclose(c, PUBLIC), n) for c, n in categories_with_counts()],
-    )
+        categories=[] if found and found.total else  # shown only on the empty-results page
+        [(disclose(c, PUBLIC), n) for c, n in categories_with_counts()],
+    ))
+    if found is not None:  # lets the load benchmark report its share of cached answers
+        response.headers["X-Search-Cache"] = "hit" if found.cached else "miss"
+    if key and response.status_code == 200 and not session.modified and "Set-Cookie" not in response.headers:
+        PAGES.put(key, response.get_data())
+    return response
 
 
 @bp.route("/search/suggest")

@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from tests.bench import search_load
 from tests.helpers import CSRF_RE
 from tests.pages import PUBLIC_PAGES, fill
 
@@ -50,6 +51,7 @@ GUNICORN_ARGS = ("-w", "2", "-k", "sync")
 # Public pages to load, by their name in tests/pages.py; the form POST is added after them.
 GET_PAGES = ("home", "guide-list", "guide-detail", "notice-list")
 POST_NAME = "login-invalid"
+SEARCH_NOTES = {"search-popular": " (189 queries rotated)", "search-new": " (every query new: no cache)"}
 VALIDATION_ERROR = "请输入用户名"
 
 
@@ -62,16 +64,19 @@ class Endpoint:
     script: Path | None = None  # wrk -s script (method, body, headers); None for a plain GET
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    http_method: str = ""  # when a script sends GETs (the search rows); else POST with a script
+    note: str = ""  # shown after the path in the table
 
     @property
     def method(self) -> str:
         """HTTP method wrk sends."""
-        return "POST" if self.script else "GET"
+        return self.http_method or ("POST" if self.script else "GET")
 
     @property
     def label(self) -> str:
         """How the endpoint reads in the table."""
-        return f"{self.method} {self.path}" + (" (empty username)" if self.script else "")
+        path = self.path.split("?")[0] if self.http_method else self.path
+        return f"{self.method} {path}{self.note}"
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ class WrkResult:
     requests: int
     errors: str  # "" when every response was 2xx/3xx and no socket error happened
     cpu_ms: float | None = None  # workers' user+system CPU per request; None if unknown
+    cache: tuple[int, int] | None = None  # search rows: (result-cache hits, misses) the script counted
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,7 @@ class Row:
     size: int
     portal: WrkResult
     baseline: WrkResult
+    name: str = ""
 
     @property
     def ratio(self) -> float:
@@ -313,7 +320,7 @@ def run_wrk(server: Server, endpoint: Endpoint, seconds: int, connections: int, 
     after = workers_cpu(server.pid)
     if result.returncode != 0:
         raise RuntimeError(f"wrk failed ({result.returncode}): {result.stderr or result.stdout}")
-    measured = parse_wrk(result.stdout)
+    measured = replace(parse_wrk(result.stdout), cache=search_load.cache_counts(result.stdout))
     if before and before.keys() == after.keys() and measured.requests:
         cpu = sum(after.values()) - sum(before.values())
         measured = replace(measured, cpu_ms=cpu * 1000 / measured.requests)
@@ -355,7 +362,11 @@ def discover_endpoints(port: int, workdir: Path) -> list[Endpoint]:
     if status != 200 or VALIDATION_ERROR not in page.decode():
         raise RuntimeError(f"POST /login with an empty username answered {status} without {VALIDATION_ERROR}")
     script = write_post_script(workdir, body, post_headers)
-    return [*endpoints, Endpoint(POST_NAME, "/login", script, body.encode(), post_headers)]
+    first = search_load.search_paths()[0]  # sized and shown; the script picks each request's query
+    searches = [Endpoint(name, first, search_load.write_script(workdir, name), http_method="GET",
+                         note=SEARCH_NOTES[name]) for name in search_load.ROWS]
+    return [*endpoints, Endpoint(POST_NAME, "/login", script, body.encode(), post_headers, note=" (empty username)"),
+            *searches]
 
 
 def page_size(port: int, endpoint: Endpoint) -> int:
@@ -408,6 +419,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured wrk seconds before each run (1)")
     parser.add_argument("--backend", action="append", choices=("sqlite", "postgresql"),
                         help="only this backend (repeatable; default: both)")
+    parser.add_argument("--only", type=lambda text: [n for n in text.split(",") if n],
+                        help="only these rows, by name (comma-separated: home, guide-list, guide-detail, "
+                             "notice-list, login-invalid, search-popular, search-new; search rows bring guide-list)")
     parser.add_argument("--app", default="wsgi:app",
                         help="gunicorn app spec of the portal (default wsgi:app; e.g. a variant under test)")
     args = parser.parse_args(argv)
@@ -446,14 +460,18 @@ def bench_backend(backend: str, workdir: Path, args: argparse.Namespace, stack: 
                     gunicorn("baseline", "tests.bench.baseline_app:app", base_env, workdir.parent))
                 print(f"baseline: bare Flask page of {baseline.size} bytes (the size of {detail.path})", flush=True)
             rows = []
+            if args.only:
+                wanted = set(args.only) | ({"guide-list"} if set(args.only) & set(search_load.ROWS) else set())
+                endpoints = [e for e in endpoints if e.name in wanted]
             for endpoint in endpoints:
-                base_endpoint = Endpoint(endpoint.name, "/", endpoint.script, endpoint.body, endpoint.headers)
+                base_endpoint = Endpoint(endpoint.name, "/") if endpoint.name in search_load.ROWS else \
+                    Endpoint(endpoint.name, "/", endpoint.script, endpoint.body, endpoint.headers)
                 results = []
                 for server, target in ((portal, endpoint), (baseline.server, base_endpoint)):
                     if args.warmup:
                         run_wrk(server, target, args.warmup, args.connections, args.threads)
                     results.append(run_wrk(server, target, args.seconds, args.connections, args.threads))
-                row = Row(backend, endpoint.label, sizes[endpoint.name], *results)
+                row = Row(backend, endpoint.label, sizes[endpoint.name], *results, name=endpoint.name)
                 print(f"[{backend}] {row.endpoint}: portal {row.portal.requests_per_s:,.0f} req/s "
                       f"(p99 {row.portal.p99_ms:.1f} ms, CPU {_cpu(row)} ms/req), "
                       f"baseline {row.baseline.requests_per_s:,.0f} req/s, ratio {row.ratio:.2f} — {row.verdict()}",
@@ -511,8 +529,27 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"target: ratio ≥ {TARGET_RATIO} and portal p99 < {TARGET_P99_MS:.0f} ms at {args.connections} connections; "
           f"cores: {os.cpu_count()}; load average now: {_load()}; total {time.monotonic() - started:.0f} s")
+    ratios = search_ratios(rows)
+    if ratios:
+        print()
+        print(search_load.format_ratios(ratios))
+        print(f"\nsearch target: search req/s ≥ {search_load.TARGET_RATIO} × guide list req/s "
+              "(same backend, same run); the search index holds the demo content")
     print(f"command: {command}")
-    return 1 if any(row.verdict() != "ok" for row in rows) else 0
+    below = any(r.ratio < search_load.TARGET_RATIO for r in ratios)
+    return 1 if below or any(row.verdict() != "ok" for row in rows) else 0
+
+
+def search_ratios(rows: list[Row]) -> list[search_load.SearchRatio]:
+    """Each search row against the guide list of its backend."""
+    ratios = []
+    for row in rows:
+        guide_list = next((r for r in rows if r.backend == row.backend and r.name == "guide-list"), None)
+        if row.name in search_load.ROWS and guide_list is not None:
+            hits, misses = row.portal.cache or (0, 0)
+            ratios.append(search_load.SearchRatio(row.backend, row.name, row.portal.requests_per_s,
+                                                  guide_list.portal.requests_per_s, hits, misses))
+    return ratios
 
 
 if __name__ == "__main__":

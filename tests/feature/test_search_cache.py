@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -89,3 +90,16 @@ def test_a_scheduled_notice_appears_at_its_time_though_the_query_was_cached(app)
         assert index.search(terms, now=before).hits == []
         after = publish_at + timedelta(seconds=1)
         assert [hit.title.striptags() for hit in index.search(terms, now=after).hits] == ["獬豸卡启用公告"]
+
+
+def test_a_cached_results_page_never_hides_a_publish(app, client):
+    def page():
+        response = client.get("/search", query_string={"q": "貔貅卡"})
+        return response.headers.get("X-Search-Cache"), re.sub(r"<[^>]+>", "", response.get_data(as_text=True))
+
+    assert "没有找到" in page()[1]
+    cached, html = page()
+    assert cached == "hit" and "没有找到" in html
+    _new_notice(app, "貔貅卡换发公告", "貔貅卡即日起换发。")
+    cached, html = page()
+    assert cached == "miss" and "貔貅卡换发公告" in html
