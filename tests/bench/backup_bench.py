@@ -57,12 +57,19 @@ def _timed(command: list[str], env: dict | None = None) -> float:
     return time.perf_counter() - started
 
 
-def _portal(args: list[str], env: dict) -> tuple[float, float, str]:
-    """Wall seconds of a ``portal`` command, the seconds it reports for the work, its output."""
-    started = time.perf_counter()
-    done = subprocess.run([PORTAL, *args], env=env, check=True, capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    return wall, float(re.search(r"用时 ([\d.]+) 秒", done.stdout).group(1)), done.stdout
+def _portal(args: list[str], env: dict) -> tuple[float, float, str, float]:
+    """Wall seconds of a ``portal`` command, the seconds it reports, its output, its peak RSS (MB)."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+        started = time.perf_counter()
+        child = subprocess.Popen([PORTAL, *args], env=env, stdout=out, stderr=subprocess.DEVNULL)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        stdout = out.read()
+    if child.returncode != 0:
+        raise RuntimeError(f"portal {' '.join(args)} failed: {stdout}")
+    return wall, float(re.search(r"用时 ([\d.]+) 秒", stdout).group(1)), stdout, usage.ru_maxrss / 1024
 
 
 def _pg_admin(statement: str) -> None:
@@ -208,8 +215,9 @@ def measure(backend: str, requests: int) -> dict:
             _clone(source_url, work / "a", requests)
         generated = time.perf_counter() - started
         archive = work / "portal.tar.gz"
-        backup, backup_work, _output = _portal(["backup", "-o", str(archive)], _env(work / "a", source_url))
-        restore, restore_work, output = _portal(["restore", "--yes", str(archive)], _env(work / "b", target_url))
+        backup, backup_work, _output, backup_rss = _portal(["backup", "-o", str(archive)], _env(work / "a", source_url))
+        restore, restore_work, output, restore_rss = _portal(["restore", "--yes", str(archive)],
+                                                             _env(work / "b", target_url))
         load = float(re.search(r"载入 ([\d.]+)", output).group(1))
         base_backup, base_restore, base_size = _baseline(backend, work, source_url)
         restored_url = target_url or f"sqlite:///{work / 'b' / 'portal.db'}"
@@ -218,6 +226,7 @@ def measure(backend: str, requests: int) -> dict:
         return {"backend": backend, "requests": requests, "rows": rows, "generated": generated,
                 "archive": archive.stat().st_size, "backup": backup, "restore": restore,
                 "backup_work": backup_work, "restore_work": restore_work, "load": load,
+                "backup_rss": backup_rss, "restore_rss": restore_rss,
                 "base_size": base_size, "base_backup": base_backup, "base_restore": base_restore}
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -238,14 +247,15 @@ def main() -> int:
             print(f"… {backend}, {requests} extra requests (load {os.getloadavg()[0]:.1f})", file=sys.stderr)
             results.append(measure(backend, requests))
     print("| backend | extra requests | rows | archive MB | backup s (work) | baseline s | ratio "
-          "| restore s (work; rows) | baseline s | ratio | baseline MB |")
-    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+          "| restore s (work; rows) | baseline s | ratio | baseline MB | peak RSS MB backup / restore |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for r in results:
         print(f"| {r['backend']} | {r['requests']:,} | {r['rows']:,} | {r['archive'] / 2**20:.1f} "
               f"| {r['backup']:.1f} ({r['backup_work']:.1f}) | {r['base_backup']:.1f} "
               f"| {r['backup'] / r['base_backup']:.1f} "
               f"| {r['restore']:.1f} ({r['restore_work']:.1f}; {r['load']:.1f}) | {r['base_restore']:.1f} "
-              f"| {r['restore'] / r['base_restore']:.1f} | {r['base_size'] / 2**20:.1f} |")
+              f"| {r['restore'] / r['base_restore']:.1f} | {r['base_size'] / 2**20:.1f} "
+              f"| {r['backup_rss']:.0f} / {r['restore_rss']:.0f} |")
     print(f"\nload average at the end: {os.getloadavg()}", file=sys.stderr)
     return 0
 
