@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from sqlalchemy import case, func, or_, select
 
@@ -67,39 +68,38 @@ class Measured:
         }
 
 
-def _day_number(unit: str, calendar, origin: date):
+def _day_number(unit: str, origin: date):
     """A numbering of days such that ``n(closed) - n(received)`` is the days between them:
     ordinals for calendar days, the working days since ``origin`` for working days (years the
     calendar does not cover yet count Monday to Friday, as provisional deadlines do)."""
     if unit == LimitUnit.CALENDAR_DAYS:
         return date.toordinal
-    return lambda day: calendar.count_workdays_detail(origin, day, lenient=True)[0]
+    calendar = load_calendar()
+    return cache(lambda day: calendar.count_workdays_detail(origin, day, lenient=True)[0])
 
 
 def measure(kind: str, unit: str, today: date) -> Measured:
     """Figures for matters of ``kind`` received in the ``WINDOW_DAYS`` days up to ``today``.
 
     A matter counts as replied once it is closed; it is on time when closed by its due date
-    (or when it never had one), the same rule as the public accountability page. Counted in
-    SQL, grouped by date, so the cost follows the number of days, not of matters.
+    (or when it never had one), the same rule as the public accountability page. One query,
+    grouped by (receipt, reply) dates, so Python handles day pairs, not matters.
     """
     since = today - timedelta(days=WINDOW_DAYS)
-    window = (Matter.kind == kind, Matter.received_on >= since, Matter.received_on <= today)
-    closed = (*window, Matter.closed_on.is_not(None))
-    received = db.session.scalar(select(func.count()).select_from(Matter).where(*window)) or 0
     on_time_case = case((or_(Matter.due_on.is_(None), Matter.closed_on <= Matter.due_on), 1), else_=0)
-    by_close = db.session.execute(select(Matter.closed_on, func.count(), func.sum(on_time_case))
-                                  .where(*closed).group_by(Matter.closed_on)).all()
-    by_receipt = db.session.execute(select(Matter.received_on, func.count())
-                                    .where(*closed).group_by(Matter.received_on)).all()
-    number = _day_number(unit, load_calendar() if unit == LimitUnit.WORKING_DAYS else None,
-                         since - timedelta(days=1))
-    replied = sum(count for _day, count, _on_time in by_close)
-    total_days = (sum(count * number(day) for day, count, _on_time in by_close)
-                  - sum(count * number(day) for day, count in by_receipt))
+    groups = db.session.execute(
+        select(Matter.received_on, Matter.closed_on, func.count(), func.sum(on_time_case))
+        .where(Matter.kind == kind, Matter.received_on >= since, Matter.received_on <= today)
+        .group_by(Matter.received_on, Matter.closed_on)).all()
+    n = _day_number(unit, since - timedelta(days=1))
+    closed = [(received, closed_on, count, on_time or 0)
+              for received, closed_on, count, on_time in groups if closed_on is not None]
+    replied = sum(count for _r, _c, count, _o in closed)
+    total_days = sum(count * (n(closed_on) - n(received)) for received, closed_on, count, _o in closed)
     return Measured(
-        kind=kind, unit=unit, since=since, until=today, received=received, replied=replied,
-        on_time=int(sum(on_time or 0 for _day, _count, on_time in by_close)),
+        kind=kind, unit=unit, since=since, until=today,
+        received=sum(count for _r, _c, count, _o in groups), replied=replied,
+        on_time=int(sum(on_time for _r, _c, _n, on_time in closed)),
         average_days=round(total_days / replied, 1) if replied else None,
     )
 
