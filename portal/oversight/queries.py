@@ -104,14 +104,6 @@ def section_count(section: str, today: date, flt: Filter = Filter()) -> int:
                              .where(*_filtered(conditions(section, today), flt))) or 0
 
 
-def open_counts(today: date) -> dict[str, int]:
-    """Every section's size in one pass over the open matters."""
-    sections = list(SECTIONS)
-    counts = [func.count().filter(and_(*conditions(name, today)[1:])) for name in sections]
-    values = db.session.execute(select(*counts).where(Matter.closed_on.is_(None))).one()
-    return {name: value or 0 for name, value in zip(sections, values, strict=True)}
-
-
 @dataclass(frozen=True)
 class Tally:
     """Overdue matters of one department or holder (``key`` is its id for the filter link)."""
@@ -121,19 +113,40 @@ class Tally:
     count: int
 
 
-def overdue_by(today: date) -> tuple[list[Tally], list[Tally]]:
-    """Overdue counts per department and per holder, the largest first, counted in SQL."""
-    late = conditions("overdue", today)
-    departments = db.session.execute(
-        select(Department.id, Department.name, func.count()).select_from(Matter)
-        .join(Department, Department.id == Matter.department_id).where(*late)
-        .group_by(Department.id, Department.name).order_by(func.count().desc(), Department.name))
-    holders = db.session.execute(
-        select(Matter.assignee_id, User.display_name, func.count()).select_from(Matter)
-        .outerjoin(User, User.id == Matter.assignee_id).where(*late)
-        .group_by(Matter.assignee_id, User.display_name).order_by(func.count().desc(), User.display_name))
-    return ([Tally(i, name, n) for i, name, n in departments],
-            [Tally(i or 0, name or UNASSIGNED, n) for i, name, n in holders])
+@dataclass(frozen=True)
+class OpenSummary:
+    """Every section's size, and the overdue matters per department and per holder."""
+
+    counts: dict[str, int]
+    by_department: list[Tally]
+    by_assignee: list[Tally]
+
+
+def _tallies(counts: dict[int, int], names: dict[int, str]) -> list[Tally]:
+    return sorted((Tally(key, names.get(key, UNASSIGNED), n) for key, n in counts.items() if n),
+                  key=lambda t: (-t.count, t.name))
+
+
+def open_summary(today: date) -> OpenSummary:
+    """One pass over the open matters, counted in SQL per department and holder."""
+    sections = list(SECTIONS)
+    counts = [func.count().filter(and_(*conditions(name, today)[1:])) for name in sections]
+    totals = dict.fromkeys(sections, 0)
+    late_by_department: dict[int, int] = {}
+    late_by_holder: dict[int, int] = {}
+    for department, holder, *values in db.session.execute(
+            select(Matter.department_id, Matter.assignee_id, *counts).where(Matter.closed_on.is_(None))
+            .group_by(Matter.department_id, Matter.assignee_id)):
+        for name, value in zip(sections, values, strict=True):
+            totals[name] += value or 0
+        late = values[0] or 0
+        late_by_department[department] = late_by_department.get(department, 0) + late
+        late_by_holder[holder or 0] = late_by_holder.get(holder or 0, 0) + late
+    holders = [key for key, n in late_by_holder.items() if key and n]
+    holder_names = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(holders)))
+                        .all()) if holders else {}
+    return OpenSummary(totals, _tallies(late_by_department, department_names()),
+                       _tallies(late_by_holder, holder_names))
 
 
 @dataclass(frozen=True)

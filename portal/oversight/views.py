@@ -25,7 +25,7 @@ PAGE_SIZE = 50
 def dashboard():
     """Everything a supervisor must act on, latest first, with who holds it."""
     today = local_today()
-    by_department, by_assignee = queries.overdue_by(today)
+    summary = queries.open_summary(today)
     trends = {}
     for kind, label in queries.KIND_LABELS.items():
         months = queries.monthly_trend(kind, today)
@@ -37,8 +37,9 @@ def dashboard():
         trends[label] = (months, chart)
     rows = {name: queries.section_rows(name, today, limit=DASHBOARD_ROWS) for name in queries.SECTIONS}
     return render_template(
-        "oversight/staff_dashboard.html", today=today, rows=rows, counts=queries.open_counts(today),
-        by_department=by_department, by_assignee=by_assignee, trends=trends, kinds=queries.KIND_LABELS)
+        "oversight/staff_dashboard.html", today=today, rows=rows, counts=summary.counts,
+        by_department=summary.by_department, by_assignee=summary.by_assignee, trends=trends,
+        kinds=queries.KIND_LABELS)
 
 
 @bp.route("/list")

@@ -137,13 +137,13 @@ def generate(app, requests: int, complaints: int) -> dict[str, float]:
     return phases
 
 
-def vacuum_analyze() -> float:
-    """VACUUM ANALYZE the database (autocommit); seconds taken."""
+def vacuum_analyze(table: str = "") -> float:
+    """VACUUM ANALYZE the database or one table (autocommit); seconds taken."""
     import psycopg
 
     started = time.perf_counter()
     with psycopg.connect(f"{SERVER}/{DATABASE}", autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
+        conn.execute(f"VACUUM ANALYZE {table}".strip())
     return time.perf_counter() - started
 
 
@@ -214,19 +214,22 @@ def explain(statements, prepare: str = "") -> list[str]:
     return out
 
 
-def measure(app, env: dict[str, str], samples: int) -> dict:
+def measure(app, env: dict[str, str], samples: int, with_sweep: bool = True) -> dict:
     """Sweep twice, dashboard, /performance, and the plans."""
     from portal.core.timefmt import local_today
     from portal.extensions import db
     from portal.oversight.sweep import sweep
 
-    result = {}
-    result["sweep1"] = portal(env, "deadlines", "sweep")
-    result["sweep2"] = portal(env, "deadlines", "sweep")
+    result = {"sweep1": (float("nan"), "(not run)"), "sweep2": (float("nan"), "(not run)"), "sweep_plans": []}
+    if with_sweep:
+        result["sweep1"] = portal(env, "deadlines", "sweep")
+        result["sweep2"] = portal(env, "deadlines", "sweep")
     client = app.test_client()
     with app.app_context():
         login(client, "super1")
     result["dashboard"] = timed_gets(client, "/staff/oversight/", samples)
+    result["vacuum_after_sweep"] = vacuum_analyze("matters")
+    result["dashboard_vacuumed"] = timed_gets(client, "/staff/oversight/", samples)
     result["performance"] = timed_gets(app.test_client(), "/performance", max(5, samples // 4))
     with app.app_context():
         with Capture(db.engine) as dashboard_sql:
@@ -237,6 +240,8 @@ def measure(app, env: dict[str, str], samples: int) -> dict:
         result["performance_plans"] = explain(performance_sql.statements)
     first_run_state = ("UPDATE matters SET overdue_since = NULL WHERE closed_on IS NULL "  # noqa: S608  (a date)
                        f"AND overdue_since IS NOT NULL AND due_on < '{local_today().isoformat()}'")
+    if not with_sweep:
+        return result
     with app.test_request_context():  # a request context so the audit records look as from cron
         db.session.execute(text(first_run_state))
         db.session.execute(text("DELETE FROM outbox_messages WHERE dedupe_key LIKE 'digest:%'"))
@@ -250,6 +255,7 @@ def measure(app, env: dict[str, str], samples: int) -> dict:
 def report(args, phases: dict[str, float], result: dict, load: tuple[float, ...]) -> None:
     """Print the figures as a Markdown table, then the plans."""
     first, dash, size = result["dashboard"]
+    _, vacuumed, _ = result.get("dashboard_vacuumed", (0, [float("nan")], 0))
     perf_first, perf, perf_size = result["performance"]
     (s1, out1), (s2, out2) = result["sweep1"], result["sweep2"]
     p50, p95 = statistics.median(dash), percentile(dash, 0.95)
@@ -262,9 +268,13 @@ def report(args, phases: dict[str, float], result: dict, load: tuple[float, ...]
     print(f"| `portal deadlines sweep`, second run | {s2:.1f} s | ≤ {TARGET_SWEEP_S:.0f} s: "
           f"{'ok' if s2 <= TARGET_SWEEP_S else 'MISSED'} |")
     verdict = "ok" if p95 <= TARGET_DASHBOARD_MS else "MISSED"
-    print(f"| `/staff/oversight/` p50 / p95 ({len(dash)} requests, {size:,} bytes) | {p50:.0f} / {p95:.0f} ms "
-          f"| ≤ {TARGET_DASHBOARD_MS:.0f} ms: {verdict} |")
+    print(f"| `/staff/oversight/` p50 / p95 right after the sweeps ({len(dash)} requests, {size:,} bytes) | "
+          f"{p50:.0f} / {p95:.0f} ms | ≤ {TARGET_DASHBOARD_MS:.0f} ms: {verdict} |")
     print(f"| `/staff/oversight/` first request | {first:.0f} ms | |")
+    verdict = "ok" if percentile(vacuumed, 0.95) <= TARGET_DASHBOARD_MS else "MISSED"
+    print(f"| `/staff/oversight/` p50 / p95 after `VACUUM ANALYZE matters` "
+          f"({result.get('vacuum_after_sweep', float('nan')):.1f} s) | {statistics.median(vacuumed):.0f} / "
+          f"{percentile(vacuumed, 0.95):.0f} ms | ≤ {TARGET_DASHBOARD_MS:.0f} ms: {verdict} |")
     print(f"| `/performance` first / p50 ({perf_size:,} bytes, page cache off) | {perf_first:.0f} / "
           f"{statistics.median(perf):.0f} ms | |")
     print(f"\nsweep output: {out1}\n              {out2}")
@@ -284,6 +294,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep portal_scale afterwards")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept portal_scale (migrations applied)")
+    parser.add_argument("--no-sweep", action="store_true", help="measure the pages only")
     return parser.parse_args(argv)
 
 
@@ -309,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("generating ...")
                 phases |= generate(app, args.requests, args.complaints)
             phases["VACUUM ANALYZE"] = vacuum_analyze()
-            result = measure(app, env, args.samples)
+            result = measure(app, env, args.samples, with_sweep=not args.no_sweep)
             with app.app_context():
                 from portal.extensions import db
 

@@ -124,10 +124,14 @@ class Generator:
         self.counts.note(state_name)
         return matter_id, due
 
-    def request(self) -> None:
-        """One information-disclosure request, received within the last three years."""
+    def received_days(self, count: int) -> list[date]:
+        """``count`` receipt dates over the last three years, oldest first (ids follow time, as in use)."""
+        ages = sorted((self.rng.randrange(3 * 365) for _ in range(count)), reverse=True)
+        return [self.today - timedelta(days=age) for age in ages]
+
+    def request(self, received: date) -> None:
+        """One information-disclosure request received on ``received``."""
         rng, today = self.rng, self.today
-        received = today - timedelta(days=rng.randrange(3 * 365))
         age = (today - received).days
         extended = rng.random() < 0.07
         delay = rng.randint(25, 55) if extended else (
@@ -193,10 +197,9 @@ class Generator:
         if closed is not None:
             self._event(matter_id, "replied", closed, actor=holder, message=f"答复类型：{reply[2]}")
 
-    def complaint(self) -> None:
-        """One complaint about a unit, decided and (mostly) answered in calendar days."""
+    def complaint(self, received: date) -> None:
+        """One complaint about a unit received on ``received``, decided and (mostly) answered in calendar days."""
         rng, today = self.rng, self.today
-        received = today - timedelta(days=rng.randrange(3 * 365))
         age = (today - received).days
         codes = [c for c in self.staff.departments if c != "gongkaiban"]
         about = self.staff.departments[rng.choice(codes)]
@@ -282,8 +285,8 @@ class Generator:
         for kind, total, make, table, columns in (
                 ("requests", requests, self.request, "disclosure_requests", self.REQUEST_COLUMNS),
                 ("complaints", complaints, self.complaint, "complaints", self.COMPLAINT_COLUMNS)):
-            for done in range(total):
-                make()
+            for done, received in enumerate(self.received_days(total)):
+                make(received)
                 if len(self.matters) >= CHUNK:
                     self._flush(table, columns)
                     if (done + 1) % (CHUNK * 10) == 0:

@@ -146,15 +146,16 @@ def test_counts_computed_in_sql_match_counting_the_matters(client, app, users):
     for day in (date(2026, 9, 1), date(2026, 10, 1), local_today() - timedelta(days=14)):
         file_complaint_on(app, received=day)
     with app.app_context():
-        from portal.oversight.queries import open_counts, overdue_by
+        from portal.oversight.queries import open_summary, section_count
 
         today = local_today()
         late = [m for m in db.session.scalars(select(Matter)) if m.closed_on is None and m.due_on < today]
-        departments, holders = overdue_by(today)
-        assert {t.name: t.count for t in departments} == Counter(m.department.name for m in late)
-        assert {t.name: t.count for t in holders} == Counter(
+        summary = open_summary(today)
+        assert {t.name: t.count for t in summary.by_department} == Counter(m.department.name for m in late)
+        assert {t.name: t.count for t in summary.by_assignee} == Counter(
             m.assignee.display_name if m.assignee else "未分配" for m in late)
-        assert open_counts(today)["overdue"] == len(late) == 7
+        assert summary.counts["overdue"] == section_count("overdue", today) == len(late) == 7
+        assert summary.counts["due-soon"] == section_count("due-soon", today) == 1
     login(client, users["supervisor"])
     page = client.get("/staff/oversight/").get_data(as_text=True)
     assert "户政民警</a>：3 件" in page and "交通管理</a>：2 件" in page
