@@ -6,8 +6,8 @@ page 2): 189 URLs, offset per wrk thread.
 
 - ``search-popular``: those 189 URLs over and over — the popular-query case; after the first
   round most answers come from each worker's result cache.
-- ``search-new``: every request adds a token seen never before (``7x123``), so no answer can
-  come from the cache: the worst case, every request ranked and highlighted.
+- ``search-new``: every request adds a token seen never before (``<time>x<thread>x<n>``), so no
+  answer can come from the cache: the worst case, every request ranked and highlighted.
 
 The portal answers every search page with ``X-Search-Cache: hit|miss``; the script counts them
 and prints ``search cache: H hits, M misses`` when wrk is done. The target is the brief's:
@@ -40,6 +40,7 @@ end
 
 function init(args)
   counter = id * 61
+  stamp = tostring(os.time())  -- a new run (e.g. after the warm-up) never repeats a query
   hits = 0
   misses = 0
 end
@@ -49,7 +50,7 @@ function request()
   local i = (counter %% #queries) + 1
   local q = queries[i]
   if unique then
-    q = q .. "%%20" .. tostring(id) .. "x" .. tostring(counter)
+    q = q .. "%%20" .. stamp .. "x" .. tostring(id) .. "x" .. tostring(counter)
   end
   return wrk.format("GET", "/search?q=" .. q .. rests[i])
 end
