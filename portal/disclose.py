@@ -59,9 +59,10 @@ def public_text(text: str) -> tuple[str, tuple[Exemption, ...]]:
 
 @lru_cache(maxsize=2048)
 def public_markdown(text: str) -> tuple[str, str, tuple[Exemption, ...]]:
-    """(HTML, plain excerpt, reasons) of Markdown ``text`` for the public."""
-    safe, reasons = public_text(text)
-    return render_markdown(safe), plain_text(safe), reasons
+    """(HTML, plain excerpt, reasons) of Markdown ``text`` for the public (masks shown literally)."""
+    redaction = redact(text)
+    safe = mask_text(redaction.text, for_markdown=True)
+    return render_markdown(safe), plain_text(safe), tuple(redaction.reasons)
 
 
 @lru_cache(maxsize=512)

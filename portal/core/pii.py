@@ -196,13 +196,18 @@ def mask_finding(finding: Finding) -> str:
     return "".join(chars)
 
 
-def mask_text(text: str) -> str:
-    """``text`` with every finding of :func:`find_personal_data` masked and all else unchanged."""
+def mask_text(text: str, *, for_markdown: bool = False) -> str:
+    """``text`` with every finding of :func:`find_personal_data` masked and all else unchanged.
+
+    With ``for_markdown`` the mask characters are backslash-escaped, so that Markdown shows
+    ``139****5678`` as typed instead of reading the asterisks as emphasis.
+    """
     pieces: list[str] = []
     cursor = 0
     for finding in find_personal_data(text):
         pieces.append(text[cursor : finding.start])
-        pieces.append(mask_finding(finding))
+        masked = mask_finding(finding)
+        pieces.append(masked.replace(MASK_CHAR, "\\" + MASK_CHAR) if for_markdown else masked)
         cursor = finding.end
     pieces.append(text[cursor:])
     return "".join(pieces)

@@ -688,3 +688,14 @@ def test_arbitrary_text_keeps_its_length_and_findings_are_consistent(text):
         assert before.end <= after.start
     assert len(mask_text(text)) == len(text)
     assert len(fold_width(text)) == len(text)
+
+
+def test_masks_in_markdown_stay_literal_asterisks():
+    """A masked mobile number in a notice must not turn into bold or italic text."""
+    from portal.disclose import public_markdown
+
+    html, excerpt, _reasons = public_markdown("请联系 13912345678 或 **值班室**，车牌 京A12345。")
+    assert "139****5678" in html and "139****5678" in excerpt
+    assert "<em>" not in html and html.count("<strong>") == 1 and "<strong>值班室</strong>" in html
+    assert "13912345678" not in html and "京A12345" not in html
+    assert mask_text("13912345678", for_markdown=True) == "139\\*\\*\\*\\*5678"
