@@ -27,3 +27,5 @@ class AnnualReport(db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime | None]
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), info=PUBLIC_FIELD)
+    # Section 三 as approved: what was published stays what is served, whatever changes later.
+    approved_cells: Mapped[dict | None] = mapped_column(JSON, info=PUBLIC_FIELD)

@@ -43,6 +43,12 @@ def build(year: int) -> SectionThree:
     return section_three(year, applications())
 
 
+def published_table(report) -> SectionThree:
+    """Section 三 as it was approved and published (computed anew for a report approved before
+    the table was kept)."""
+    return SectionThree(report.year, report.approved_cells) if report.approved_cells else build(report.year)
+
+
 def report_for(year: int) -> AnnualReport:
     """The year's stored parts (created empty on first use)."""
     report = db.session.get(AnnualReport, year)
@@ -96,6 +102,7 @@ def approve_and_publish(year: int, supervisor_id: int) -> int:
                          review_due_on=None, author_id=supervisor_id)
     publish_notice(notice, author_id=supervisor_id)
     report.approved_by_id, report.approved_at, report.notice_id = supervisor_id, utcnow(), notice.id
+    report.approved_cells = table.cells
     record("annual_report.publish", user_id=supervisor_id, target_type="annual_report",
            target_id=year, detail={"notice_id": notice.id})
     return notice.id

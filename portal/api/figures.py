@@ -14,8 +14,8 @@ from flask import url_for
 from sqlalchemy import select
 
 from portal.annual.models import AnnualReport
-from portal.annual.services import PROACTIVE_ITEMS, REVIEW_COLUMNS, REVIEW_GROUPS, build
-from portal.annual.table import COLUMNS, ROWS
+from portal.annual.services import PROACTIVE_ITEMS, REVIEW_COLUMNS, REVIEW_GROUPS, published_table
+from portal.annual.table import COLUMNS, ROWS, SectionThree
 from portal.api.records import iso_datetime, reasons
 from portal.complaints.models import COMPLAINT_TYPES, DECISIONS, OUTCOMES
 from portal.complaints.stats import monthly_statistics
@@ -96,8 +96,7 @@ def report_list() -> list[dict]:
     return [_reference(report.year, disclose(notice, PUBLIC)) for report, notice in published_reports()]
 
 
-def _section_three(year: int) -> dict:
-    table = build(year)
+def _section_three(table: SectionThree) -> dict:
     cells = table.cells
     checks = [{"column": col, "new": cells["new"][col], "carried_in": cells["carried_in"][col],
                "results_total": cells["results_total"][col], "carried_out": cells["carried_out"][col],
@@ -119,7 +118,7 @@ def report_detail(year: int) -> dict | None:
         **_reference(year, notice), "overview": report.overview,
         "section_two": [{"key": k, "label": label, "value": _count(proactive.get(k))}
                         for k, label in PROACTIVE_ITEMS],
-        "section_three": _section_three(year),
+        "section_three": _section_three(published_table(report)),
         "section_four": {
             "columns": [{"key": k, "label": v} for k, v in REVIEW_COLUMNS],
             "rows": [{"key": group, "label": label,

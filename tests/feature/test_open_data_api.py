@@ -371,3 +371,22 @@ def test_no_stale_json_after_a_write_even_with_the_page_cache_on(app):
     guide_after = client.get("/api/v1/guides/resident-id-card-first")
     assert guide_after.get_json()["title"] == "改过的标题"
     assert guide_after.headers["ETag"] != guide_before.headers["ETag"]
+
+
+def test_a_published_report_keeps_the_section_three_it_was_approved_with(api_app):
+    """A request filed after approval changes the live table, never the published one."""
+    from portal.demo import _fields
+    from portal.disclosure.services import file_request
+
+    app, _ids = api_app
+    client = app.test_client()
+    before = client.get(f"/api/v1/annual-reports/{YEAR}").get_json()["section_three"]
+    with app.app_context():
+        file_request(_fields("示例申请人丙", "请公开本局办理护照的平均用时。"), submission_key="after-approval",
+                     attachment=None, received_on=local_today())
+        db.session.commit()
+        live = build(YEAR).cells
+    after = client.get(f"/api/v1/annual-reports/{YEAR}").get_json()["section_three"]
+    assert live["new"]["person"] == 3
+    assert after == before
+    assert {row["key"]: row["cells"] for row in after["rows"]}["new"]["person"] == 2
