@@ -257,3 +257,14 @@ def test_public_figures_aggregated_in_sql_match_counting_each_matter(client, app
                 f[6] = sum(f[6]), len(f[6])
         assert got == expected
         assert expected["request"]["政务公开办公室"][:6] == [5, 4, 3, 1, 3, 2]  # 2025-12-29 replied late
+
+
+def test_sweep_that_marks_many_tidies_the_table_and_still_commits(app, users, monkeypatch):
+    from portal.oversight import sweep as sweep_module
+
+    monkeypatch.setattr(sweep_module, "VACUUM_AFTER", 1)  # VACUUM on PostgreSQL, nothing on SQLite
+    number = file_on(app, date(2026, 9, 25))
+    result = app.test_cli_runner().invoke(args=["deadlines", "sweep"])
+    assert result.exit_code == 0 and "新增 1 件" in result.output and "未能整理" not in result.output
+    with app.app_context():
+        assert db.session.scalar(select(Matter.overdue_since).where(Matter.tracking_no == number))
