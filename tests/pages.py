@@ -48,6 +48,7 @@ SUPERVISOR_PAGES = [
     ("supervisor-request", "/staff/requests/{request}"),
     ("supervisor-calendar", "/staff/calendar/"),
     ("supervisor-dashboard", "/staff/oversight/"),
+    ("supervisor-overdue-list", "/staff/oversight/list?section=overdue"),
     ("supervisor-audit", "/staff/audit/"),
     ("supervisor-annual-report", "/staff/annual-report/2025"),
     ("supervisor-complaint", "/staff/complaints/{complaint}"),

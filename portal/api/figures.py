@@ -41,12 +41,12 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def _row(kind: str, department: str, figures: Figures) -> dict:
-    days = figures.workdays
+    average = figures.average_workdays_value
     return {
         "kind": kind, "kind_label": KIND_LABELS.get(kind, kind), "department": department,
         "received": figures.received, "closed": figures.closed, "on_time": figures.on_time,
         "on_time_share": _share(figures.on_time, figures.closed),
-        "average_workdays": round(sum(days) / len(days), 1) if days else None,
+        "average_workdays": None if average is None else round(average, 1),
         "extended": figures.extended, "rated": figures.rated, "satisfied": figures.satisfied,
         "satisfaction_share": _share(figures.satisfied, figures.rated),
     }

@@ -15,7 +15,7 @@ from portal.core.timefmt import utcnow
 from portal.extensions import db
 
 
-def _next_link() -> tuple[int, str]:
+def next_link() -> tuple[int, str]:
     """Take the chain's next sequence number and the previous hash, under the head row's lock.
 
     The UPDATE comes first so the row is locked (PostgreSQL) or the write lock taken (SQLite)
@@ -40,7 +40,7 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append an audit event to the chain in the current transaction (committed with it)."""
-    seq, prev = _next_link()
+    seq, prev = next_link()
     event = AuditEvent(
         seq=seq, prev_hash=prev, created_at=utcnow(), action=action, user_id=user_id,
         target_type=target_type, target_id=str(target_id)[:64],

@@ -15,7 +15,7 @@ from sqlalchemy import insert, update
 
 from portal.audit.chain import row_hash
 from portal.audit.models import AuditChainHead, AuditEvent
-from portal.audit.services import _next_link
+from portal.audit.services import next_link
 from portal.core.timefmt import utcnow
 from portal.extensions import db
 
@@ -30,7 +30,7 @@ def record_each(action: str, targets: list[tuple[str, str, dict[str, Any]]]) -> 
 
 
 def _append(action: str, targets: list[tuple[str, str, dict[str, Any]]]) -> None:
-    seq, prev = _next_link()  # locks the head and takes the first number
+    seq, prev = next_link()  # locks the head and takes the first number
     address = (request.remote_addr or "") if has_request_context() else "cli"
     now, rows = utcnow(), []
     for offset, (target_type, target_id, detail) in enumerate(targets):

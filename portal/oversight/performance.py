@@ -58,15 +58,6 @@ class Figures:
         return "—" if value is None else f"{value:.1f}"
 
     @property
-    def workdays(self) -> list[int]:
-        """Compatibility for callers that take ``sum(...) / len(...)``: one value per closed matter
-        with the true sum and count (the per-matter values are not kept; they are summed in SQL)."""
-        if not self.closed:
-            return []
-        whole, extra = divmod(self.workday_sum, self.closed)
-        return [whole + 1] * extra + [whole] * (self.closed - extra)
-
-    @property
     def satisfaction(self) -> str:
         """Share of ratings that were 满意 or 基本满意."""
         return f"{self.satisfied / self.rated:.0%}" if self.rated else "—"

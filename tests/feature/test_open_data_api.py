@@ -302,7 +302,7 @@ def test_statistics_are_the_figures_of_the_performance_page(api_app):
         assert (row["received"], row["closed"], row["on_time"]) == (
             expected.received, expected.closed, expected.on_time)
         assert row["average_workdays"] == (float(expected.average_workdays)
-                                           if expected.workdays else None)
+                                           if expected.closed else None)
     assert rows[("request", "政务公开办公室")]["received"] == 2  # the two demo requests
     assert body["complaints_by_month"][0]["received"] >= 1
 
