@@ -8,7 +8,7 @@ the schema through the migrations when the target has no tables at all; (5) in o
 (PostgreSQL: every table locked) delete the old rows if replacing, insert every row in
 foreign-key order, reset the PostgreSQL sequences to ``max(id)``; any error rolls it all back;
 (6) after the commit, rebuild this machine's search index, invalidate cached public pages and
-verify the audit chain.
+verify the audit chain, then append the restore's own audit event.
 """
 
 from __future__ import annotations
@@ -126,6 +126,13 @@ def execute_restore(plan: RestorePlan, *, replace: bool = False) -> RestoreRepor
     documents = rebuild()
     phases["index"] = time.monotonic() - started - phases["load"]
     verdict = verify()
+    # The restore itself goes on the record, at the end of the chain it has just checked.
+    from portal.audit.services import record
+
+    record("backup.restore", user_id=None, target_type="backup", target_id=plan.path.name,
+           detail={"rows": sum(rows.values()), "files": plan.manifest.get("files", 0),
+                   "replaced": replace, "chain_ok": verdict.ok})
+    db.session.commit()
     db.session.remove()
     seconds = time.monotonic() - started
     phases["audit"] = seconds - phases["load"] - phases["index"]
