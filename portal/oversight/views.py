@@ -11,7 +11,7 @@ from flask import Blueprint, abort, render_template, request
 
 from portal.accounts.models import Role
 from portal.core.timefmt import local_today
-from portal.oversight import queries
+from portal.oversight import case_stages, queries
 from portal.oversight.charts import grouped_bars
 from portal.staff.access import role_required
 
@@ -39,7 +39,7 @@ def dashboard():
     return render_template(
         "oversight/staff_dashboard.html", today=today, rows=rows, counts=summary.counts,
         by_department=summary.by_department, by_assignee=summary.by_assignee, trends=trends,
-        kinds=queries.KIND_LABELS)
+        kinds=queries.KIND_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS))
 
 
 @bp.route("/list")
