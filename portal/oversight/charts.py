@@ -45,3 +45,34 @@ def grouped_bars(groups: list[str], series: list[tuple[str, str, list[int]]]) ->
             bars.append(Bar(left + offset * bar_width, HEIGHT - MARGIN - height, bar_width * 0.9,
                             height, css, values[index]))
     return Chart(WIDTH, HEIGHT, bars, labels, [(name, css) for name, css, _ in series])
+
+
+@dataclass(frozen=True)
+class HorizontalBar:
+    """One labelled row of a horizontal bar chart."""
+
+    y: float
+    width: float
+    label: str
+    value: int
+
+
+@dataclass(frozen=True)
+class HorizontalChart:
+    """A horizontal bar chart (one bar per category) ready for the template."""
+
+    width: int
+    height: int
+    label_width: int
+    bar_height: float
+    bars: list[HorizontalBar]
+
+
+def horizontal_bars(items: list[tuple[str, int]], label_width: int = 190) -> HorizontalChart:
+    """One bar per (label, value), longest for the largest value, labels on the left."""
+    row, bar_height = 28, 20
+    peak = max([1, *(value for _, value in items)])
+    room = WIDTH - label_width - 2 * MARGIN  # the right margin keeps the value readable
+    bars = [HorizontalBar(MARGIN / 2 + index * row, room * value / peak, label, value)
+            for index, (label, value) in enumerate(items)]
+    return HorizontalChart(WIDTH, int(MARGIN + len(items) * row), label_width, bar_height, bars)

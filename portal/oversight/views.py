@@ -13,6 +13,7 @@ from portal.accounts.models import Role
 from portal.core.timefmt import local_today
 from portal.oversight import case_stages, queries
 from portal.oversight.charts import grouped_bars
+from portal.oversight.trends import dashboard as trends_more
 from portal.staff.access import role_required
 
 bp = Blueprint("oversight", __name__, url_prefix="/staff/oversight")
@@ -39,7 +40,8 @@ def dashboard():
     return render_template(
         "oversight/staff_dashboard.html", today=today, rows=rows, counts=summary.counts,
         by_department=summary.by_department, by_assignee=summary.by_assignee, trends=trends,
-        kinds=queries.KIND_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS))
+        kinds=queries.KIND_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS),
+        trends_more=trends_more(today))
 
 
 @bp.route("/list")
