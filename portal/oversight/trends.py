@@ -6,13 +6,21 @@ or outcome, its rating and its department come from one GROUP BY per kind over t
 in the window joined to the kind's own table, grouped by month in SQL; only received counts come
 from a second, index-only GROUP BY over ``ix_matters_kind_received``. Python adds up at most a
 few thousand grouped rows, never one row per matter.
+
+The join to the kind's own table is the costly part at a million matters (see README "Oversight at
+scale"), so :func:`dashboard` keeps its result per process until the next commit that wrote
+anything (the page cache's generation stamp, one ``stat``) or for :data:`MEMO_SECONDS` at most
+(writes on another machine): a supervisor never sees figures older than the latest local write.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import case, func, select
 
 from portal.complaints.models import DECISIONS, OUTCOMES, Complaint
@@ -24,6 +32,7 @@ from portal.oversight.charts import Chart, HorizontalChart, grouped_bars, horizo
 from portal.oversight.performance import SATISFIED, Figures
 from portal.oversight.queries import KIND_LABELS, department_names, trend_start
 
+MEMO_SECONDS = 60
 UNRECORDED = "未记录（如撤回）"
 RATING_CODES = ("satisfied", "fair", "unsatisfied")
 
@@ -152,6 +161,24 @@ def kind_trends(kind: str, today: date, months: int = 12) -> KindTrends:
                       ordered, chart, by_department)
 
 
+_memo: dict[tuple[str, date], tuple[int, float, list[KindTrends]]] = {}
+_memo_lock = threading.Lock()
+
+
 def dashboard(today: date) -> list[KindTrends]:
-    """The further trends of every kind, in the order of :data:`KIND_LABELS`."""
-    return [kind_trends(kind, today) for kind in KIND_LABELS]
+    """The further trends of every kind, in the order of :data:`KIND_LABELS`, computed again
+    after any local write (or :data:`MEMO_SECONDS`)."""
+    stamp = current_app.extensions.get("page_cache")
+    if stamp is None:
+        return [kind_trends(kind, today) for kind in KIND_LABELS]
+    key, generation = (current_app.instance_path, today), stamp.generation()
+    with _memo_lock:
+        hit = _memo.get(key)
+    if hit is not None and hit[0] == generation and hit[1] > time.monotonic():
+        return hit[2]
+    value = [kind_trends(kind, today) for kind in KIND_LABELS]
+    with _memo_lock:
+        if len(_memo) > 8:
+            _memo.clear()
+        _memo[key] = (generation, time.monotonic() + MEMO_SECONDS, value)
+    return value

@@ -145,3 +145,15 @@ def test_no_data_says_so(client, app, users):
     page = dashboard(client, users)
     for heading in ("mix-heading", "satisfaction-heading", "department-heading"):
         assert section(page, heading).count("暂无数据。") == 2
+
+
+def test_figures_follow_a_write_at_once(client, app, users):
+    number = file_on(app, date(2026, 9, 25))
+    page = dashboard(client, users)
+    assert cells(kind_part(section(page, "department-heading"), "信息公开申请")) == {
+        "政务公开办公室": ["1", "0", "0", "0", "0", "—"]}
+    answer(app, number, "disclosed", date(2026, 10, 9), "satisfied", "provided")
+    page = client.get("/staff/oversight/").get_data(as_text=True)
+    assert cells(kind_part(section(page, "mix-heading"), "信息公开申请")) == {"予以公开": ["1"]}
+    assert cells(kind_part(section(page, "department-heading"), "信息公开申请")) == {
+        "政务公开办公室": ["1", "1", "1", "0", "1", "100%"]}
