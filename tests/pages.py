@@ -49,6 +49,7 @@ SUPERVISOR_PAGES = [
     ("supervisor-calendar", "/staff/calendar/"),
     ("supervisor-dashboard", "/staff/oversight/"),
     ("supervisor-overdue-list", "/staff/oversight/list?section=overdue"),
+    ("supervisor-statistics", "/staff/oversight/statistics"),
     ("supervisor-audit", "/staff/audit/"),
     ("supervisor-annual-report", "/staff/annual-report/2025"),
     ("supervisor-complaint", "/staff/complaints/{complaint}"),

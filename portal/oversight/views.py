@@ -40,8 +40,18 @@ def dashboard():
     return render_template(
         "oversight/staff_dashboard.html", today=today, rows=rows, counts=summary.counts,
         by_department=summary.by_department, by_assignee=summary.by_assignee, trends=trends,
-        kinds=queries.KIND_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS),
-        trends_more=trends_more(today))
+        kinds=queries.KIND_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS))
+
+
+@bp.route("/statistics")
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def statistics():
+    """Reply-type mix, satisfaction per month and figures per department over the last 12 months.
+
+    A page of its own: joining each kind's own table costs ~0.4–0.8 s at a million matters, which the
+    dashboard (what is due and overdue now) must not wait for."""
+    today = local_today()
+    return render_template("oversight/staff_statistics.html", today=today, trends_more=trends_more(today))
 
 
 @bp.route("/list")

@@ -79,7 +79,7 @@ def cells(part: str) -> dict[str, list[str]]:
 
 def dashboard(client, users) -> str:
     login(client, users["supervisor"])
-    return client.get("/staff/oversight/").get_data(as_text=True)
+    return client.get("/staff/oversight/statistics").get_data(as_text=True)
 
 
 def test_reply_type_mix_counts_closed_matters_of_the_window(client, app, users):
@@ -153,7 +153,7 @@ def test_figures_follow_a_write_at_once(client, app, users):
     assert cells(kind_part(section(page, "department-heading"), "信息公开申请")) == {
         "政务公开办公室": ["1", "0", "0", "0", "0", "—"]}
     answer(app, number, "disclosed", date(2026, 10, 9), "satisfied", "provided")
-    page = client.get("/staff/oversight/").get_data(as_text=True)
+    page = client.get("/staff/oversight/statistics").get_data(as_text=True)
     assert cells(kind_part(section(page, "mix-heading"), "信息公开申请")) == {"予以公开": ["1"]}
     assert cells(kind_part(section(page, "department-heading"), "信息公开申请")) == {
         "政务公开办公室": ["1", "1", "1", "0", "1", "100%"]}
