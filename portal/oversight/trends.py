@@ -97,6 +97,7 @@ class KindTrends:
     months: list[MonthSatisfaction]
     satisfaction_chart: Chart
     departments: list[DepartmentRow]
+    department_chart: HorizontalChart  # received per department
 
 
 def _month(column):
@@ -158,7 +159,8 @@ def kind_trends(kind: str, today: date, months: int = 12) -> KindTrends:
         ("满意或基本满意", "bar-ontime", [m.satisfied for m in ordered]),
     ])
     return KindTrends(KIND_LABELS[kind], rows, horizontal_bars([(r.label, r.count) for r in rows]),
-                      ordered, chart, by_department)
+                      ordered, chart, by_department,
+                      horizontal_bars([(d.name, d.figures.received) for d in by_department]))
 
 
 _memo: dict[tuple[str, date], tuple[int, float, list[KindTrends]]] = {}

@@ -114,6 +114,11 @@ def test_department_rows_count_received_closed_on_time_late_and_satisfaction(cli
     assert requests == {"政务公开办公室": ["4", "3", "1", "2", "3", "67%"]}
     complaints = cells(kind_part(part, "投诉"))
     assert list(complaints.values()) == [["2", "2", "2", "0", "2", "50%"]]
+    # each kind's chart draws the received column of its table
+    svg = kind_part(part, "信息公开申请").split("<svg")[1].split("</svg>")[0]
+    assert re.findall(r"<title>([^<]*)</title>", svg) == ["政务公开办公室：4"]
+    svg = kind_part(part, "投诉").split("<svg")[1].split("</svg>")[0]
+    assert re.findall(r"<title>[^：<]*：(\d+)</title>", svg) == ["2"]
 
 
 def test_departments_split_and_match_the_monthly_totals(client, app, users):
