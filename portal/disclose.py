@@ -51,18 +51,18 @@ class Disclosed(dict):
 
 
 @lru_cache(maxsize=4096)
-def public_text(text: str) -> tuple[str, tuple[Exemption, ...]]:
-    """Text as the public may read it: withheld spans replaced, then personal data masked."""
+def public_text(text: str, for_markdown: bool = False) -> tuple[str, tuple[Exemption, ...]]:
+    """Text as the public may read it: withheld spans replaced, then personal data masked
+    (``for_markdown``: the mask characters escaped so Markdown shows them literally)."""
     redaction = redact(text)
-    return mask_text(redaction.text), tuple(redaction.reasons)
+    return mask_text(redaction.text, for_markdown=for_markdown), tuple(redaction.reasons)
 
 
 @lru_cache(maxsize=2048)
 def public_markdown(text: str) -> tuple[str, str, tuple[Exemption, ...]]:
     """(HTML, plain excerpt, reasons) of Markdown ``text`` for the public (masks shown literally)."""
-    redaction = redact(text)
-    safe = mask_text(redaction.text, for_markdown=True)
-    return render_markdown(safe), plain_text(safe), tuple(redaction.reasons)
+    safe, reasons = public_text(text, for_markdown=True)
+    return render_markdown(safe), plain_text(safe), reasons
 
 
 @lru_cache(maxsize=512)

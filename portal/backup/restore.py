@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Table, bindparam, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from portal.audit.chain import Verdict, verify
+from portal.audit.services import record
 from portal.backup import archive
 from portal.backup.services import (
     BackupError,
@@ -127,8 +128,6 @@ def execute_restore(plan: RestorePlan, *, replace: bool = False) -> RestoreRepor
     phases["index"] = time.monotonic() - started - phases["load"]
     verdict = verify()
     # The restore itself goes on the record, at the end of the chain it has just checked.
-    from portal.audit.services import record
-
     record("backup.restore", user_id=None, target_type="backup", target_id=plan.path.name,
            detail={"rows": sum(rows.values()), "files": plan.manifest.get("files", 0),
                    "replaced": replace, "chain_ok": verdict.ok})

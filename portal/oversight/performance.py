@@ -29,6 +29,11 @@ SATISFIED = ("satisfied", "fair")
 DETAILS = {"request": DisclosureRequest, "complaint": Complaint}
 
 
+def share(part: int, whole: int) -> str:
+    """``part`` of ``whole`` as a whole percentage, or — when there is nothing to divide."""
+    return f"{part / whole:.0%}" if whole else "—"
+
+
 @dataclass
 class Figures:
     """One department's figures for one kind of matter."""
@@ -44,7 +49,7 @@ class Figures:
     @property
     def on_time_rate(self) -> str:
         """Share of closed matters closed by their due date."""
-        return f"{self.on_time / self.closed:.0%}" if self.closed else "—"
+        return share(self.on_time, self.closed)
 
     @property
     def average_workdays_value(self) -> float | None:
@@ -60,7 +65,7 @@ class Figures:
     @property
     def satisfaction(self) -> str:
         """Share of ratings that were 满意 or 基本满意."""
-        return f"{self.satisfied / self.rated:.0%}" if self.rated else "—"
+        return share(self.satisfied, self.rated)
 
 
 class WorkdayNumbers:

@@ -29,17 +29,12 @@ from portal.disclosure.replies import REPLY_TYPES
 from portal.extensions import db
 from portal.matters.models import Matter
 from portal.oversight.charts import Chart, HorizontalChart, grouped_bars, horizontal_bars
-from portal.oversight.performance import SATISFIED, Figures
+from portal.oversight.performance import SATISFIED, Figures, share
 from portal.oversight.queries import KIND_LABELS, department_names, trend_start
 
 MEMO_SECONDS = 60
 UNRECORDED = "未记录（如撤回）"
 RATING_CODES = ("satisfied", "fair", "unsatisfied")
-
-
-def share(part: int, whole: int) -> str:
-    """``part`` of ``whole`` as a whole percentage, or — when there is nothing to divide."""
-    return f"{part / whole:.0%}" if whole else "—"
 
 
 @dataclass(frozen=True)
