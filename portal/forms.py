@@ -76,7 +76,7 @@ def render_widget(field, attributes: dict) -> Markup | None:
 def form_field(f, hint: str | None = None, rows: int | None = None) -> Markup:
     """A labelled field whose hint and errors are announced with it (``aria-describedby``).
 
-    Templates call it as ``field(...)`` from ``_forms.html``; a Python function costs a fraction
+    Templates call it as the Jinja global ``field(...)``; a Python function costs a fraction
     of a Jinja macro call, and every back-office page and re-shown public form has several.
     """
     errors = f.errors
