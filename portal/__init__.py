@@ -15,7 +15,9 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the portal: extensions, blueprints, CLI, error handlers. Nothing runs at import."""
-    app = Flask(__name__, instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or None)
+    from portal.web import PortalFlask
+
+    app = PortalFlask(__name__, instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or None)
     app.config.from_mapping(load_settings(Path(app.instance_path), config))
 
     db.init_app(app)
@@ -58,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.pagecache import install_page_cache
 
     install_page_cache(app)
+    csrf.install_token_reuse(app)  # after the page cache: cached pages need no token
     from portal.search.services import install_search
 
     install_search(app)

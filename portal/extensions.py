@@ -3,8 +3,9 @@
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
+
+from portal.csrf import PortalCSRF
 
 # Named constraints so Alembic migrations are identical on SQLite and PostgreSQL.
 NAMING = {
@@ -17,7 +18,7 @@ NAMING = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
-csrf = CSRFProtect()
+csrf = PortalCSRF()
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "请先登录。"

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import logging
-from types import SimpleNamespace
+from types import FunctionType, MethodType, SimpleNamespace
 
 from flask import Flask, Response, current_app, g, has_request_context, render_template, request, url_for
-from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
-from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
 from portal.core.timefmt import format_local
 from portal.extensions import db, login_manager
 from portal.forms import form_field
+from portal.sessions import SessionCookies
 
 log = logging.getLogger(__name__)
 
@@ -111,19 +110,19 @@ def refuse_model_objects_in_public_templates(_app, template, context, **_extra) 
             )
 
 
-class SessionCookies(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, with the signing serializer built once per key set
-    instead of on every request (building one runs a trial serialisation)."""
+class PortalFlask(Flask):
+    """Flask, asking once per hook whether it is a coroutine function: Flask's ``ensure_sync``
+    asks ``inspect.iscoroutinefunction`` for every hook and view on every request."""
 
-    def __init__(self) -> None:
-        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
-
-    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        """The serializer for the app's current secret key and fallbacks."""
-        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
-        if key not in self._serializers:
-            self._serializers = {key: super().get_signing_serializer(app)}
-        return self._serializers[key]
+    def ensure_sync(self, func):
+        """The callable to run, as Flask's, with the answer kept for functions and methods."""
+        known = self.__dict__.setdefault("_portal_sync", {})
+        runner = known.get(func)
+        if runner is None:
+            runner = super().ensure_sync(func)
+            if isinstance(func, FunctionType | MethodType) and len(known) < 1024:
+                known[func] = runner
+        return runner
 
 
 def fixed_url_for(endpoint: str, **values) -> str:
@@ -239,3 +238,4 @@ def install_web_hooks(app: Flask) -> None:
     # template, because every render of a template that imports one builds the imported module anew.
     app.jinja_env.globals["field"] = form_field
     app.session_interface = SessionCookies()
+

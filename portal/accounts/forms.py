@@ -1,6 +1,6 @@
 """Login form."""
 
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from portal.forms import PortalForm
@@ -11,4 +11,3 @@ class LoginForm(PortalForm):
 
     username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=64)])
     password = PasswordField("密码", validators=[DataRequired("请输入密码。"), Length(max=256)])
-    submit = SubmitField("登录")

@@ -1,0 +1,109 @@
+"""CSRF protection: Flask-WTF's, remembering the tokens this worker has signed.
+
+Flask-WTF signs the session's CSRF secret with the current time on every request that shows a form,
+and verifies the signature of every token posted back: two HMAC rounds, JSON, base64 and zlib each
+time, the largest single cost of a form page re-shown with errors. Per worker, :class:`PortalCSRF`
+
+- lets the pages of one session share a token it signed less than ``REUSE_SECONDS`` ago (at most
+  half the time limit). That token is just as valid; its time limit runs from when it was signed,
+  so it expires a little sooner, never later;
+- accepts a posted token without re-verifying its signature when this worker signed it for the
+  very session secret the request's session holds, within the time limit. The session itself is
+  still checked (its cookie is signed), and so are the referrer rules over HTTPS. Every other token
+  (signed by another worker, or unknown) goes through Flask-WTF's full check, with its messages.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from hmac import compare_digest
+
+from flask import Flask, Response, current_app, g, request, session
+from flask_wtf import CSRFProtect
+from flask_wtf.csrf import same_origin
+
+from portal.sessions import Recent
+
+REUSE_SECONDS = 60
+
+
+def _secret(app: Flask):
+    return app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+
+
+def _session_secret(field: str) -> str | None:
+    """The session's raw CSRF secret, read without marking the session accessed (this lookup
+    alone must not make a response vary on the cookie)."""
+    current = session._get_current_object()
+    return dict.get(current, field) if isinstance(current, dict) else None
+
+
+class PortalCSRF(CSRFProtect):
+    """Flask-WTF's ``CSRFProtect`` with this worker's signed tokens remembered."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_session = Recent()  # (secret key, session secret) -> (token, signed at)
+        self._issued = Recent()  # token -> (secret key, session secret, signed at)
+
+    def install_token_reuse(self, app: Flask) -> None:
+        """Offer recent tokens before views and remember new ones after (installed after the page
+        cache, so cached pages skip both)."""
+        app.before_request(self._offer_recent_token)
+        app.after_request(self._remember_new_token)
+
+    def protect(self, apply_exemptions: bool = False) -> None:
+        """Validate the request's token: at once when this worker signed it for this session,
+        else by Flask-WTF (which raises ``CSRFError`` with the reason)."""
+        if self._signed_here_for_this_session():
+            g.csrf_valid = True
+            return
+        super().protect(apply_exemptions)
+
+    def _signed_here_for_this_session(self) -> bool:
+        config = current_app.config
+        if request.method not in config["WTF_CSRF_METHODS"]:
+            return False
+        field = config["WTF_CSRF_FIELD_NAME"]
+        token = request.form.get(field)
+        known = self._issued.get(token) if token else None
+        if known is None:
+            return False
+        secret, session_secret, signed_at = known
+        current = _session_secret(field)
+        limit = config["WTF_CSRF_TIME_LIMIT"]
+        if secret != _secret(current_app) or not current or not compare_digest(current, session_secret):
+            return False
+        if limit is not None and not 0 <= time.time() - signed_at <= limit:
+            return False
+        if request.is_secure and config["WTF_CSRF_SSL_STRICT"]:
+            return bool(request.referrer) and same_origin(request.referrer, f"https://{request.host}/")
+        return True
+
+    def _offer_recent_token(self) -> None:
+        """Put a token signed less than ``REUSE_SECONDS`` ago where Flask-WTF's ``generate_csrf``
+        keeps this request's token, so that it does not sign another."""
+        g.portal_csrf_started = time.time()
+        config = current_app.config
+        field = config["WTF_CSRF_FIELD_NAME"]
+        session_secret = _session_secret(field)
+        known = self._by_session.get((_secret(current_app), session_secret)) if session_secret else None
+        limit = config["WTF_CSRF_TIME_LIMIT"]
+        window = REUSE_SECONDS if limit is None else min(REUSE_SECONDS, limit / 2)  # a page keeps most of it
+        if known is not None and g.portal_csrf_started - known[1] < window:
+            setattr(g, field, known[0])
+            g.portal_csrf_reused = True
+
+    def _remember_new_token(self, response: Response) -> Response:
+        """Remember a token Flask-WTF signed during this request, dated no later than it was signed."""
+        field = current_app.config["WTF_CSRF_FIELD_NAME"]
+        token = g.get(field)
+        started = g.get("portal_csrf_started")
+        session_secret = _session_secret(field)
+        if token and started and session_secret and not g.get("portal_csrf_reused"):
+            secret = _secret(current_app)
+            signed_at = math.floor(started)  # Flask-WTF's timestamp is whole seconds, at or after this
+            self._by_session.remember((secret, session_secret), (token, signed_at))
+            self._issued.remember(token, (secret, session_secret, signed_at))
+        return response
