@@ -7,10 +7,10 @@ time, the largest single cost of a form page re-shown with errors. Per worker, :
 - lets the pages of one session share a token it signed less than ``REUSE_SECONDS`` ago (at most
   half the time limit). That token is just as valid; its time limit runs from when it was signed,
   so it expires a little sooner, never later;
-- accepts a posted token without re-verifying its signature when this worker signed it for the
-  very session secret the request's session holds, within the time limit. The session itself is
-  still checked (its cookie is signed), and so are the referrer rules over HTTPS. Every other token
-  (signed by another worker, or unknown) goes through Flask-WTF's full check, with its messages.
+- accepts a posted token without re-verifying its signature when this worker signed or verified
+  it before for the very session secret the request's session holds, within the time limit. The
+  session itself is still checked (its cookie is signed), and so are the referrer rules over HTTPS.
+  Every other token goes through Flask-WTF's full check, with its messages.
 """
 
 from __future__ import annotations
@@ -22,10 +22,12 @@ from hmac import compare_digest
 from flask import Flask, Response, current_app, g, request, session
 from flask_wtf import CSRFProtect
 from flask_wtf.csrf import same_origin
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from portal.sessions import Recent
 
 REUSE_SECONDS = 60
+FLASK_WTF_SALT = "wtf-csrf-token"  # the salt Flask-WTF signs its tokens with (flask_wtf.csrf)
 
 
 def _secret(app: Flask):
@@ -56,12 +58,26 @@ class PortalCSRF(CSRFProtect):
     def protect(self, apply_exemptions: bool = False) -> None:
         """Validate the request's token: at once when this worker signed it for this session,
         else by Flask-WTF (which raises ``CSRFError`` with the reason)."""
-        if self._signed_here_for_this_session():
+        if self._known_for_this_session():
             g.csrf_valid = True
             return
         super().protect(apply_exemptions)
+        if g.get("csrf_valid"):
+            self._remember_verified_token()
 
-    def _signed_here_for_this_session(self) -> bool:
+    def _remember_verified_token(self) -> None:
+        field = current_app.config["WTF_CSRF_FIELD_NAME"]
+        token, session_secret = request.form.get(field), _session_secret(field)
+        if not token or not session_secret:
+            return  # sent in a header, or an exempt view: nothing to remember
+        secret = _secret(current_app)
+        try:
+            _raw, signed = URLSafeTimedSerializer(secret, salt=FLASK_WTF_SALT).loads(token, return_timestamp=True)
+        except BadData:
+            return
+        self._issued.remember(token, (secret, session_secret, signed.timestamp()))
+
+    def _known_for_this_session(self) -> bool:
         config = current_app.config
         if request.method not in config["WTF_CSRF_METHODS"]:
             return False
