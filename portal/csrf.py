@@ -100,25 +100,29 @@ class PortalCSRF(CSRFProtect):
     def _offer_recent_token(self) -> None:
         """Put a token signed less than ``REUSE_SECONDS`` ago where Flask-WTF's ``generate_csrf``
         keeps this request's token, so that it does not sign another."""
-        g.portal_csrf_started = time.time()
-        config = current_app.config
-        field = config["WTF_CSRF_FIELD_NAME"]
+        app, request_globals, now = current_app._get_current_object(), g._get_current_object(), time.time()
+        request_globals.portal_csrf_started = now
+        field = app.config["WTF_CSRF_FIELD_NAME"]
         session_secret = _session_secret(field)
-        known = self._by_session.get((_secret(current_app), session_secret)) if session_secret else None
-        limit = config["WTF_CSRF_TIME_LIMIT"]
+        known = self._by_session.get((_secret(app), session_secret)) if session_secret else None
+        if known is None:
+            return
+        limit = app.config["WTF_CSRF_TIME_LIMIT"]
         window = REUSE_SECONDS if limit is None else min(REUSE_SECONDS, limit / 2)  # a page keeps most of it
-        if known is not None and g.portal_csrf_started - known[1] < window:
-            setattr(g, field, known[0])
-            g.portal_csrf_reused = True
+        if now - known[1] < window:
+            setattr(request_globals, field, known[0])
+            request_globals.portal_csrf_reused = True
 
     def _remember_new_token(self, response: Response) -> Response:
         """Remember a token Flask-WTF signed during this request, dated no later than it was signed."""
-        field = current_app.config["WTF_CSRF_FIELD_NAME"]
-        token = g.get(field)
-        started = g.get("portal_csrf_started")
-        session_secret = _session_secret(field)
-        if token and started and session_secret and not g.get("portal_csrf_reused"):
-            secret = _secret(current_app)
+        app, request_globals = current_app._get_current_object(), g._get_current_object()
+        field = app.config["WTF_CSRF_FIELD_NAME"]
+        token = request_globals.get(field)
+        if not token or request_globals.get("portal_csrf_reused"):
+            return response
+        started, session_secret = request_globals.get("portal_csrf_started"), _session_secret(field)
+        if started and session_secret:
+            secret = _secret(app)
             signed_at = math.floor(started)  # Flask-WTF's timestamp is whole seconds, at or after this
             self._by_session.remember((secret, session_secret), (token, signed_at))
             self._issued.remember(token, (secret, session_secret, signed_at))

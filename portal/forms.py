@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms.i18n import get_translations
 from wtforms.widgets import Input, PasswordInput, TextArea
 from wtforms.widgets.core import clean_key
@@ -24,6 +24,19 @@ def _chinese():
     return get_translations(["zh"])
 
 
+# The five characters markupsafe.escape replaces, replaced the same way by one str.translate (a
+# form page escapes some fifty short values; markupsafe builds a Markup object for each).
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
+_clean_keys: dict[str, str] = {}
+
+
+def escape_text(value) -> str:
+    """``str(markupsafe.escape(value))``: markup (``__html__``) as it is, anything else escaped."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return str(value).translate(_ESCAPES)
+
+
 def html_attributes(attributes: dict) -> str:
     """``key="value"`` pairs sorted by key, as WTForms' ``html_params`` writes them.
 
@@ -31,10 +44,13 @@ def html_attributes(attributes: dict) -> str:
     """
     parts = []
     for key, value in sorted(attributes.items()):
+        name = _clean_keys.get(key)
+        if name is None:
+            name = _clean_keys.setdefault(key, clean_key(key))
         if value is True:
-            parts.append(clean_key(key))
+            parts.append(name)
         elif value is not False:
-            parts.append(f'{clean_key(key)}="{str(escape(value)).replace(chr(34), "&quot;")}"')
+            parts.append(f'{name}="{escape_text(value)}"')
     return " ".join(parts)
 
 
@@ -56,7 +72,7 @@ def render_widget(field, attributes: dict) -> Markup | None:
         _validation_attributes(widget, field, attributes)
         attributes["name"] = field.name
         # S704: every value is escaped by html_attributes/escape; attribute names come from code.
-        return Markup(f"<textarea {html_attributes(attributes)}>\r\n{escape(field._value())}</textarea>")  # noqa: S704
+        return Markup(f"<textarea {html_attributes(attributes)}>\r\n{escape_text(field._value())}</textarea>")  # noqa: S704
     if kind.__call__ is not Input.__call__ and kind is not PasswordInput:
         return None
     if kind is PasswordInput and widget.hide_value:
@@ -83,11 +99,11 @@ def form_field(f, hint: str | None = None, rows: int | None = None) -> Markup:
     parts = [f'<div class="field{" has-error" if errors else ""}">']
     if f.type == "BooleanField":
         attributes = {"aria-describedby": f"{f.id}-error"} if errors else {}
-        parts.append(f'<label class="check">{f(**attributes)} {escape(f.label.text)}</label>')
+        parts.append(f'<label class="check">{f(**attributes)} {escape_text(f.label.text)}</label>')
     else:
-        parts.append(f'<label for="{escape(f.id)}">{escape(f.label.text)}</label>')
+        parts.append(f'<label for="{escape_text(f.id)}">{escape_text(f.label.text)}</label>')
         if hint:
-            parts.append(f'<p class="hint" id="{escape(f.id)}-hint">{escape(hint)}</p>')
+            parts.append(f'<p class="hint" id="{escape_text(f.id)}-hint">{escape_text(hint)}</p>')
         attributes: dict = {}
         described = ([f"{f.id}-hint"] if hint else []) + ([f"{f.id}-error"] if errors else [])
         if described:
@@ -98,7 +114,7 @@ def form_field(f, hint: str | None = None, rows: int | None = None) -> Markup:
             attributes["rows"] = rows
         parts.append(str(f(**attributes)))
     if errors:
-        parts.append(f'<p class="error" id="{escape(f.id)}-error">{"；".join(str(escape(e)) for e in errors)}</p>')
+        parts.append(f'<p class="error" id="{escape_text(f.id)}-error">{"；".join(escape_text(e) for e in errors)}</p>')
     parts.append("</div>")
     return Markup("\n".join(parts))  # noqa: S704  (every interpolated value is escaped above)
 

@@ -10,10 +10,11 @@ import re
 import pytest
 from flask import Flask
 from jinja2 import Environment
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms.meta import DefaultMeta
 
-from portal.forms import PortalForm, form_field, html_attributes, render_widget
+from portal.forms import PortalForm, escape_text, form_field, html_attributes, render_widget
 
 FORM_MODULES = ("portal.accounts.forms", "portal.catalog.forms", "portal.cases.forms",
                 "portal.complaints.forms", "portal.notices.forms", "portal.disclosure.forms",
@@ -68,6 +69,12 @@ def test_fast_rendering_matches_wtforms_for_every_field(request_context, form_cl
 def test_boolean_attributes_and_escaping():
     assert html_attributes({"required": True, "disabled": False, "value": '"<x>'}) == \
         'required value="&#34;&lt;x&gt;"'
+
+
+@pytest.mark.parametrize("value", ["", "plain 中文", "&<>'\"", "a&amp;b", 42, 3.5, None,
+                                   Markup("<b>safe</b>"), "\u2028\x00 tab\t"])
+def test_escape_text_writes_what_markupsafe_writes(value):
+    assert escape_text(value) == str(escape(value))
 
 
 # The Jinja macro that form_field replaced, kept as the reference for its markup.
