@@ -4,14 +4,21 @@ PostgreSQL is taken from ``TEST_DATABASE_URL``; without it, each pytest run crea
 database ``test_<pid>`` on the local server ``postgresql+psycopg://postgres@127.0.0.1:5432`` and drops it
 at the end, so two runs on one machine never reset each other's schema. Outside CI a missing server
 skips the PostgreSQL variants; in CI (``CI=true``) it is an error, so both backends always run there.
+
+Tests whose fixed dates only make sense relative to "today" (within the last 12 months, this year,
+before a deadline that runs from today) take ``pinned_today``: the clock stands at
+:data:`PINNED_NOW` for them, so they give the same result whatever the real date is.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
@@ -22,6 +29,10 @@ CONTENT_DIR = ROOT / "content"
 LOCAL_PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 _PRIVATE_PG = "TEST_DATABASE_URL" not in os.environ
 PG_URL = os.environ.get("TEST_DATABASE_URL") or f"{LOCAL_PG_SERVER}/test_{os.getpid()}"
+# A Tuesday morning in Asia/Shanghai, inside the years the working-day calendar covers and late
+# enough in the year that the tests' 2026 dates fall within "the last 12 months" and "this year".
+PINNED_NOW = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+PINNED_TODAY = PINNED_NOW.date()
 
 
 def _pg_admin_engine():
@@ -66,6 +77,19 @@ def reset_postgres(url: str) -> None:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+@pytest.fixture
+def pinned_today():
+    """Stand the clock at :data:`PINNED_NOW` for one test (it ticks on from there); the value is the date.
+
+    Moves ``datetime.now``, ``date.today`` and ``time.time`` alike, so the app's ``local_today()`` and
+    ``utcnow()``, signed cookies and caches agree. Request it before ``app`` (first argument, or
+    ``pytest.mark.usefixtures``) so that whatever the app fixtures create, demo data included, is
+    dated under the same clock.
+    """
+    with time_machine.travel(PINNED_NOW, tick=True):
+        yield PINNED_TODAY
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -172,7 +172,8 @@ def reply_and_track(client, app, users, number, code, outcome="not_upheld"):
     return citizen
 
 
-def test_complainant_sees_reply_rates_unsatisfied_and_requests_review(client, app, users):
+def test_complainant_sees_reply_rates_unsatisfied_and_requests_review(pinned_today, client, app, users):
+    # pinned: 复查 may be asked for within 30 days of the 2026-11-10 reply, counted to today
     number, code = file_on(app, received=date(2026, 10, 30))
     citizen = reply_and_track(client, app, users, number, code)
     page = citizen.get(f"/complaints/{number}").get_data(as_text=True)

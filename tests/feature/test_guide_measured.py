@@ -3,12 +3,15 @@
 The guides for 政府信息公开申请 and 投诉 show, on the page and in the API, the statutory and
 promised limits and the average days to reply and on-time share of the last 12 months,
 computed from the matters, with the count behind them; "暂无数据" when there is none.
+The clock is pinned: the matters are dated from today and their working days counted, which
+needs today inside the years the working-day calendar covers.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal.catalog.models import Guide
@@ -23,6 +26,8 @@ from tests.conftest import CONTENT_DIR
 REQUEST_GUIDE = "/guides/government-information-request"
 COMPLAINT_GUIDE = "/guides/police-complaint"
 ID17 = "11010519900307123"
+
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 def _request(days_ago: int, key: str, *, reply: bool = True):

@@ -3,7 +3,8 @@
 The document itself is validated, every /api/v1/ rule of the URL map is in it (and back), and
 real responses of every route with demo data (guides, notices, statistics, an approved annual
 report, search) are validated against the schemas it declares, so a response that drifts from
-the document fails here.
+the document fails here. The clock is pinned, so the demo requests (dated from today) are received
+in :data:`YEAR` whatever the real date.
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ from portal.core.timefmt import local_today, utcnow
 from portal.extensions import db
 from portal.notices.models import Notice, NoticeStatus
 from portal.notices.services import publish_notice, save_notice
+from tests.conftest import PINNED_TODAY
 from tests.feature.test_leaks import MOBILE, PII_SENTENCE, PRIVATE_NAME, RAW_PII, plant
 
 SPEC_URI = "urn:portal:openapi"
-YEAR = local_today().year  # the demo requests are received this year
+YEAR = PINNED_TODAY.year  # the demo requests are received this year (14 and 40 days before today)
+
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 @pytest.fixture

@@ -1,7 +1,11 @@
-"""Supervisors see what is overdue and who holds it; the daily sweep marks and reminds once."""
+"""Supervisors see what is overdue and who holds it; the daily sweep marks and reminds once.
+
+The fixed 2026 dates below must fall within "the last 12 months" of today: the clock is pinned.
+"""
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
@@ -14,6 +18,8 @@ from portal.matters.services import new_submission_key
 from portal.outbox.models import OutboxMessage
 from tests.feature.test_requests import form_data
 from tests.helpers import login
+
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 def file_on(app, day: date, assignee: str | None = None) -> str:

@@ -1,8 +1,12 @@
-"""The dashboard's further trends: reply-type mix, satisfaction per month, figures per department."""
+"""The dashboard's further trends: reply-type mix, satisfaction per month, figures per department.
+
+The fixed 2026 dates below must fall within "the last 12 months" of today: the clock is pinned.
+"""
 
 import re
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal.complaints.models import Complaint
@@ -13,6 +17,8 @@ from portal.matters.models import Matter
 from tests.feature.test_complaints import file_on as file_complaint_on
 from tests.feature.test_oversight import file_on
 from tests.helpers import login
+
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 
 def answer(app, number: str, type_code: str, closed: date, rating: str | None, sub_code=None) -> None:

@@ -47,11 +47,13 @@ def count(app, model=Matter) -> int:
         return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_filing_gives_a_receipt_with_number_code_and_computed_due_date(client, app):
+def test_filing_gives_a_receipt_with_number_code_and_computed_due_date(pinned_today, client, app):
+    # pinned: the 20 working days from today are counted with a calendar that covers them
     response, _ = submit(client)
     assert response.status_code == 200
     number, code = receipt_of(response)
     today = local_today()
+    assert today == pinned_today
     assert number == f"GK-{today.year}-000001"
     body = response.get_data(as_text=True)
     assert add_workdays(today, 20).isoformat() in body  # the clock's date, not a guess
