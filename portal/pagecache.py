@@ -123,7 +123,7 @@ def install_page_cache(app: Flask) -> None:
     @app.before_request
     def serve_cached():
         if _cacheable_request():
-            hit = cache.get(request.full_path)
+            hit = cache.get(request.script_root + request.full_path)
             if hit is not None:
                 g.page_cache_hit = True
                 return hit
@@ -136,5 +136,5 @@ def install_page_cache(app: Flask) -> None:
                 and "Set-Cookie" not in response.headers and not session.modified):
             from portal.notices.queries import next_scheduled_publish
 
-            cache.put(request.full_path, response, next_scheduled_publish())
+            cache.put(request.script_root + request.full_path, response, next_scheduled_publish())
         return response

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
-from types import FunctionType, MethodType, SimpleNamespace
+from types import FunctionType, MethodType
 
-from flask import Flask, Response, current_app, g, has_request_context, render_template, request, url_for
+from flask import Flask, Response, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.core.timefmt import format_local
 from portal.extensions import db, login_manager
 from portal.forms import form_field
+from portal.layout import install_layout_helpers
 from portal.sessions import SessionCookies
 
 log = logging.getLogger(__name__)
@@ -125,53 +126,6 @@ class PortalFlask(Flask):
         return runner
 
 
-def fixed_url_for(endpoint: str, **values) -> str:
-    """``url_for`` for templates, remembering the links that never vary (the header's, static
-    files): a page's layout builds about a dozen of them, each a route-map lookup."""
-    if endpoint.startswith(".") or not has_request_context() or any(k != "filename" for k in values):
-        return url_for(endpoint, **values)
-    known = current_app.extensions.setdefault("portal_fixed_urls", {})
-    key = (endpoint, values.get("filename"), request.script_root)
-    url = known.get(key)
-    if url is None:
-        url = known[key] = url_for(endpoint, **values)
-    return url
-
-
-# The links every page's layout writes (base.html, staff/base.html), by the name templates use.
-LAYOUT_LINKS = {
-    "style": ("static", "style.css"), "site_js": ("static", "site.js"), "search_js": ("static", "search.js"),
-    "feed": ("feeds.notice_feed", None), "home": ("public.home", None), "guides": ("catalog.index", None),
-    "notices": ("notices.index", None), "search": ("search.results", None),
-    "suggest": ("search.suggestions", None), "login": ("accounts.login", None),
-    "logout": ("accounts.logout", None), "staff_home": ("staff_home.index", None),
-    "staff_requests": ("disclosure_staff.index", None), "staff_complaints": ("complaints_staff.index", None),
-    "staff_cases": ("cases_staff.index", None), "staff_notices": ("notices_staff.index", None),
-    "staff_new_notice": ("notices_staff.edit", None), "staff_guides": ("catalog_staff.index", None),
-    "staff_calendar": ("calendar_admin.index", None), "staff_audit": ("audit.index", None),
-    "staff_oversight": ("oversight.dashboard", None), "staff_annual": ("annual.index", None),
-}
-
-
-class LayoutLinks:
-    """``layout_links()`` in templates: the layout's links built once per script root, so a page
-    pays one call instead of a ``url_for`` (a route-map lookup) per header link."""
-
-    def __init__(self) -> None:
-        self._by_root: dict[str, SimpleNamespace] = {}
-
-    def __call__(self) -> SimpleNamespace:
-        """The links for this request's script root, as attributes (``links.home``)."""
-        root = request.script_root
-        links = self._by_root.get(root)
-        if links is None:
-            links = self._by_root[root] = SimpleNamespace(**{
-                name: url_for(endpoint, **({"filename": filename} if filename else {}))
-                for name, (endpoint, filename) in LAYOUT_LINKS.items()
-            })
-        return links
-
-
 def _error_page(code: int, detail: str | None = None) -> tuple[str, int]:
     title, message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
     return render_template("errors/error.html", code=code, title=title,
@@ -232,8 +186,7 @@ def install_web_hooks(app: Flask) -> None:
     app.jinja_env.filters["local_date"] = lambda value: format_local(value, with_time=False)
     app.jinja_env.filters["yuan"] = lambda amount: "免费" if not amount else f"{amount:.2f} 元"
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
-    app.jinja_env.globals["url_for"] = fixed_url_for
-    app.jinja_env.globals["layout_links"] = LayoutLinks()
+    install_layout_helpers(app)
     # Templates call field(form.x, hint=..., rows=...): a global, not an import from a helper
     # template, because every render of a template that imports one builds the imported module anew.
     app.jinja_env.globals["field"] = form_field

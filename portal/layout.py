@@ -1,0 +1,92 @@
+"""What every page's layout needs, built once instead of on every render.
+
+- ``url_for`` in templates remembers the links that never vary (static files, plain endpoints);
+- ``layout_links()`` gives the header's and staff navigation's links as attributes, one call per page;
+- ``anonymous_site_header()`` is the site header as a visitor who is not signed in sees it: the same
+  markup on every page (links, site name, the login link), rendered once per script root. Signed-in
+  staff get ``_site_header.html`` rendered for them (their name, the logout form and its token).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from flask import Flask, current_app, has_request_context, request, url_for
+from markupsafe import Markup
+
+
+def fixed_url_for(endpoint: str, **values) -> str:
+    """``url_for`` for templates, remembering the links that never vary (the header's, static
+    files): a page's layout builds about a dozen of them, each a route-map lookup."""
+    if endpoint.startswith(".") or not has_request_context() or any(k != "filename" for k in values):
+        return url_for(endpoint, **values)
+    known = current_app.extensions.setdefault("portal_fixed_urls", {})
+    key = (endpoint, values.get("filename"), request.script_root)
+    url = known.get(key)
+    if url is None:
+        url = known[key] = url_for(endpoint, **values)
+    return url
+
+
+# The links every page's layout writes (base.html, staff/base.html), by the name templates use.
+LAYOUT_LINKS = {
+    "style": ("static", "style.css"), "site_js": ("static", "site.js"), "search_js": ("static", "search.js"),
+    "feed": ("feeds.notice_feed", None), "home": ("public.home", None), "guides": ("catalog.index", None),
+    "notices": ("notices.index", None), "search": ("search.results", None),
+    "suggest": ("search.suggestions", None), "login": ("accounts.login", None),
+    "logout": ("accounts.logout", None), "staff_home": ("staff_home.index", None),
+    "staff_requests": ("disclosure_staff.index", None), "staff_complaints": ("complaints_staff.index", None),
+    "staff_cases": ("cases_staff.index", None), "staff_notices": ("notices_staff.index", None),
+    "staff_new_notice": ("notices_staff.edit", None), "staff_guides": ("catalog_staff.index", None),
+    "staff_calendar": ("calendar_admin.index", None), "staff_audit": ("audit.index", None),
+    "staff_oversight": ("oversight.dashboard", None), "staff_annual": ("annual.index", None),
+}
+
+
+class LayoutLinks:
+    """``layout_links()`` in templates: the layout's links built once per script root, so a page
+    pays one call instead of a ``url_for`` (a route-map lookup) per header link."""
+
+    def __init__(self) -> None:
+        self._by_root: dict[str, SimpleNamespace] = {}
+
+    def __call__(self) -> SimpleNamespace:
+        """The links for this request's script root, as attributes (``links.home``)."""
+        root = request.script_root
+        links = self._by_root.get(root)
+        if links is None:
+            links = self._by_root[root] = SimpleNamespace(**{
+                name: url_for(endpoint, **({"filename": filename} if filename else {}))
+                for name, (endpoint, filename) in LAYOUT_LINKS.items()
+            })
+        return links
+
+
+class AnonymousSiteHeader:
+    """``anonymous_site_header()`` in templates: ``_site_header.html`` for a visitor who is not
+    signed in, rendered once per script root (it holds nothing that varies by page or person)."""
+
+    def __init__(self, app: Flask, links: LayoutLinks) -> None:
+        self._app, self._links = app, links
+        self._by_root: dict[str, Markup] = {}
+
+    def __call__(self) -> Markup:
+        """The header's markup for this request's script root."""
+        root = request.script_root
+        header = self._by_root.get(root)
+        if header is None:
+            from portal.extensions import login_manager
+
+            template = self._app.jinja_env.get_template("_site_header.html")
+            header = Markup(template.render(links=self._links(),  # noqa: S704  (a rendered autoescaped template)
+                                            current_user=login_manager.anonymous_user()))
+            self._by_root[root] = header
+        return header
+
+
+def install_layout_helpers(app: Flask) -> None:
+    """Register the layout's helpers as Jinja globals."""
+    links = LayoutLinks()
+    app.jinja_env.globals["url_for"] = fixed_url_for
+    app.jinja_env.globals["layout_links"] = links
+    app.jinja_env.globals["anonymous_site_header"] = AnonymousSiteHeader(app, links)
