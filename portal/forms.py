@@ -15,7 +15,7 @@ from functools import lru_cache
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms.i18n import get_translations
-from wtforms.widgets import Input, PasswordInput, TextArea
+from wtforms.widgets import HiddenInput, Input, PasswordInput, TextArea
 from wtforms.widgets.core import clean_key
 
 
@@ -32,9 +32,19 @@ _clean_keys: dict[str, str] = {}
 
 def escape_text(value) -> str:
     """``str(markupsafe.escape(value))``: markup (``__html__``) as it is, anything else escaped."""
+    if value.__class__ is str:
+        return value.translate(_ESCAPES)
     if hasattr(value, "__html__"):
         return value.__html__()
     return str(value).translate(_ESCAPES)
+
+
+def _clean(key: str) -> str:
+    """WTForms' ``clean_key`` (``data_x`` → ``data-x``, a trailing ``_`` dropped), remembered."""
+    name = _clean_keys.get(key)
+    if name is None:
+        name = _clean_keys.setdefault(key, clean_key(key))
+    return name
 
 
 def html_attributes(attributes: dict) -> str:
@@ -44,13 +54,11 @@ def html_attributes(attributes: dict) -> str:
     """
     parts = []
     for key, value in sorted(attributes.items()):
-        name = _clean_keys.get(key)
-        if name is None:
-            name = _clean_keys.setdefault(key, clean_key(key))
         if value is True:
-            parts.append(name)
+            parts.append(_clean(key))
         elif value is not False:
-            parts.append(f'{name}="{escape_text(value)}"')
+            text = value.translate(_ESCAPES) if value.__class__ is str else escape_text(value)
+            parts.append(f'{_clean(key)}="{text}"')
     return " ".join(parts)
 
 
@@ -95,15 +103,15 @@ def form_field(f, hint: str | None = None, rows: int | None = None) -> Markup:
     Templates call it as the Jinja global ``field(...)``; a Python function costs a fraction
     of a Jinja macro call, and every back-office page and re-shown public form has several.
     """
-    errors = f.errors
+    errors, fid, render = f.errors, escape_text(f.id), f.meta.render_field  # what f(**attributes) calls
     parts = [f'<div class="field{" has-error" if errors else ""}">']
     if f.type == "BooleanField":
         attributes = {"aria-describedby": f"{f.id}-error"} if errors else {}
-        parts.append(f'<label class="check">{f(**attributes)} {escape_text(f.label.text)}</label>')
+        parts.append(f'<label class="check">{render(f, attributes)} {escape_text(f.label.text)}</label>')
     else:
-        parts.append(f'<label for="{escape_text(f.id)}">{escape_text(f.label.text)}</label>')
+        parts.append(f'<label for="{fid}">{escape_text(f.label.text)}</label>')
         if hint:
-            parts.append(f'<p class="hint" id="{escape_text(f.id)}-hint">{escape_text(hint)}</p>')
+            parts.append(f'<p class="hint" id="{fid}-hint">{escape_text(hint)}</p>')
         attributes: dict = {}
         described = ([f"{f.id}-hint"] if hint else []) + ([f"{f.id}-error"] if errors else [])
         if described:
@@ -112,9 +120,9 @@ def form_field(f, hint: str | None = None, rows: int | None = None) -> Markup:
             attributes["aria-invalid"] = "true"
         if rows:
             attributes["rows"] = rows
-        parts.append(str(f(**attributes)))
+        parts.append(str(render(f, attributes)))
     if errors:
-        parts.append(f'<p class="error" id="{escape_text(f.id)}-error">{"；".join(escape_text(e) for e in errors)}</p>')
+        parts.append(f'<p class="error" id="{fid}-error">{"；".join(escape_text(e) for e in errors)}</p>')
     parts.append("</div>")
     return Markup("\n".join(parts))  # noqa: S704  (every interpolated value is escaped above)
 
@@ -129,8 +137,15 @@ class PortalForm(FlaskForm):
 
         def render_field(self, field, render_kw):
             """Plain inputs and text areas through :func:`render_widget`; the rest as WTForms does."""
-            attributes = {clean_key(k): v for k, v in render_kw.items()}
+            attributes = {_clean(k): v for k, v in render_kw.items()}
             if field.render_kw:
-                attributes = {**{clean_key(k): v for k, v in field.render_kw.items()}, **attributes}
-            fast = render_widget(field, dict(attributes))
+                attributes = {**{_clean(k): v for k, v in field.render_kw.items()}, **attributes}
+            fast = render_widget(field, attributes)  # leaves attributes as they were when it declines
             return fast if fast is not None else field.widget(field, **attributes)
+
+    def hidden_tag(self, *fields) -> Markup:
+        """Flask-WTF's ``hidden_tag``: the hidden fields (all, or those named), one per line."""
+        chosen = [getattr(self, f, None) if isinstance(f, str) else f for f in fields] if fields else self
+        render = self.meta.render_field
+        return Markup("\n".join(str(render(f, {})) for f in chosen  # noqa: S704  (rendered fields)
+                                 if f is not None and isinstance(f.widget, HiddenInput)))

@@ -39,6 +39,22 @@ def request_context():
         yield
 
 
+@pytest.mark.parametrize("form_class", portal_forms(), ids=lambda c: c.__qualname__)
+def test_hidden_tag_matches_flask_wtf(form_class):
+    from flask_wtf import FlaskForm
+
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="x")
+    with app.test_request_context(method="POST", data={"csrf_token": HOSTILE}):
+        form = form_class()
+        hidden = [f.name for f in form if f.widget.__class__.__name__ == "HiddenInput"]
+        assert "csrf_token" in hidden
+        assert str(form.hidden_tag()) == str(FlaskForm.hidden_tag(form))
+        assert str(form.hidden_tag(*hidden)) == str(FlaskForm.hidden_tag(form, *hidden))
+        assert str(form.hidden_tag("csrf_token", "no_such_field")) == \
+            str(FlaskForm.hidden_tag(form, "csrf_token", "no_such_field"))
+
+
 def test_every_form_module_contributes_forms():
     assert len(portal_forms()) >= 10
 
