@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from flask import g, has_request_context, request
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf, validate_csrf
 from markupsafe import Markup
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
+from wtforms.csrf.core import CSRF
 from wtforms.i18n import get_translations
 from wtforms.widgets import HiddenInput, Input, PasswordInput, TextArea
 from wtforms.widgets.core import clean_key
@@ -127,10 +131,63 @@ def form_field(f, hint: str | None = None, rows: int | None = None) -> Markup:
     return Markup("\n".join(parts))  # noqa: S704  (every interpolated value is escaped above)
 
 
+SUBMIT_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})  # as Flask-WTF's FlaskForm
+_FROM_REQUEST = object()
+
+
+def _submitted_formdata(req):
+    """What Flask-WTF's form takes from a submitting request: form and files, else JSON."""
+    if req.files:
+        return CombinedMultiDict((req.files, req.form))
+    if req.form:
+        return req.form
+    if req.is_json:
+        return ImmutableMultiDict(req.get_json())
+    return None
+
+
+class RequestCSRF(CSRF):
+    """The form side of Flask-WTF's CSRF protection, as Flask-WTF's own form CSRF class does it,
+    with the token this request already holds taken straight from ``g``."""
+
+    def setup_form(self, form):
+        """Keep the form's meta (secret, field name, time limit) and add the token field."""
+        self.meta = form.meta
+        return super().setup_form(form)
+
+    def generate_csrf_token(self, csrf_token_field) -> str:
+        """This request's token: the one already made (or reused), else Flask-WTF signs one."""
+        name = self.meta.csrf_field_name
+        return g.get(name) or generate_csrf(self.meta.csrf_secret, name)
+
+    def validate_csrf_token(self, form, field) -> None:
+        """Nothing to do when CSRFProtect checked the request before the view; else Flask-WTF's
+        check (a ``ValidationError`` with its reason)."""
+        if not g.get("csrf_valid", False):
+            validate_csrf(field.data, self.meta.csrf_secret, self.meta.csrf_time_limit, self.meta.csrf_field_name)
+
+
 class PortalForm(FlaskForm):
-    """A CSRF-protected form whose built-in validation messages are Simplified Chinese."""
+    """A CSRF-protected form whose built-in validation messages are Simplified Chinese.
+
+    Like Flask-WTF's form it reads the submitted data from the request unless ``formdata`` is
+    given; the request is asked once here (its method, form, files) instead of at each step.
+    """
+
+    def __init__(self, formdata=_FROM_REQUEST, **kwargs) -> None:
+        req = request._get_current_object() if has_request_context() else None
+        self._submitted = req is not None and req.method in SUBMIT_METHODS
+        if formdata is _FROM_REQUEST:
+            formdata = _submitted_formdata(req) if self._submitted else None
+        super().__init__(formdata=formdata, **kwargs)
+
+    def is_submitted(self) -> bool:
+        """A POST, PUT, PATCH or DELETE request (as Flask-WTF decides)."""
+        return self._submitted
 
     class Meta(FlaskForm.Meta):
+        csrf_class = RequestCSRF
+
         def get_translations(self, form):
             """WTForms' own zh translation (e.g. "不是有效的选项" for a tampered select)."""
             return _chinese()
