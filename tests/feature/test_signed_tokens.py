@@ -44,7 +44,8 @@ def test_a_token_signed_by_another_worker_is_verified_in_full(client):
     for _attempt in ("verified by Flask-WTF", "remembered since"):
         response = post_login(client, token)
         assert response.status_code == 200 and EMPTY_USERNAME in response.get_data(as_text=True)
-    assert post_login(client, token[:-1] + ("A" if token[-1] != "A" else "B")).status_code == 400
+    # Changed in its first character (the last one of a base64 signature may carry only padding bits).
+    assert post_login(client, ("J" if token[0] != "J" else "K") + token[1:]).status_code == 400
 
 
 def test_another_sessions_token_is_refused(app):
