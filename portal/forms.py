@@ -15,6 +15,7 @@ from functools import lru_cache
 from flask import g, has_request_context, request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf, validate_csrf
+from flask_wtf.form import SUBMIT_METHODS
 from markupsafe import Markup
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
 from wtforms.csrf.core import CSRF
@@ -131,7 +132,6 @@ def form_field(f, hint: str | None = None, rows: int | None = None) -> Markup:
     return Markup("\n".join(parts))  # noqa: S704  (every interpolated value is escaped above)
 
 
-SUBMIT_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})  # as Flask-WTF's FlaskForm
 _FROM_REQUEST = object()
 
 
