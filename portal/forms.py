@@ -18,7 +18,7 @@ from flask_wtf.csrf import generate_csrf, validate_csrf
 from flask_wtf.form import SUBMIT_METHODS
 from markupsafe import Markup
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
-from wtforms.csrf.core import CSRF
+from wtforms.csrf.core import CSRF, CSRFTokenField
 from wtforms.i18n import get_translations
 from wtforms.widgets import HiddenInput, Input, PasswordInput, TextArea
 from wtforms.widgets.core import clean_key
@@ -132,6 +132,23 @@ def form_field(f, hint: str | None = None, rows: int | None = None) -> Markup:
     return Markup("\n".join(parts))  # noqa: S704  (every interpolated value is escaped above)
 
 
+_token_inputs: dict[tuple, Markup] = {}
+TOKEN_INPUTS_KEPT = 256
+
+
+def _token_input(field) -> Markup:
+    """The CSRF token's hidden input, remembered by (id, name, token): a session's pages share a
+    token for a while (portal/csrf.py), and its markup depends on nothing else."""
+    key = (field.id, field.name, field.current_token)
+    markup = _token_inputs.get(key)
+    if markup is None:
+        markup = render_widget(field, {})
+        if len(_token_inputs) >= TOKEN_INPUTS_KEPT:
+            _token_inputs.clear()
+        _token_inputs[key] = markup
+    return markup
+
+
 _FROM_REQUEST = object()
 
 
@@ -194,6 +211,8 @@ class PortalForm(FlaskForm):
 
         def render_field(self, field, render_kw):
             """Plain inputs and text areas through :func:`render_widget`; the rest as WTForms does."""
+            if not render_kw and field.__class__ is CSRFTokenField and not field.render_kw:
+                return _token_input(field)
             attributes = {_clean(k): v for k, v in render_kw.items()}
             if field.render_kw:
                 attributes = {**{_clean(k): v for k, v in field.render_kw.items()}, **attributes}

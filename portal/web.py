@@ -8,6 +8,7 @@ from types import FunctionType, MethodType
 from flask import Flask, Response, g, render_template, request
 from flask.templating import Environment
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from portal.core.timefmt import format_local
@@ -82,15 +83,23 @@ def _is_staff_template(name: str | None) -> bool:
     return (name or "").startswith("staff/") or base.startswith("staff_")
 
 
-def _model_objects(value, depth: int = 0):
+_PLAIN = (str, int, float, bool, type(None), Markup)
+_TEMPLATE_MACHINERY = frozenset({"current_user", "g", "request", "session", "config"})
+
+
+def _first_model_object(value, depth: int = 0):
+    """A model object in ``value`` or in the lists, tuples, sets and dicts it holds (three levels
+    deep), else None."""
+    if isinstance(value, _PLAIN):
+        return None
     if isinstance(value, db.Model):
-        yield value
-    elif depth < 3 and isinstance(value, list | tuple | set):
-        for item in value:
-            yield from _model_objects(item, depth + 1)
-    elif depth < 3 and isinstance(value, dict):
-        for item in value.values():
-            yield from _model_objects(item, depth + 1)
+        return value
+    if depth < 3 and isinstance(value, list | tuple | set | dict):
+        for item in value.values() if isinstance(value, dict) else value:
+            found = _first_model_object(item, depth + 1)
+            if found is not None:
+                return found
+    return None
 
 
 def refuse_model_objects_in_public_templates(_app, template, context, **_extra) -> None:
@@ -102,9 +111,9 @@ def refuse_model_objects_in_public_templates(_app, template, context, **_extra) 
     if _is_staff_template(template.name):
         return
     for key, value in context.items():
-        if key in {"current_user", "g", "request", "session", "config"}:
+        if key in _TEMPLATE_MACHINERY:
             continue
-        leaked = next(_model_objects(value), None)
+        leaked = _first_model_object(value)
         if leaked is not None:
             raise RuntimeError(
                 f"public template {template.name} got model object {type(leaked).__name__} in "

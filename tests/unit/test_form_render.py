@@ -55,6 +55,24 @@ def test_hidden_tag_matches_flask_wtf(form_class):
             str(FlaskForm.hidden_tag(form, "csrf_token", "no_such_field"))
 
 
+def test_token_input_is_wtforms_own_markup_for_each_token():
+    from flask_wtf.csrf import generate_csrf
+
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="x")
+    shown = set()
+    for form_class in portal_forms():
+        for _visit in range(2):  # a fresh request each time: another session secret, another token
+            with app.test_request_context(method="GET"):
+                form = form_class()
+                field = form.csrf_token
+                assert field.current_token == generate_csrf()
+                assert str(field()) == str(field.widget(field))  # WTForms' HiddenInput, not the memo
+                assert str(form.hidden_tag()).count(field.current_token) == 1
+                shown.add(str(field()))
+    assert len(shown) == 2 * len(portal_forms())  # never another request's token
+
+
 def test_every_form_module_contributes_forms():
     assert len(portal_forms()) >= 10
 
