@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from flask_wtf.form import SUBMIT_METHODS
@@ -152,6 +152,18 @@ def _token_input(field) -> Markup:
 _FROM_REQUEST = object()
 
 
+def _csrf_settings(app) -> dict:
+    """The CSRF settings Flask-WTF's form meta reads from the app, one config lookup each (its
+    meta asks the ``current_app`` proxy again for every one, on every form)."""
+    config = app.config
+    return {
+        "csrf": config.get("WTF_CSRF_ENABLED", True),
+        "csrf_secret": config.get("WTF_CSRF_SECRET_KEY", app.secret_key),
+        "csrf_field_name": config.get("WTF_CSRF_FIELD_NAME", "csrf_token"),
+        "csrf_time_limit": config.get("WTF_CSRF_TIME_LIMIT", 3600),
+    }
+
+
 def _submitted_formdata(req):
     """What Flask-WTF's form takes from a submitting request: form and files, else JSON."""
     if req.files:
@@ -191,12 +203,14 @@ class PortalForm(FlaskForm):
     given; the request is asked once here (its method, form, files) instead of at each step.
     """
 
-    def __init__(self, formdata=_FROM_REQUEST, **kwargs) -> None:
+    def __init__(self, formdata=_FROM_REQUEST, meta=None, **kwargs) -> None:
         req = request._get_current_object() if has_request_context() else None
         self._submitted = req is not None and req.method in SUBMIT_METHODS
         if formdata is _FROM_REQUEST:
             formdata = _submitted_formdata(req) if self._submitted else None
-        super().__init__(formdata=formdata, **kwargs)
+        if has_app_context():
+            meta = {**_csrf_settings(current_app._get_current_object()), **(meta or {})}
+        super().__init__(formdata=formdata, meta=meta or {}, **kwargs)
 
     def is_submitted(self) -> bool:
         """A POST, PUT, PATCH or DELETE request (as Flask-WTF decides)."""

@@ -2,6 +2,7 @@
 
 - ``url_for`` in templates remembers the links that never vary (static files, plain endpoints);
 - ``layout_links()`` gives the header's and staff navigation's links as attributes, one call per page;
+- ``flashed_messages()`` shows (and consumes) the flashed messages, with no lookups when there are none;
 - ``anonymous_site_header()`` is the site header as a visitor who is not signed in sees it: the same
   markup on every page (links, site name, the login link), rendered once per script root. Signed-in
   staff get ``_site_header.html`` rendered for them (their name, the logout form and its token).
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, current_app, get_flashed_messages, has_request_context, request, url_for
+from flask.globals import request_ctx
 from markupsafe import Markup
 
 
@@ -84,9 +86,19 @@ class AnonymousSiteHeader:
         return header
 
 
+def flashed_messages() -> list[tuple[str, str]]:
+    """``get_flashed_messages(with_categories=True)`` for the layout, which shows and consumes
+    them; when nothing was flashed (most pages) the answer comes without Flask's proxies."""
+    ctx = request_ctx._get_current_object()
+    if ctx.flashes is None and "_flashes" not in ctx.session:
+        return []
+    return get_flashed_messages(with_categories=True)
+
+
 def install_layout_helpers(app: Flask) -> None:
     """Register the layout's helpers as Jinja globals."""
     links = LayoutLinks()
     app.jinja_env.globals["url_for"] = fixed_url_for
     app.jinja_env.globals["layout_links"] = links
     app.jinja_env.globals["anonymous_site_header"] = AnonymousSiteHeader(app, links)
+    app.jinja_env.globals["flashed_messages"] = flashed_messages

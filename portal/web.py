@@ -5,11 +5,23 @@ from __future__ import annotations
 import logging
 from types import FunctionType, MethodType
 
-from flask import Flask, Response, g, render_template, request
+from flask import (
+    Flask,
+    Request,
+    Response,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    render_template,
+    request,
+)
 from flask.templating import Environment
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
+from werkzeug.utils import cached_property
+from werkzeug.wrappers import Request as RequestBase
 
 from portal.core.timefmt import format_local
 from portal.extensions import db, login_manager
@@ -136,12 +148,75 @@ class TemplateEnvironment(Environment):
         return {**self.globals, **(d or {})}
 
 
+class PortalRequest(Request):
+    """Flask's request, looking the app up once for its body limits.
+
+    Flask's request asks the ``current_app`` proxy twice for each of the three limits a form body
+    is read under (about 60,000 instructions of a form POST). A limit set on the request itself
+    still wins, and outside an app context Werkzeug's defaults apply, as in Flask.
+    """
+
+    @cached_property
+    def _app_config(self):
+        return current_app.config if has_app_context() else None
+
+    def _limit(self, own: int | None, key: str, fallback: int | None) -> int | None:
+        if own is not None:
+            return own
+        config = self._app_config
+        return fallback if config is None else config[key]
+
+    @property
+    def max_content_length(self) -> int | None:
+        """The largest body accepted (``MAX_CONTENT_LENGTH``), as Flask's."""
+        return self._limit(self._max_content_length, "MAX_CONTENT_LENGTH", RequestBase.max_content_length)
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    @property
+    def max_form_memory_size(self) -> int | None:
+        """The largest form field kept in memory (``MAX_FORM_MEMORY_SIZE``), as Flask's."""
+        return self._limit(self._max_form_memory_size, "MAX_FORM_MEMORY_SIZE", RequestBase.max_form_memory_size)
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self._max_form_memory_size = value
+
+    @property
+    def max_form_parts(self) -> int | None:
+        """The most multipart parts parsed (``MAX_FORM_PARTS``), as Flask's."""
+        return self._limit(self._max_form_parts, "MAX_FORM_PARTS", RequestBase.max_form_parts)
+
+    @max_form_parts.setter
+    def max_form_parts(self, value: int | None) -> None:
+        self._max_form_parts = value
+
+
 class PortalFlask(Flask):
     """Flask with :class:`TemplateEnvironment`, asking once per hook whether it is a coroutine
     function: Flask's ``ensure_sync`` asks ``inspect.iscoroutinefunction`` for every hook and
     view on every request."""
 
     jinja_environment = TemplateEnvironment
+    request_class = PortalRequest
+
+    def update_template_context(self, context: dict) -> None:
+        """Flask's, running each context processor once: Flask lists its default processor (``g``,
+        ``request``, ``session``) for the app and again for every blueprint. The chain of
+        processors is worked out once per blueprint path; values passed to the template win."""
+        blueprints = tuple(request.blueprints) if has_request_context() else ()
+        chains = self.__dict__.setdefault("_portal_processors", {})
+        chain = chains.get(blueprints)
+        if chain is None:
+            found = [func for name in (None, *reversed(blueprints))
+                     for func in self.template_context_processors.get(name, ())]
+            chain = chains[blueprints] = [self.ensure_sync(func) for func in dict.fromkeys(found)]
+        given = context.copy()
+        for processor in chain:
+            context.update(processor())
+        context.update(given)
 
     def ensure_sync(self, func):
         """The callable to run, as Flask's, with the answer kept for functions and methods."""

@@ -41,3 +41,17 @@ def test_links_follow_the_script_root(app):
     assert 'href="/login"' not in header
     assert '/portal/static/style.css' in page.get_data(as_text=True)
     assert 'href="/login"' in header_of(client.get("/guides/"))  # the other root keeps its own (page cache too)
+
+
+FLASH = re.compile(r'<p class="flash flash-(\w+)">([^<]*)</p>')
+
+
+def test_flashed_messages_show_once_with_their_category(client, users):
+    response = login(client, users["staff"], "wrong-password")  # flashed and shown in the same request
+    assert response.status_code == 401
+    assert FLASH.findall(response.get_data(as_text=True)) == [("error", "用户名或密码错误。")]
+    assert FLASH.findall(client.get("/login").get_data(as_text=True)) == []  # consumed
+    login(client, users["staff"])
+    welcome = client.get("/staff/")  # the redirect's next page shows the welcome, once
+    assert FLASH.findall(welcome.get_data(as_text=True)) == [("success", "欢迎，户政民警。")]
+    assert FLASH.findall(client.get("/staff/").get_data(as_text=True)) == []
