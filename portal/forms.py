@@ -29,19 +29,26 @@ def _chinese():
     return get_translations(["zh"])
 
 
-# The five characters markupsafe.escape replaces, replaced the same way by one str.translate (a
-# form page escapes some fifty short values; markupsafe builds a Markup object for each).
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
 _clean_keys: dict[str, str] = {}
+
+
+def _escape_str(value: str) -> str:
+    """The five characters markupsafe.escape replaces, replaced the same way. Most values (ids,
+    names, tokens, Chinese text) hold none of them and are returned after five C-speed scans;
+    ``str.translate`` with a mapping, tried before, costs about 0.1 µs per character."""
+    if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
+        return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("'", "&#39;").replace('"', "&#34;"))
+    return value
 
 
 def escape_text(value) -> str:
     """``str(markupsafe.escape(value))``: markup (``__html__``) as it is, anything else escaped."""
     if value.__class__ is str:
-        return value.translate(_ESCAPES)
+        return _escape_str(value)
     if hasattr(value, "__html__"):
         return value.__html__()
-    return str(value).translate(_ESCAPES)
+    return _escape_str(str(value))
 
 
 def _clean(key: str) -> str:
@@ -62,7 +69,7 @@ def html_attributes(attributes: dict) -> str:
         if value is True:
             parts.append(_clean(key))
         elif value is not False:
-            text = value.translate(_ESCAPES) if value.__class__ is str else escape_text(value)
+            text = _escape_str(value) if value.__class__ is str else escape_text(value)
             parts.append(f'{_clean(key)}="{text}"')
     return " ".join(parts)
 

@@ -106,7 +106,8 @@ def test_boolean_attributes_and_escaping():
 
 
 @pytest.mark.parametrize("value", ["", "plain 中文", "&<>'\"", "a&amp;b", 42, 3.5, None,
-                                   Markup("<b>safe</b>"), "\u2028\x00 tab\t"])
+                                   Markup("<b>safe</b>"), "\u2028\x00 tab\t", "&", "<", ">", "'", '"',
+                                   "姓名<script>alert('x')</script>&&", "&#39;&amp;", "IjE.Z0x1Ag.a-b_c"])
 def test_escape_text_writes_what_markupsafe_writes(value):
     assert escape_text(value) == str(escape(value))
 
