@@ -148,6 +148,29 @@ class TemplateEnvironment(Environment):
         return {**self.globals, **(d or {})}
 
 
+class _AppLimit:
+    """A request body limit as Flask's request has it: set on the request, else the app's config,
+    else (outside an app context) Werkzeug's default."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.own, self.fallback = f"_{name}", getattr(RequestBase, name)
+
+    def __get__(self, req, owner=None):
+        if req is None:
+            return self
+        own = getattr(req, self.own)
+        if own is not None:
+            return own
+        config = req._app_config
+        return self.fallback if config is None else config[self.key]
+
+    def __set__(self, req, value: int | None) -> None:
+        setattr(req, self.own, value)
+
+
 class PortalRequest(Request):
     """Flask's request, looking the app up once for its body limits.
 
@@ -156,42 +179,13 @@ class PortalRequest(Request):
     still wins, and outside an app context Werkzeug's defaults apply, as in Flask.
     """
 
+    max_content_length = _AppLimit("MAX_CONTENT_LENGTH")
+    max_form_memory_size = _AppLimit("MAX_FORM_MEMORY_SIZE")
+    max_form_parts = _AppLimit("MAX_FORM_PARTS")
+
     @cached_property
     def _app_config(self):
         return current_app.config if has_app_context() else None
-
-    def _limit(self, own: int | None, key: str, fallback: int | None) -> int | None:
-        if own is not None:
-            return own
-        config = self._app_config
-        return fallback if config is None else config[key]
-
-    @property
-    def max_content_length(self) -> int | None:
-        """The largest body accepted (``MAX_CONTENT_LENGTH``), as Flask's."""
-        return self._limit(self._max_content_length, "MAX_CONTENT_LENGTH", RequestBase.max_content_length)
-
-    @max_content_length.setter
-    def max_content_length(self, value: int | None) -> None:
-        self._max_content_length = value
-
-    @property
-    def max_form_memory_size(self) -> int | None:
-        """The largest form field kept in memory (``MAX_FORM_MEMORY_SIZE``), as Flask's."""
-        return self._limit(self._max_form_memory_size, "MAX_FORM_MEMORY_SIZE", RequestBase.max_form_memory_size)
-
-    @max_form_memory_size.setter
-    def max_form_memory_size(self, value: int | None) -> None:
-        self._max_form_memory_size = value
-
-    @property
-    def max_form_parts(self) -> int | None:
-        """The most multipart parts parsed (``MAX_FORM_PARTS``), as Flask's."""
-        return self._limit(self._max_form_parts, "MAX_FORM_PARTS", RequestBase.max_form_parts)
-
-    @max_form_parts.setter
-    def max_form_parts(self, value: int | None) -> None:
-        self._max_form_parts = value
 
 
 class PortalFlask(Flask):
