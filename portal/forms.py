@@ -23,6 +23,8 @@ from wtforms.i18n import get_translations
 from wtforms.widgets import HiddenInput, Input, PasswordInput, TextArea
 from wtforms.widgets.core import clean_key
 
+from portal.form_binding import bind_from_prototype
+
 
 @lru_cache(maxsize=1)
 def _chinese():
@@ -229,6 +231,12 @@ class PortalForm(FlaskForm):
         def get_translations(self, form):
             """WTForms' own zh translation (e.g. "不是有效的选项" for a tampered select)."""
             return _chinese()
+
+        def bind_field(self, form, unbound_field, options):
+            """Plain fields copied from a remembered prototype (portal/form_binding.py); the rest
+            bound by WTForms."""
+            field = bind_from_prototype(form, unbound_field, options)
+            return field if field is not None else unbound_field.bind(form=form, **options)
 
         def render_field(self, field, render_kw):
             """Plain inputs and text areas through :func:`render_widget`; the rest as WTForms does."""
