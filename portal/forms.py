@@ -61,18 +61,20 @@ def _clean(key: str) -> str:
     return name
 
 
-def html_attributes(attributes: dict) -> str:
-    """``key="value"`` pairs sorted by key, as WTForms' ``html_params`` writes them.
+def html_attributes(attributes: dict, clean_keys: bool = True) -> str:
+    """``key="value"`` pairs sorted by key, as WTForms' ``html_params`` writes them (keys cleaned
+    like ``data_x`` → ``data-x`` unless the caller already did).
 
     Values are escaped; names are attribute names written in code (render_kw, templates), never input.
     """
     parts = []
     for key, value in sorted(attributes.items()):
+        name = _clean(key) if clean_keys else key
         if value is True:
-            parts.append(_clean(key))
+            parts.append(name)
         elif value is not False:
             text = _escape_str(value) if value.__class__ is str else escape_text(value)
-            parts.append(f'{_clean(key)}="{text}"')
+            parts.append(f'{name}="{text}"')
     return " ".join(parts)
 
 
@@ -86,7 +88,8 @@ def _validation_attributes(widget, field, attributes: dict) -> None:
 
 
 def render_widget(field, attributes: dict) -> Markup | None:
-    """The field's markup, or None when its widget is not a plain input or text area."""
+    """The field's markup, or None when its widget is not a plain input or text area. The keys of
+    ``attributes`` are already clean (``data-x``, not ``data_x``), as ``Meta.render_field`` passes them."""
     widget = field.widget
     kind = type(widget)
     if kind is TextArea:
@@ -94,7 +97,8 @@ def render_widget(field, attributes: dict) -> Markup | None:
         _validation_attributes(widget, field, attributes)
         attributes["name"] = field.name
         # S704: every value is escaped by html_attributes/escape; attribute names come from code.
-        return Markup(f"<textarea {html_attributes(attributes)}>\r\n{escape_text(field._value())}</textarea>")  # noqa: S704
+        text = escape_text(field._value())
+        return Markup(f"<textarea {html_attributes(attributes, clean_keys=False)}>\r\n{text}</textarea>")  # noqa: S704
     if kind.__call__ is not Input.__call__ and kind is not PasswordInput:
         return None
     if kind is PasswordInput and widget.hide_value:
@@ -108,7 +112,7 @@ def render_widget(field, attributes: dict) -> Markup | None:
         attributes["list"] = datalist if isinstance(datalist, str) else datalist.id
     _validation_attributes(widget, field, attributes)
     attributes["name"] = field.name
-    return Markup(f"<input {html_attributes(attributes)}>")  # noqa: S704  (values escaped, names from code)
+    return Markup(f"<input {html_attributes(attributes, clean_keys=False)}>")  # noqa: S704  (values escaped, names from code)
 
 
 def form_field(f, hint: str | None = None, rows: int | None = None) -> Markup:
