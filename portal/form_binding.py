@@ -9,13 +9,15 @@ every form a shallow copy with its own meta, form, label, flags and render_kw, t
 view or template may change on one form. The copy holds no request data: WTForms then processes the
 request into it exactly as into a field it built itself.
 
-Everything else (selects and radios, whose choices views set per request; files; the CSRF token
-field, built per form; fields with a datalist object; bindings with extra options) is bound by
-WTForms as before. ``tests/unit/test_form_binding.py`` compares both bindings for every form.
+The CSRF token field, declared anew for each form with that form's CSRF object, is copied the same
+way and given its own CSRF object. Everything else (selects and radios, whose choices views set per
+request; files; fields with a datalist object; bindings with extra options) is bound by WTForms as
+before. ``tests/unit/test_form_binding.py`` compares both bindings for every form.
 """
 
 from __future__ import annotations
 
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields import (
     BooleanField,
     DateField,
@@ -34,19 +36,32 @@ PLAIN_OPTIONS = frozenset({"name", "prefix", "translations"})
 _prototypes: dict[tuple, object] = {}
 
 
+def _prototype_key(unbound_field, options: dict) -> tuple | None:
+    if not options.keys() <= PLAIN_OPTIONS:
+        return None
+    where = (options["name"], options.get("prefix", ""), options.get("translations"))
+    cls = unbound_field.field_class
+    if cls in CLONED_CLASSES:
+        return (unbound_field, *where)  # declared on the form class: the same object every time
+    if cls is CSRFTokenField and not unbound_field.args and unbound_field.kwargs.keys() <= {"label", "csrf_impl"}:
+        return (cls, unbound_field.kwargs.get("label"), *where)  # made anew per form, for its CSRF object
+    return None
+
+
 def bind_from_prototype(form, unbound_field, options: dict):
     """A new bound field for ``form``, copied from the prototype of this declaration and options;
     None when the field is not of a plain class (the caller binds it as WTForms does)."""
-    cls = unbound_field.field_class
-    if cls not in CLONED_CLASSES or not options.keys() <= PLAIN_OPTIONS:
+    key = _prototype_key(unbound_field, options)
+    if key is None:
         return None
-    key = (unbound_field, options["name"], options.get("prefix", ""), options.get("translations"))
+    cls = unbound_field.field_class
     prototype = _prototypes.get(key)
     if prototype is None:
         prototype = unbound_field.bind(form=form, **options)
         if prototype._datalist is not None and not isinstance(prototype._datalist, str):
             return prototype  # a datalist object of its own: bound afresh every time
-        prototype._form = None  # the prototype keeps no form or request alive
+        prototype._form = None  # the prototype keeps no form, CSRF object or request alive
+        prototype.__dict__.pop("csrf_impl", None)
         _prototypes[key] = prototype
     field = object.__new__(cls)
     state = field.__dict__
@@ -57,4 +72,6 @@ def bind_from_prototype(form, unbound_field, options: dict):
     flags.__dict__.update(prototype.flags.__dict__)
     if prototype.render_kw is not None:
         state["render_kw"] = dict(prototype.render_kw)
+    if cls is CSRFTokenField:
+        state["csrf_impl"] = unbound_field.kwargs["csrf_impl"]
     return field
