@@ -27,7 +27,7 @@ from portal.core.timefmt import format_local
 from portal.extensions import db, login_manager
 from portal.forms import form_field
 from portal.layout import install_layout_helpers
-from portal.sessions import SessionCookies
+from portal.sessions import Recent, SessionCookies
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +148,9 @@ class TemplateEnvironment(Environment):
         return {**self.globals, **(d or {})}
 
 
+_PARSED_COOKIES = Recent()
+
+
 class _AppLimit:
     """A request body limit as Flask's request has it: set on the request, else the app's config,
     else (outside an app context) Werkzeug's default."""
@@ -172,7 +175,8 @@ class _AppLimit:
 
 
 class PortalRequest(Request):
-    """Flask's request, looking the app up once for its body limits.
+    """Flask's request, looking the app up once for its body limits, and parsing each distinct
+    cookie header once per worker.
 
     Flask's request asks the ``current_app`` proxy twice for each of the three limits a form body
     is read under (about 60,000 instructions of a form POST). A limit set on the request itself
@@ -186,6 +190,17 @@ class PortalRequest(Request):
     @cached_property
     def _app_config(self):
         return current_app.config if has_app_context() else None
+
+    @cached_property
+    def cookies(self):
+        """The request's cookies as Werkzeug parses them, parsed once per distinct ``Cookie``
+        header per worker (the parsed mapping is immutable, so requests can share it)."""
+        raw = self.environ.get("HTTP_COOKIE", "")
+        parsed = _PARSED_COOKIES.get(raw)
+        if parsed is None:
+            parsed = RequestBase.cookies.fget(self)
+            _PARSED_COOKIES.remember(raw, parsed)
+        return parsed
 
 
 class PortalFlask(Flask):
