@@ -24,6 +24,7 @@ from wtforms.widgets import HiddenInput, Input, PasswordInput, TextArea
 from wtforms.widgets.core import clean_key
 
 from portal.form_binding import bind_from_prototype
+from portal.sessions import Recent
 
 
 @lru_cache(maxsize=1)
@@ -145,8 +146,8 @@ def form_field(f, hint: str | None = None, rows: int | None = None) -> Markup:
     return Markup("\n".join(parts))  # noqa: S704  (every interpolated value is escaped above)
 
 
-_token_inputs: dict[tuple, Markup] = {}
 TOKEN_INPUTS_KEPT = 256
+_token_inputs = Recent(TOKEN_INPUTS_KEPT)  # (id, name, token) -> the hidden input's markup
 
 
 def _token_input(field) -> Markup:
@@ -156,9 +157,7 @@ def _token_input(field) -> Markup:
     markup = _token_inputs.get(key)
     if markup is None:
         markup = render_widget(field, {})
-        if len(_token_inputs) >= TOKEN_INPUTS_KEPT:
-            _token_inputs.clear()
-        _token_inputs[key] = markup
+        _token_inputs.remember(key, markup)
     return markup
 
 

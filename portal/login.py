@@ -20,7 +20,7 @@ checks both paths against Flask-Login's own behaviour.
 
 from __future__ import annotations
 
-from flask import current_app, g, request, session
+from flask import current_app, request, session
 from flask_login import LoginManager
 from flask_login.config import COOKIE_NAME
 from flask_login.signals import user_accessed
@@ -32,10 +32,8 @@ class PortalLoginManager(LoginManager):
     def _load_user(self):
         """The anonymous user at once when nothing could identify one; else Flask-Login's load."""
         if self._known_anonymous():
-            app = current_app._get_current_object()
-            user_accessed.send(app)
-            g._login_user = self.anonymous_user()
-            return None
+            user_accessed.send(current_app._get_current_object())
+            return self._update_request_context_with_user()  # Flask-Login's own: the anonymous user
         return super()._load_user()
 
     def _known_anonymous(self) -> bool:

@@ -24,11 +24,15 @@ REMEMBERED = 4096  # entries kept per worker (cookies here, tokens in portal.csr
 class Recent(OrderedDict):
     """A bounded mapping that forgets the least recently used entry."""
 
+    def __init__(self, limit: int = REMEMBERED) -> None:
+        super().__init__()
+        self.limit = limit
+
     def remember(self, key, value) -> None:
         """Store ``value`` under ``key``, dropping the oldest entry when full."""
         self[key] = value
         self.move_to_end(key)
-        if len(self) > REMEMBERED:
+        if len(self) > self.limit:
             self.popitem(last=False)
 
 

@@ -1,5 +1,5 @@
 """The session cookie is written only when the session changed (or must be refreshed), and every
-answer that read the session says ``Vary: Cookie`` (portal/sessions.py, as Flask does)."""
+answer that read the session says ``Vary: Cookie``: Flask's rules, kept by portal/sessions.py."""
 
 from tests.feature.test_signed_tokens import login_token, post_login
 from tests.helpers import CSRF_RE, login
