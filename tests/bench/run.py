@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python -m tests.bench.run [--seconds 10] [--connections 32] [--threads 2]
+    .venv/bin/python -m tests.bench.run [--seconds 6] [--rounds 3] [--connections 32] [--threads 2]
 
 For each database backend (SQLite in a temporary instance folder; PostgreSQL when it answers at
 127.0.0.1:5432 as ``postgres`` with trust authentication, in a throw-away database
@@ -10,7 +10,9 @@ For each database backend (SQLite in a temporary instance folder; PostgreSQL whe
 two sync workers. Next to it runs ``tests/bench/baseline_app.py``: a bare Flask app with no database
 that renders a template of the same byte size as the portal's guide detail page, measured at run
 time. Each endpoint is loaded for a fixed time on the portal and, right after, on the baseline, so
-every ratio compares two measurements taken moments apart on the same machine.
+every ratio compares two measurements taken moments apart on the same machine; that is done in
+several rounds, the order alternating, and the row's ratio is the median of the rounds' ratios
+(``tests/bench/wrk.py`` says why).
 
 Everything is bounded: wrk runs for a fixed duration, every server is terminated on the way out
 (also on errors and Ctrl-C), and only 127.0.0.1 is ever contacted. This is not a pytest test.
@@ -28,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -46,155 +48,25 @@ from tests.bench.servers import (
     init_portal,
     portal_env,
     postgres_problem,
-    workers_cpu,
+)
+from tests.bench.wrk import (
+    TARGET_P99_MS,
+    TARGET_RATIO,
+    Endpoint,
+    Row,
+    WrkResult,
+    round_order,
+    run_wrk,
+    write_post_script,
 )
 from tests.helpers import CSRF_RE
 from tests.pages import PUBLIC_PAGES, fill
 
-TARGET_RATIO = 0.6
-TARGET_P99_MS = 100.0
 # Public pages to load, by their name in tests/pages.py; the form POST is added after them.
 GET_PAGES = ("home", "guide-list", "guide-detail", "notice-list")
 POST_NAME = "login-invalid"
 SEARCH_NOTES = {"search-popular": " (189 queries rotated)", "search-new": " (every query new: no cache)"}
 VALIDATION_ERROR = "请输入用户名"
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """One thing to load: a GET of a page, or the login form POST (Lua script for wrk)."""
-
-    name: str
-    path: str
-    script: Path | None = None  # wrk -s script (method, body, headers); None for a plain GET
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    http_method: str = ""  # when a script sends GETs (the search rows); else POST with a script
-    note: str = ""  # shown after the path in the table
-
-    @property
-    def method(self) -> str:
-        """HTTP method wrk sends."""
-        return self.http_method or ("POST" if self.script else "GET")
-
-    @property
-    def label(self) -> str:
-        """How the endpoint reads in the table."""
-        path = self.path.split("?")[0] if self.http_method else self.path
-        return f"{self.method} {path}{self.note}"
-
-
-@dataclass(frozen=True)
-class WrkResult:
-    """What one wrk run measured, plus the server workers' CPU time per request."""
-
-    requests_per_s: float
-    p50_ms: float
-    p99_ms: float
-    requests: int
-    errors: str  # "" when every response was 2xx/3xx and no socket error happened
-    cpu_ms: float | None = None  # workers' user+system CPU per request; None if unknown
-    cache: tuple[int, int] | None = None  # search rows: (result-cache hits, misses) the script counted
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the result table."""
-
-    backend: str
-    endpoint: str
-    size: int
-    portal: WrkResult
-    baseline: WrkResult
-    name: str = ""
-
-    @property
-    def ratio(self) -> float:
-        """Portal requests/s over the same-run baseline requests/s."""
-        return self.portal.requests_per_s / self.baseline.requests_per_s if self.baseline.requests_per_s else 0.0
-
-    def verdict(self) -> str:
-        """``ok``, or why the row misses the target."""
-        problems = []
-        if self.ratio < TARGET_RATIO:
-            problems.append(f"ratio < {TARGET_RATIO}")
-        if self.portal.p99_ms >= TARGET_P99_MS:
-            problems.append(f"p99 ≥ {TARGET_P99_MS:.0f} ms")
-        if self.portal.errors:
-            problems.append(f"portal {self.portal.errors}")
-        if self.baseline.errors:
-            problems.append(f"baseline {self.baseline.errors}")
-        return "BELOW: " + "; ".join(problems) if problems else "ok"
-
-
-# --- wrk --------------------------------------------------------------------------------------
-
-_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
-
-
-def _latency_ms(output: str, percentile: int) -> float:
-    match = re.search(rf"^\s*{percentile}(?:\.0+)?%\s+([\d.]+)(us|ms|s|m|h)\s*$", output, re.MULTILINE)
-    if not match:
-        raise ValueError(f"no {percentile}% line in wrk output:\n{output}")
-    return float(match.group(1)) * _UNIT_MS[match.group(2)]
-
-
-def parse_wrk(output: str) -> WrkResult:
-    """Requests/s, p50 and p99 in milliseconds, request count and errors from ``wrk --latency``."""
-    rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
-    count = re.search(r"^\s*(\d+) requests in ", output, re.MULTILINE)
-    if not rate or not count:
-        raise ValueError(f"unexpected wrk output:\n{output}")
-    errors = []
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    if socket_errors:
-        named = zip(("connect", "read", "write", "timeout"), socket_errors.groups(), strict=True)
-        errors += [f"{n} {kind}" for kind, n in named if n != "0"]
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if non_2xx:
-        errors.append(f"{non_2xx.group(1)} non-2xx/3xx")
-    return WrkResult(float(rate.group(1)), _latency_ms(output, 50), _latency_ms(output, 99),
-                     int(count.group(1)), ", ".join(errors))
-
-
-def _lua_string(value: str) -> str:
-    if not value.isascii() or not value.isprintable():
-        raise ValueError(f"refusing to put {value!r} into a Lua script")
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def write_post_script(directory: Path, body: str, headers: dict[str, str]) -> Path:
-    """A wrk Lua script that sends every request as a POST with ``body`` and ``headers``."""
-    lines = ['wrk.method = "POST"', f"wrk.body = {_lua_string(body)}"]
-    lines += [f"wrk.headers[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items()]
-    path = directory / "post.lua"
-    path.write_text("\n".join(lines) + "\n", encoding="ascii")
-    return path
-
-
-def wrk_command(port: int, endpoint: Endpoint, seconds: int, connections: int, threads: int) -> list[str]:
-    """The wrk command line for one endpoint on 127.0.0.1:``port``."""
-    wrk = shutil.which("wrk") or "/usr/bin/wrk"
-    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "--latency"]
-    if endpoint.script:
-        command += ["-s", str(endpoint.script)]
-    return [*command, f"http://{HOST}:{port}{endpoint.path}"]
-
-
-def run_wrk(server: Server, endpoint: Endpoint, seconds: int, connections: int, threads: int) -> WrkResult:
-    """Load one endpoint for ``seconds``; parse what wrk measured and add the workers' CPU time
-    per request (less sensitive than requests/s to other load on a shared machine)."""
-    command = wrk_command(server.port, endpoint, seconds, connections, threads)
-    before = workers_cpu(server.pid)
-    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
-    after = workers_cpu(server.pid)
-    if result.returncode != 0:
-        raise RuntimeError(f"wrk failed ({result.returncode}): {result.stderr or result.stdout}")
-    measured = replace(parse_wrk(result.stdout), cache=search_load.cache_counts(result.stdout))
-    if before and before.keys() == after.keys() and measured.requests:
-        cpu = sum(after.values()) - sum(before.values())
-        measured = replace(measured, cpu_ms=cpu * 1000 / measured.requests)
-    return measured
 
 
 # --- The portal's endpoints -------------------------------------------------------------------
@@ -277,17 +149,20 @@ def _cpu(row: Row) -> str:
 
 
 def format_table(rows: list[Row]) -> str:
-    """The results as a Markdown table."""
+    """The results as a Markdown table (figures are medians over the rounds; the ratio is the
+    median of the rounds' ratios, each listed in the last column but one)."""
     lines = [
         "| backend | endpoint | bytes | portal req/s | baseline req/s | ratio | portal p50 / p99 ms "
-        "| baseline p50 / p99 ms | CPU ms/req portal / baseline | target |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|---|",
+        "| baseline p50 / p99 ms | CPU ms/req portal / baseline | ratio per round | target |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
     for row in rows:
+        portal, baseline = row.portal, row.baseline
+        rounds = " ".join(f"{ratio:.2f}" for ratio in row.round_ratios)
         lines.append(
-            f"| {row.backend} | {row.endpoint} | {row.size} | {row.portal.requests_per_s:,.0f} "
-            f"| {row.baseline.requests_per_s:,.0f} | {row.ratio:.2f} | {_fmt(row.portal)} "
-            f"| {_fmt(row.baseline)} | {_cpu(row)} | {row.verdict()} |"
+            f"| {row.backend} | {row.endpoint} | {row.size} | {portal.requests_per_s:,.0f} "
+            f"| {baseline.requests_per_s:,.0f} | {row.ratio:.2f} | {_fmt(portal)} "
+            f"| {_fmt(baseline)} | {_cpu(row)} | {rounds} | {row.verdict()} |"
         )
     return "\n".join(lines)
 
@@ -295,7 +170,9 @@ def format_table(rows: list[Row]) -> str:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(prog="python -m tests.bench.run", description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per endpoint and server (10)")
+    parser.add_argument("--seconds", type=int, default=6, help="wrk duration per endpoint, server and round (6)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds per endpoint, portal and baseline in alternating order (3)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured wrk seconds before each run (1)")
@@ -307,8 +184,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--app", default="wsgi:app",
                         help="gunicorn app spec of the portal (default wsgi:app; e.g. a variant under test)")
     args = parser.parse_args(argv)
-    if args.seconds < 1 or args.warmup < 0 or args.threads < 1 or args.connections < args.threads:
-        parser.error("need --seconds ≥ 1, --warmup ≥ 0, --threads ≥ 1 and --connections ≥ --threads")
+    if args.seconds < 1 or args.rounds < 1 or args.warmup < 0 or args.threads < 1 or args.connections < args.threads:
+        parser.error("need --seconds ≥ 1, --rounds ≥ 1, --warmup ≥ 0, --threads ≥ 1 and --connections ≥ --threads")
     return args
 
 
@@ -348,18 +225,30 @@ def bench_backend(backend: str, workdir: Path, args: argparse.Namespace, stack: 
             for endpoint in endpoints:
                 base_endpoint = Endpoint(endpoint.name, "/") if endpoint.name in search_load.ROWS else \
                     Endpoint(endpoint.name, "/", endpoint.script, endpoint.body, endpoint.headers)
-                results = []
-                for server, target in ((portal, endpoint), (baseline.server, base_endpoint)):
-                    if args.warmup:
-                        run_wrk(server, target, args.warmup, args.connections, args.threads)
-                    results.append(run_wrk(server, target, args.seconds, args.connections, args.threads))
-                row = Row(backend, endpoint.label, sizes[endpoint.name], *results, name=endpoint.name)
+                targets = {"portal": (portal, endpoint), "baseline": (baseline.server, base_endpoint)}
+                row = Row(backend, endpoint.label, sizes[endpoint.name], name=endpoint.name,
+                          **measure_rounds(targets, args))
                 print(f"[{backend}] {row.endpoint}: portal {row.portal.requests_per_s:,.0f} req/s "
                       f"(p99 {row.portal.p99_ms:.1f} ms, CPU {_cpu(row)} ms/req), "
-                      f"baseline {row.baseline.requests_per_s:,.0f} req/s, ratio {row.ratio:.2f} — {row.verdict()}",
+                      f"baseline {row.baseline.requests_per_s:,.0f} req/s, ratio {row.ratio:.2f} "
+                      f"(rounds {' '.join(f'{r:.2f}' for r in row.round_ratios)}) — {row.verdict()}",
                       flush=True)
                 rows.append(row)
     return rows
+
+
+def measure_rounds(targets: dict, args: argparse.Namespace) -> dict[str, tuple[WrkResult, ...]]:
+    """Load the portal and the baseline ``args.rounds`` times each, one right after the other and
+    in alternating order (:func:`tests.bench.wrk.round_order`), each warmed up before its first
+    round; returns the rounds as :class:`Row` takes them."""
+    measured: dict[str, list[WrkResult]] = {"portal": [], "baseline": []}
+    for index in range(args.rounds):
+        for side in round_order(index):
+            server, target = targets[side]
+            if args.warmup and not measured[side]:
+                run_wrk(server, target, args.warmup, args.connections, args.threads)
+            measured[side].append(run_wrk(server, target, args.seconds, args.connections, args.threads))
+    return {"portal_rounds": tuple(measured["portal"]), "baseline_rounds": tuple(measured["baseline"])}
 
 
 def revision() -> str:
@@ -388,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; code: {revision()}; cores: {os.cpu_count()}; "
           f"load average: {_load()}")
     print(f"servers: gunicorn {' '.join(GUNICORN_ARGS)} {args.app} on {HOST}; "
-          f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s --latency (warm-up {args.warmup} s)",
+          f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s --latency (warm-up {args.warmup} s), "
+          f"{args.rounds} rounds per endpoint",
           flush=True)
 
     backends = args.backend or ["sqlite", "postgresql"]
