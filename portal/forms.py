@@ -113,7 +113,28 @@ def render_widget(field, attributes: dict) -> Markup | None:
         attributes["list"] = datalist if isinstance(datalist, str) else datalist.id
     _validation_attributes(widget, field, attributes)
     attributes["name"] = field.name
-    return Markup(f"<input {html_attributes(attributes, clean_keys=False)}>")  # noqa: S704  (values escaped, names from code)
+    return _input_markup(attributes)
+
+
+EMPTY_INPUTS_KEPT = 512
+_empty_inputs = Recent(EMPTY_INPUTS_KEPT)  # attribute items -> the <input> markup
+
+
+def _input_markup(attributes: dict) -> Markup:
+    """``<input ...>`` with ``attributes``. An input without a value (a blank form, a password,
+    a required field re-shown empty) is written the same way every time, so its markup is
+    remembered by its attributes; one holding typed text is written afresh and never kept, so
+    no applicant's input stays in the worker's memory."""
+    key = tuple(attributes.items()) if attributes["value"] == "" else None
+    try:
+        markup = _empty_inputs.get(key) if key is not None else None
+    except TypeError:  # an unhashable render_kw value: nothing to remember it by
+        key = markup = None
+    if markup is None:
+        markup = Markup(f"<input {html_attributes(attributes, clean_keys=False)}>")  # noqa: S704  (values escaped, names from code)
+        if key is not None:
+            _empty_inputs.remember(key, markup)
+    return markup
 
 
 def form_field(f, hint: str | None = None, rows: int | None = None) -> Markup:

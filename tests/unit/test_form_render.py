@@ -163,3 +163,47 @@ def test_templates_call_the_python_field_helper(tmp_path, monkeypatch):
 
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.jinja_env.globals["field"] is form_field
+
+
+@pytest.mark.parametrize("form_class", portal_forms(), ids=lambda c: c.__qualname__)
+def test_remembered_blank_inputs_are_wtforms_own_markup(request_context, form_class):
+    """A blank input's markup comes from memory the second time; it must be what WTForms writes."""
+    from portal import forms
+
+    forms._empty_inputs.clear()
+    for _attempt in ("written", "remembered"):
+        form = form_class(formdata=MultiDict())
+        for field in form:
+            if hasattr(field, "choices") and field.choices is None:
+                field.choices = [(1, "甲")] if field.coerce is int else [("a", "甲")]
+        form.validate()
+        for field in form:
+            extra = {"aria_describedby": f"{field.id}-error", "aria_invalid": "true"}
+            assert str(field(**extra)) == str(DefaultMeta.render_field(form.meta, field, dict(extra))), field.name
+    if any(f.type in {"StringField", "PasswordField"} for f in form_class(formdata=MultiDict())):
+        assert forms._empty_inputs
+
+
+def test_typed_input_is_written_afresh_and_never_kept(request_context):
+    """What a person typed (an ID number here) is never kept in the worker's memory."""
+    from portal import forms
+    from portal.cases.forms import ProgressLookupForm
+
+    forms._empty_inputs.clear()
+    typed = "11010519491231002X"
+    for _attempt in range(2):
+        form = ProgressLookupForm(formdata=MultiDict({"case_no": typed, "query_code": typed}))
+        assert typed in str(form.case_no())
+        assert str(form.case_no()) == str(DefaultMeta.render_field(form.meta, form.case_no, {}))
+    kept = repr(list(forms._empty_inputs.items()))
+    assert typed not in kept
+
+
+def test_unhashable_attribute_values_still_render(request_context):
+    from wtforms import StringField
+
+    class Odd(PortalForm):
+        name = StringField("名称", render_kw={"data_tags": ["甲", "乙"]})
+
+    form = Odd(formdata=MultiDict(), meta={"csrf": False})
+    assert str(form.name()) == str(DefaultMeta.render_field(form.meta, form.name, {}))
