@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from types import FunctionType, MethodType
 
 from flask import (
@@ -55,6 +56,7 @@ SECURITY_HEADERS = (
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
 )
+_SECURITY_HEADERS_BY_NAME = tuple((name.lower(), (name, value)) for name, value in SECURITY_HEADERS)
 PRIVATE_PREFIXES = ("/staff", "/login")  # pages never kept by a browser or proxy cache
 
 
@@ -75,9 +77,10 @@ class SecurityHeaders:
 
         def start(status, headers, exc_info=None):
             present = {name.lower() for name, _value in headers}
-            headers.extend(pair for pair in SECURITY_HEADERS if pair[0].lower() not in present)
+            headers.extend(pair for lower, pair in _SECURITY_HEADERS_BY_NAME if lower not in present)
             if private:
-                headers[:] = [pair for pair in headers if pair[0].lower() != "cache-control"]
+                if "cache-control" in present:
+                    headers[:] = [pair for pair in headers if pair[0].lower() != "cache-control"]
                 headers.append(("Cache-Control", "no-store"))
             return start_response(status, headers, exc_info)
 
@@ -90,12 +93,14 @@ def keep_writes_despite_status() -> None:
     g.portal_keep_writes = True
 
 
+@lru_cache(maxsize=1024)
 def _is_staff_template(name: str | None) -> bool:
     base = (name or "").rsplit("/", 1)[-1]
     return (name or "").startswith("staff/") or base.startswith("staff_")
 
 
 _PLAIN = (str, int, float, bool, type(None), Markup)
+_CONTAINERS = (list, tuple, set, dict)
 _TEMPLATE_MACHINERY = frozenset({"current_user", "g", "request", "session", "config"})
 
 
@@ -106,7 +111,7 @@ def _first_model_object(value, depth: int = 0):
         return None
     if isinstance(value, db.Model):
         return value
-    if depth < 3 and isinstance(value, list | tuple | set | dict):
+    if depth < 3 and isinstance(value, _CONTAINERS):
         for item in value.values() if isinstance(value, dict) else value:
             found = _first_model_object(item, depth + 1)
             if found is not None:
