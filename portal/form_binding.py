@@ -9,15 +9,13 @@ every form a shallow copy with its own meta, form, label, flags and render_kw, t
 view or template may change on one form. The copy holds no request data: WTForms then processes the
 request into it exactly as into a field it built itself.
 
-The CSRF token field, declared anew for each form with that form's CSRF object, is copied the same
-way and given its own CSRF object. Everything else (selects and radios, whose choices views set per
+Everything else (selects and radios, whose choices views set per
 request; files; fields with a datalist object; bindings with extra options) is bound by WTForms as
 before. ``tests/unit/test_form_binding.py`` compares both bindings for every form.
 """
 
 from __future__ import annotations
 
-from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields import (
     BooleanField,
     DateField,
@@ -43,8 +41,6 @@ def _prototype_key(unbound_field, options: dict) -> tuple | None:
     cls = unbound_field.field_class
     if cls in CLONED_CLASSES:
         return (unbound_field, *where)  # declared on the form class: the same object every time
-    if cls is CSRFTokenField and not unbound_field.args and unbound_field.kwargs.keys() <= {"label", "csrf_impl"}:
-        return (cls, unbound_field.kwargs.get("label"), *where)  # made anew per form, for its CSRF object
     return None
 
 
@@ -60,8 +56,7 @@ def bind_from_prototype(form, unbound_field, options: dict):
         prototype = unbound_field.bind(form=form, **options)
         if prototype._datalist is not None and not isinstance(prototype._datalist, str):
             return prototype  # a datalist object of its own: bound afresh every time
-        prototype._form = None  # the prototype keeps no form, CSRF object or request alive
-        prototype.__dict__.pop("csrf_impl", None)
+        prototype._form = None  # the prototype keeps no form or request alive
         _prototypes[key] = prototype
     field = object.__new__(cls)
     state = field.__dict__
@@ -72,6 +67,4 @@ def bind_from_prototype(form, unbound_field, options: dict):
     flags.__dict__.update(prototype.flags.__dict__)
     if prototype.render_kw is not None:
         state["render_kw"] = dict(prototype.render_kw)
-    if cls is CSRFTokenField:
-        state["csrf_impl"] = unbound_field.kwargs["csrf_impl"]
     return field

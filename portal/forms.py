@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import current_app, g, has_app_context, has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import generate_csrf, validate_csrf
+from flask_wtf.csrf import generate_csrf
 from flask_wtf.form import SUBMIT_METHODS
 from markupsafe import Markup
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
-from wtforms.csrf.core import CSRF, CSRFTokenField
 from wtforms.i18n import get_translations
 from wtforms.widgets import HiddenInput, Input, PasswordInput, TextArea
 from wtforms.widgets.core import clean_key
@@ -168,33 +167,24 @@ def form_field(f, hint: str | None = None, rows: int | None = None) -> Markup:
 
 
 TOKEN_INPUTS_KEPT = 256
-_token_inputs = Recent(TOKEN_INPUTS_KEPT)  # (id, name, token) -> the hidden input's markup
+_token_inputs = Recent(TOKEN_INPUTS_KEPT)  # (name, token) -> the hidden input's markup
 
 
-def _token_input(field) -> Markup:
-    """The CSRF token's hidden input, remembered by (id, name, token): a session's pages share a
-    token for a while (portal/csrf.py), and its markup depends on nothing else."""
-    key = (field.id, field.name, field.current_token)
+def token_input(name: str, token: str) -> Markup:
+    """The CSRF token's hidden input, written as WTForms writes a token field (``id`` and ``name``
+    both the field's name) and remembered by (name, token): a session's pages share a token for a
+    while (portal/csrf.py), and its markup depends on nothing else."""
+    key = (name, token)
     markup = _token_inputs.get(key)
     if markup is None:
-        markup = render_widget(field, {})
+        name_text = _escape_str(name)
+        markup = Markup(f'<input id="{name_text}" name="{name_text}" type="hidden" '  # noqa: S704  (escaped)
+                        f'value="{_escape_str(token)}">')
         _token_inputs.remember(key, markup)
     return markup
 
 
 _FROM_REQUEST = object()
-
-
-def _csrf_settings(app) -> dict:
-    """The CSRF settings Flask-WTF's form meta reads from the app, one config lookup each (its
-    meta asks the ``current_app`` proxy again for every one, on every form)."""
-    config = app.config
-    return {
-        "csrf": config.get("WTF_CSRF_ENABLED", True),
-        "csrf_secret": config.get("WTF_CSRF_SECRET_KEY", app.secret_key),
-        "csrf_field_name": config.get("WTF_CSRF_FIELD_NAME", "csrf_token"),
-        "csrf_time_limit": config.get("WTF_CSRF_TIME_LIMIT", 3600),
-    }
 
 
 def _submitted_formdata(req):
@@ -208,29 +198,14 @@ def _submitted_formdata(req):
     return None
 
 
-class RequestCSRF(CSRF):
-    """The form side of Flask-WTF's CSRF protection, as Flask-WTF's own form CSRF class does it,
-    with the token this request already holds taken straight from ``g``."""
-
-    def setup_form(self, form):
-        """Keep the form's meta (secret, field name, time limit) and add the token field."""
-        self.meta = form.meta
-        return super().setup_form(form)
-
-    def generate_csrf_token(self, csrf_token_field) -> str:
-        """This request's token: the one already made (or reused), else Flask-WTF signs one."""
-        name = self.meta.csrf_field_name
-        return g.get(name) or generate_csrf(self.meta.csrf_secret, name)
-
-    def validate_csrf_token(self, form, field) -> None:
-        """Nothing to do when CSRFProtect checked the request before the view; else Flask-WTF's
-        check (a ``ValidationError`` with its reason)."""
-        if not g.get("csrf_valid", False):
-            validate_csrf(field.data, self.meta.csrf_secret, self.meta.csrf_time_limit, self.meta.csrf_field_name)
-
-
 class PortalForm(FlaskForm):
-    """A CSRF-protected form whose built-in validation messages are Simplified Chinese.
+    """A form whose built-in validation messages are Simplified Chinese, in an app that checks CSRF.
+
+    The CSRF token of every POST, PUT, PATCH and DELETE is checked once, before any view runs, by
+    :class:`portal.csrf.PortalCSRF` (Flask-WTF's ``CSRFProtect``), so a form carries no CSRF field
+    of its own: WTForms' token field re-checked nothing that had not been checked, and building,
+    processing and validating it cost about 0.1 M instructions per form. :meth:`hidden_tag` writes
+    the request's token input where Flask-WTF's token field would have written it.
 
     Like Flask-WTF's form it reads the submitted data from the request unless ``formdata`` is
     given; the request is asked once here (its method, form, files) instead of at each step.
@@ -241,8 +216,6 @@ class PortalForm(FlaskForm):
         self._submitted = req is not None and req.method in SUBMIT_METHODS
         if formdata is _FROM_REQUEST:
             formdata = _submitted_formdata(req) if self._submitted else None
-        if has_app_context():
-            meta = {**_csrf_settings(current_app._get_current_object()), **(meta or {})}
         super().__init__(formdata=formdata, meta=meta or {}, **kwargs)
 
     def is_submitted(self) -> bool:
@@ -250,7 +223,7 @@ class PortalForm(FlaskForm):
         return self._submitted
 
     class Meta(FlaskForm.Meta):
-        csrf_class = RequestCSRF
+        csrf = False  # checked for the whole app by PortalCSRF (see the class docstring)
 
         def get_translations(self, form):
             """WTForms' own zh translation (e.g. "不是有效的选项" for a tampered select)."""
@@ -264,8 +237,6 @@ class PortalForm(FlaskForm):
 
         def render_field(self, field, render_kw):
             """Plain inputs and text areas through :func:`render_widget`; the rest as WTForms does."""
-            if not render_kw and field.__class__ is CSRFTokenField and not field.render_kw:
-                return _token_input(field)
             attributes = {_clean(k): v for k, v in render_kw.items()}
             if field.render_kw:
                 attributes = {**{_clean(k): v for k, v in field.render_kw.items()}, **attributes}
@@ -273,8 +244,19 @@ class PortalForm(FlaskForm):
             return fast if fast is not None else field.widget(field, **attributes)
 
     def hidden_tag(self, *fields) -> Markup:
-        """Flask-WTF's ``hidden_tag``: the hidden fields (all, or those named), one per line."""
-        chosen = [getattr(self, f, None) if isinstance(f, str) else f for f in fields] if fields else self
-        render = self.meta.render_field
-        return Markup("\n".join(str(render(f, {})) for f in chosen  # noqa: S704  (rendered fields)
-                                 if f is not None and isinstance(f.widget, HiddenInput)))
+        """Flask-WTF's ``hidden_tag``: the hidden fields (all, or those named), one per line, with
+        the request's CSRF token input where Flask-WTF's token field would be (last of all, or where
+        ``csrf_token`` is named) when the app checks CSRF."""
+        token_name = None
+        if has_request_context() and current_app.config.get("WTF_CSRF_ENABLED", True):
+            token_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        render, lines = self.meta.render_field, []
+        for f in fields or (*self, token_name):
+            if isinstance(f, str):
+                if f == token_name:
+                    lines.append(str(token_input(self._prefix + f, generate_csrf())))
+                    continue
+                f = getattr(self, f, None)
+            if f is not None and isinstance(f.widget, HiddenInput):
+                lines.append(str(render(f, {})))
+        return Markup("\n".join(lines))  # noqa: S704  (rendered fields and an escaped token input)

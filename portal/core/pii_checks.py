@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from portal.core.timefmt import local_today
+
 # GB 11643-1999: weights for the first 17 digits, and the check character for each sum mod 11.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
@@ -71,14 +73,16 @@ def id_check_digit(first17: str) -> str:
 
 
 def birth_date_ok(yyyymmdd: str, today: date | None = None) -> bool:
-    """Whether eight digits ``YYYYMMDD`` are a real date from 1900-01-01 up to ``today``."""
+    """Whether eight digits ``YYYYMMDD`` are a real date from 1900-01-01 up to ``today`` (by
+    default today in Asia/Shanghai, where the IDs are issued: a child born this morning in Beijing
+    is still "tomorrow" in UTC until 08:00)."""
     if len(yyyymmdd) != 8 or not yyyymmdd.isascii() or not yyyymmdd.isdigit():
         return False
     try:
         born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
     except ValueError:
         return False
-    return _EARLIEST_BIRTH <= born <= (today or date.today())
+    return _EARLIEST_BIRTH <= born <= (today or local_today())
 
 
 def id18_shape_ok(digits: str) -> bool:

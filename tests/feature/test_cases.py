@@ -16,12 +16,13 @@ from portal.cases.models import Case, CaseParty, CaseStage, CaseStagePolicy
 from portal.cases.services import add_party, add_stage, create_case
 from portal.cases.stages import StageFact, check_new_stage
 from portal.core.errors import FieldError
-from portal.core.timefmt import local_today
 from portal.extensions import db
 from portal.outbox.models import OutboxMessage
+from tests.conftest import PINNED_TODAY
 from tests.helpers import CSRF_RE, csrf_token, login, post_form
 
-TODAY = local_today()
+TODAY = PINNED_TODAY  # every test here runs with the clock pinned (see pytestmark)
+pytestmark = pytest.mark.usefixtures("pinned_today")
 CASE_NO = "示例公(刑)受字〔2026〕123号"
 OFFICER = "李建国警官"
 REPORTER, VICTIM = "王小明", "赵晓丽"

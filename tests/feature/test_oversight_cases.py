@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Department
 from portal.cases.services import add_stage, create_case
-from portal.core.timefmt import local_today
 from portal.extensions import db
+from tests.conftest import PINNED_TODAY
 from tests.helpers import login
 
-TODAY = local_today()
+TODAY = PINNED_TODAY  # every test here runs with the clock pinned (see pytestmark)
+pytestmark = pytest.mark.usefixtures("pinned_today")
 HEADING = 'id="case-heading"'
 
 

@@ -64,22 +64,14 @@ def test_one_forms_changes_do_not_reach_another(app):
     assert all(prototype._form is None for prototype in form_binding._prototypes.values())
 
 
-def test_the_csrf_field_is_copied_with_its_own_forms_csrf_object(monkeypatch):
+def test_forms_carry_no_csrf_field_even_where_the_app_checks_csrf():
+    """PortalCSRF checks every POST before a view runs; forms bind only their declared fields."""
     from portal.accounts.forms import LoginForm
 
     app = Flask(__name__)
     app.config.update(SECRET_KEY="x")
-
-    def build():
-        with app.test_request_context(method="POST", data={"csrf_token": HOSTILE}):
-            form = LoginForm()
-            field = form.csrf_token
-            assert field.csrf_impl is form._csrf and field.csrf_impl.meta is form.meta
-            assert HOSTILE not in str(field()) and field.current_token in str(field())
-            state = _state(field)
-            return {**state, "flags": dict(state["flags"])}, type(field.csrf_impl)
-
-    copied_twice = build(), build()
-    monkeypatch.setattr(PortalForm.Meta, "bind_field", DefaultMeta.bind_field)
-    assert copied_twice[0] == copied_twice[1] == build()
-    assert not any("csrf_impl" in vars(prototype) for prototype in form_binding._prototypes.values())
+    with app.test_request_context(method="POST", data={"csrf_token": HOSTILE, "username": "a"}):
+        form = LoginForm()
+        assert list(form._fields) == ["username", "password"]
+        assert "csrf_token" not in form.data
+        assert all(prototype._form is None for prototype in form_binding._prototypes.values())

@@ -699,3 +699,20 @@ def test_masks_in_markdown_stay_literal_asterisks():
     assert "<em>" not in html and html.count("<strong>") == 1 and "<strong>值班室</strong>" in html
     assert "13912345678" not in html and "京A12345" not in html
     assert mask_text("13912345678", for_markdown=True) == "139\\*\\*\\*\\*5678"
+
+
+def test_id_of_a_child_born_this_morning_in_beijing_is_valid_before_utc_catches_up():
+    """At 01:00 on 2 December in Beijing it is still 1 December in UTC; an ID born on 2 December
+    is real (and must be masked as one)."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    born_today = "11010520261202001"
+    number = born_today + id_check_digit(born_today)
+    # The machine's own clock runs in UTC, as servers usually do: 2026-12-01 17:00 UTC.
+    with time_machine.travel(datetime(2026, 12, 1, 17, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        assert is_valid_citizen_id(number)
+        assert number not in mask_text(f"新生儿证件号 {number}")
+    with time_machine.travel(datetime(2026, 12, 1, 15, 0, tzinfo=ZoneInfo("UTC")), tick=False):
+        assert not is_valid_citizen_id(number)  # a birth date in the future is not a real ID
