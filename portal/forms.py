@@ -1,4 +1,5 @@
-"""The base of every form: Flask-WTF (CSRF) with WTForms' built-in messages in Chinese.
+"""The base of every form: Flask-WTF with WTForms' built-in messages in Chinese; the CSRF token is
+checked for the whole app by :mod:`portal.csrf`, and forms only write it (:meth:`PortalForm.hidden_tag`).
 
 Field rendering takes a fast path for plain inputs and text areas. WTForms builds every
 attribute as a separate ``Markup.format`` call, which made widget rendering the largest cost of
@@ -177,9 +178,8 @@ def token_input(name: str, token: str) -> Markup:
     key = (name, token)
     markup = _token_inputs.get(key)
     if markup is None:
-        name_text = _escape_str(name)
-        markup = Markup(f'<input id="{name_text}" name="{name_text}" type="hidden" '  # noqa: S704  (escaped)
-                        f'value="{_escape_str(token)}">')
+        attributes = {"id": name, "name": name, "type": "hidden", "value": token}
+        markup = Markup(f"<input {html_attributes(attributes, clean_keys=False)}>")  # noqa: S704  (values escaped)
         _token_inputs.remember(key, markup)
     return markup
 
@@ -248,8 +248,10 @@ class PortalForm(FlaskForm):
         the request's CSRF token input where Flask-WTF's token field would be (last of all, or where
         ``csrf_token`` is named) when the app checks CSRF."""
         token_name = None
-        if has_request_context() and current_app.config.get("WTF_CSRF_ENABLED", True):
-            token_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        if has_request_context():
+            config = current_app.config
+            if config.get("WTF_CSRF_ENABLED", True):
+                token_name = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
         render, lines = self.meta.render_field, []
         for f in fields or (*self, token_name):
             if isinstance(f, str):

@@ -118,15 +118,15 @@ class Row:
 
     def verdict(self) -> str:
         """``ok``, or why the row misses the target (median ratio, median p99, any error)."""
-        problems = []
+        problems, portal, baseline = [], self.portal, self.baseline
         if self.ratio < TARGET_RATIO:
             problems.append(f"ratio < {TARGET_RATIO}")
-        if self.portal.p99_ms >= TARGET_P99_MS:
+        if portal.p99_ms >= TARGET_P99_MS:
             problems.append(f"p99 ≥ {TARGET_P99_MS:.0f} ms")
-        if self.portal.errors:
-            problems.append(f"portal {self.portal.errors}")
-        if self.baseline.errors:
-            problems.append(f"baseline {self.baseline.errors}")
+        if portal.errors:
+            problems.append(f"portal {portal.errors}")
+        if baseline.errors:
+            problems.append(f"baseline {baseline.errors}")
         return "BELOW: " + "; ".join(problems) if problems else "ok"
 
 
