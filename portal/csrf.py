@@ -35,8 +35,10 @@ def _secret(app: Flask):
 
 
 def _session_secret(field: str) -> str | None:
-    """The session's raw CSRF secret, read without marking the session accessed (this lookup
-    alone must not make a response vary on the cookie)."""
+    """The session's raw CSRF secret, read with ``dict.get`` so the session's own ``get`` does not mark
+    it accessed. Since Flask 3.1.3 the request context marks it accessed already when the ``session``
+    proxy is resolved, so this lookup too makes the answer vary on the cookie (see the closing note
+    of session 5: every answer now says ``Vary: Cookie``)."""
     current = session._get_current_object()
     return dict.get(current, field) if isinstance(current, dict) else None
 
