@@ -60,7 +60,6 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.pagecache import install_page_cache
 
     install_page_cache(app)
-    csrf.install_token_reuse(app)  # after the page cache: cached pages need no token
     from portal.search.services import install_search
 
     install_search(app)

@@ -11,6 +11,10 @@ time, the largest single cost of a form page re-shown with errors. Per worker, :
   it before for the very session secret the request's session holds, within the time limit. The
   session itself is still checked (its cookie is signed), and so are the referrer rules over HTTPS.
   Every other token goes through Flask-WTF's full check, with its messages.
+
+Pages get their token from :meth:`PortalCSRF.token` (forms' ``hidden_tag()`` and templates'
+``csrf_token()``), when they show a form and not before every request, so an answer without a form
+never reads the session.
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ import math
 import time
 from hmac import compare_digest
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_wtf import CSRFProtect
-from flask_wtf.csrf import same_origin
+from flask_wtf.csrf import generate_csrf, same_origin
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from portal.sessions import Recent
@@ -36,9 +40,8 @@ def _secret(app: Flask):
 
 def _session_secret(field: str) -> str | None:
     """The session's raw CSRF secret, read with ``dict.get`` so the session's own ``get`` does not mark
-    it accessed. Since Flask 3.1.3 the request context marks it accessed already when the ``session``
-    proxy is resolved, so this lookup too makes the answer vary on the cookie (see the closing note
-    of session 5: every answer now says ``Vary: Cookie``)."""
+    it accessed. Resolving the ``session`` proxy marks it accessed all the same (Flask 3.1.3), so only
+    requests that check or show a token call this: their answer depends on the cookie."""
     current = session._get_current_object()
     return dict.get(current, field) if isinstance(current, dict) else None
 
@@ -51,11 +54,10 @@ class PortalCSRF(CSRFProtect):
         self._by_session = Recent()  # (secret key, session secret) -> (token, signed at)
         self._issued = Recent()  # token -> (secret key, session secret, signed at)
 
-    def install_token_reuse(self, app: Flask) -> None:
-        """Offer recent tokens before views and remember new ones after (installed after the page
-        cache, so cached pages skip both)."""
-        app.before_request(self._offer_recent_token)
-        app.after_request(self._remember_new_token)
+    def init_app(self, app: Flask) -> None:
+        """Flask-WTF's set-up, with templates' ``csrf_token()`` taking this worker's recent tokens."""
+        super().init_app(app)
+        app.jinja_env.globals["csrf_token"] = self.token
 
     def protect(self, apply_exemptions: bool = False) -> None:
         """Validate the request's token: at once when this worker signed it for this session,
@@ -99,33 +101,31 @@ class PortalCSRF(CSRFProtect):
             return bool(request.referrer) and same_origin(request.referrer, f"https://{request.host}/")
         return True
 
-    def _offer_recent_token(self) -> None:
-        """Put a token signed less than ``REUSE_SECONDS`` ago where Flask-WTF's ``generate_csrf``
-        keeps this request's token, so that it does not sign another."""
-        app, request_globals, now = current_app._get_current_object(), g._get_current_object(), time.time()
-        request_globals.portal_csrf_started = now
-        field = app.config["WTF_CSRF_FIELD_NAME"]
-        session_secret = _session_secret(field)
-        known = self._by_session.get((_secret(app), session_secret)) if session_secret else None
-        if known is None:
-            return
-        limit = app.config["WTF_CSRF_TIME_LIMIT"]
-        window = REUSE_SECONDS if limit is None else min(REUSE_SECONDS, limit / 2)  # a page keeps most of it
-        if now - known[1] < window:
-            setattr(request_globals, field, known[0])
-            request_globals.portal_csrf_reused = True
-
-    def _remember_new_token(self, response: Response) -> Response:
-        """Remember a token Flask-WTF signed during this request, dated no later than it was signed."""
+    def token(self) -> str:
+        """This request's CSRF token, as Flask-WTF's ``generate_csrf`` gives it, but a token this
+        worker signed for the same session less than ``REUSE_SECONDS`` ago is used again instead of
+        signing another. Asked for only by pages that show a form, so answers without one never
+        read the session (and do not vary on the cookie)."""
         app, request_globals = current_app._get_current_object(), g._get_current_object()
+        if app.extensions.get("csrf") is not self:
+            return generate_csrf()  # an app this object does not protect (a form used elsewhere)
         field = app.config["WTF_CSRF_FIELD_NAME"]
         token = request_globals.get(field)
-        if not token or request_globals.get("portal_csrf_reused"):
-            return response
-        started, session_secret = request_globals.get("portal_csrf_started"), _session_secret(field)
-        if started and session_secret:
-            secret = _secret(app)
-            signed_at = math.floor(started)  # Flask-WTF's timestamp is whole seconds, at or after this
+        if token:
+            return token  # this request has its token already
+        secret, session_secret = _secret(app), _session_secret(field)
+        known = self._by_session.get((secret, session_secret)) if session_secret else None
+        now = time.time()
+        if known is not None:
+            limit = app.config["WTF_CSRF_TIME_LIMIT"]
+            window = REUSE_SECONDS if limit is None else min(REUSE_SECONDS, limit / 2)  # a page keeps most of it
+            if now - known[1] < window:
+                setattr(request_globals, field, known[0])  # where generate_csrf keeps the request's token
+                return known[0]
+        token = generate_csrf()
+        session_secret = _session_secret(field)  # generate_csrf creates it for a new session
+        if session_secret:
+            signed_at = math.floor(now)  # Flask-WTF's timestamp is whole seconds, at or after this
             self._by_session.remember((secret, session_secret), (token, signed_at))
             self._issued.remember(token, (secret, session_secret, signed_at))
-        return response
+        return token

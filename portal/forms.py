@@ -15,7 +15,6 @@ from functools import lru_cache
 
 from flask import current_app, has_request_context, request
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import generate_csrf
 from flask_wtf.form import SUBMIT_METHODS
 from markupsafe import Markup
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
@@ -23,6 +22,7 @@ from wtforms.i18n import get_translations
 from wtforms.widgets import HiddenInput, Input, PasswordInput, TextArea
 from wtforms.widgets.core import clean_key
 
+from portal.extensions import csrf
 from portal.form_binding import bind_from_prototype
 from portal.sessions import Recent
 
@@ -245,8 +245,8 @@ class PortalForm(FlaskForm):
 
     def hidden_tag(self, *fields) -> Markup:
         """Flask-WTF's ``hidden_tag``: the hidden fields (all, or those named), one per line, with
-        the request's CSRF token input where Flask-WTF's token field would be (last of all, or where
-        ``csrf_token`` is named) when the app checks CSRF."""
+        the request's CSRF token input (:meth:`portal.csrf.PortalCSRF.token`) where Flask-WTF's token
+        field would be (last of all, or where ``csrf_token`` is named) when the app checks CSRF."""
         token_name = None
         if has_request_context():
             config = current_app.config
@@ -256,7 +256,7 @@ class PortalForm(FlaskForm):
         for f in fields or (*self, token_name):
             if isinstance(f, str):
                 if f == token_name:
-                    lines.append(str(token_input(self._prefix + f, generate_csrf())))
+                    lines.append(str(token_input(self._prefix + f, csrf.token())))
                     continue
                 f = getattr(self, f, None)
             if f is not None and isinstance(f.widget, HiddenInput):

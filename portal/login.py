@@ -20,14 +20,24 @@ checks both paths against Flask-Login's own behaviour.
 
 from __future__ import annotations
 
-from flask import current_app, request, session
-from flask_login import LoginManager
+from flask import Flask, Response, current_app, request, session
+from flask_login import LoginManager, current_user
 from flask_login.config import COOKIE_NAME
 from flask_login.signals import user_accessed
+
+from portal.sessions import session_in_use
 
 
 class PortalLoginManager(LoginManager):
     """``LoginManager`` with the anonymous visitor recognised before the full user load."""
+
+    def init_app(self, app: Flask, add_context_processor: bool = True) -> None:
+        """Flask-Login's set-up, with templates given the ``current_user`` proxy as a global instead
+        of Flask-Login's context processor, which loads the user (reading the session) for every
+        template rendered, feeds included. A template that asks for ``current_user`` loads it then."""
+        super().init_app(app, add_context_processor=False)
+        if add_context_processor:
+            app.jinja_env.globals["current_user"] = current_user
 
     def _load_user(self):
         """The anonymous user at once when nothing could identify one; else Flask-Login's load."""
@@ -45,3 +55,16 @@ class PortalLoginManager(LoginManager):
             return False
         cookie_name = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
         return cookie_name not in request.cookies
+
+    def _update_remember_cookie(self, response: Response) -> Response:
+        """Flask-Login's remember-cookie upkeep, skipped when nothing in the request used the session.
+
+        Flask-Login runs it after every request and it reads the session, which would make every
+        answer (static files, feeds, the open-data API) vary on the cookie. What it acts on,
+        ``_remember``, is put in the session only by ``login_user``/``logout_user`` (which use the
+        session) and taken out again by this same hook, so an unused session holds none. With
+        ``REMEMBER_COOKIE_REFRESH_EACH_REQUEST`` on, it must look at every signed-in session.
+        """
+        if session_in_use() is None and not current_app.config.get("REMEMBER_COOKIE_REFRESH_EACH_REQUEST"):
+            return response
+        return super()._update_remember_cookie(response)

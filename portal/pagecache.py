@@ -22,7 +22,12 @@ from flask import Flask, Response, current_app, g, has_app_context, request, ses
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from portal.sessions import session_in_use
+
 CACHED_BLUEPRINTS = frozenset({"public", "catalog", "notices", "feeds", "accountability"})
+# Answers with no site header (no signed-in name, no messages): the same for every visitor, so the
+# cache serves them without reading the session, and they do not vary on the cookie.
+VISITOR_INDEPENDENT_BLUEPRINTS = frozenset({"feeds"})
 MAX_ENTRIES = 512
 
 
@@ -86,12 +91,15 @@ class PageCache:
 
 
 def _cacheable_request() -> bool:
-    return (
-        request.method == "GET"
-        and request.blueprint in CACHED_BLUEPRINTS
-        and "_user_id" not in session
-        and "_flashes" not in session
-    )
+    blueprint = request.blueprint
+    if request.method != "GET" or blueprint not in CACHED_BLUEPRINTS:
+        return False
+    return blueprint in VISITOR_INDEPENDENT_BLUEPRINTS or ("_user_id" not in session and "_flashes" not in session)
+
+
+def _session_changed() -> bool:
+    used = session_in_use()
+    return used is not None and used.modified
 
 
 @event.listens_for(Session, "after_flush")
@@ -133,7 +141,7 @@ def install_page_cache(app: Flask) -> None:
     def fill_cache(response: Response) -> Response:
         if (_cacheable_request() and not g.get("page_cache_hit")
                 and response.status_code == 200 and not response.direct_passthrough
-                and "Set-Cookie" not in response.headers and not session.modified):
+                and "Set-Cookie" not in response.headers and not _session_changed()):
             from portal.notices.queries import next_scheduled_publish
 
             cache.put(request.script_root + request.full_path, response, next_scheduled_publish())

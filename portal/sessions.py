@@ -13,8 +13,8 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
-from flask import Flask
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Flask, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 PLAIN_VALUES = (str, int, float, bool, type(None))
@@ -54,7 +54,12 @@ class SessionCookies(SecureCookieSessionInterface):
 
     def open_session(self, app: Flask, request) -> SecureCookieSession | None:
         """The session the request's cookie carries; an empty one when it is missing, forged or
-        older than the session lifetime (as Flask does)."""
+        older than the session lifetime (as Flask does). The request keeps a reference to it for
+        :func:`session_in_use`."""
+        request.opened_session = self._open(app, request)
+        return request.opened_session
+
+    def _open(self, app: Flask, request) -> SecureCookieSession | None:
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
@@ -75,3 +80,12 @@ class SessionCookies(SecureCookieSessionInterface):
         if isinstance(data, dict) and all(isinstance(value, PLAIN_VALUES) for value in data.values()):
             self._verified.remember(cookie, (dict(data), signed_at.timestamp()))
         return self.session_class(data)
+
+
+def session_in_use() -> SessionMixin | None:
+    """The request's session if something in this request has used it, else ``None``, without
+    marking it used. Flask (3.1.3) marks the session accessed whenever the ``session`` proxy is
+    resolved, and an answer whose session was accessed says ``Vary: Cookie``; hooks that run on every
+    request ask this instead, so static files, feeds and the open-data API do not vary on the cookie."""
+    opened = getattr(request, "opened_session", None)
+    return opened if opened is not None and opened.accessed else None

@@ -40,3 +40,32 @@ def test_a_permanent_session_is_refreshed_on_every_answer(app, client):
         assert any(c.startswith("session=") for c in _set_cookies(client.get("/login")))
     finally:
         app.config["SESSION_REFRESH_EACH_REQUEST"] = refresh
+
+
+# Answers that are the same for every visitor: a shared cache may keep one copy for all of them.
+VISITOR_INDEPENDENT = ("/static/style.css", "/api/v1/guides", "/api/v1/no-such-thing", "/search/suggest?q=身份证",
+                       "/sitemap.xml", "/notices/feed.xml")
+
+
+def _assert_same_for_everyone(client) -> None:
+    for path in VISITOR_INDEPENDENT:
+        for attempt in ("first", "again"):  # rendered, then (feeds) from the page cache
+            response = client.get(path)
+            response.close()  # a static file is streamed from disk
+            assert response.status_code in (200, 404), path
+            assert "Cookie" not in response.headers.get("Vary", ""), f"{path} ({attempt}) varies on the cookie"
+            assert _set_cookies(response) == [], f"{path} ({attempt}) sets a cookie"
+
+
+def test_answers_that_read_no_session_do_not_vary_on_the_cookie(client):
+    login_token(client)  # the visitor has a session (the login form's CSRF secret)
+    _assert_same_for_everyone(client)
+    assert "Cookie" in client.get("/").headers["Vary"]  # the page header depends on who is signed in
+
+
+def test_signed_in_staff_get_the_same_shared_answers(client, users):
+    login(client, users["staff"])
+    client.get("/staff/")  # shows the welcome message
+    _assert_same_for_everyone(client)
+    page = client.get("/guides/")
+    assert "Cookie" in page.headers["Vary"] and "退出" in page.get_data(as_text=True)
