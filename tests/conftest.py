@@ -5,6 +5,10 @@ database ``test_<pid>`` on the local server ``postgresql+psycopg://postgres@127.
 at the end, so two runs on one machine never reset each other's schema. Outside CI a missing server
 skips the PostgreSQL variants; in CI (``CI=true``) it is an error, so both backends always run there.
 
+The ``app`` fixture does not load ``content/`` for each test: it copies a database this test process
+loaded once per backend and clock (``tests/loaded_copies.py``), which took the suite from 12.7 to
+about 5 minutes.
+
 Tests whose fixed dates only make sense relative to "today" (within the last 12 months, this year,
 before a deadline that runs from today) take ``pinned_today``: the clock stands at
 :data:`PINNED_NOW` for them, so they give the same result whatever the real date is.
@@ -23,6 +27,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from tests.helpers import PASSWORD
+from tests.loaded_copies import LoadedCopies
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
@@ -105,6 +110,17 @@ def database_url(request, tmp_path):
     return PG_URL
 
 
+def _settings(database_url: str, **config) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "CONTENT_DIR": str(CONTENT_DIR),
+        "PASSWORD_HASH_METHOD": "scrypt:4096:8:1",  # same algorithm, cheaper for tests
+        **config,
+    }
+
+
 @pytest.fixture
 def make_app(database_url, tmp_path, monkeypatch):
     """Build an app on the fresh database (schema created, nothing loaded)."""
@@ -115,15 +131,7 @@ def make_app(database_url, tmp_path, monkeypatch):
     built = []
 
     def build(**config):
-        settings = {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "CONTENT_DIR": str(CONTENT_DIR),
-            "PASSWORD_HASH_METHOD": "scrypt:4096:8:1",  # same algorithm, cheaper for tests
-            **config,
-        }
-        app = create_app(settings)
+        app = create_app(_settings(database_url, **config))
         with app.app_context():
             db.create_all()
         built.append(app)
@@ -136,9 +144,35 @@ def make_app(database_url, tmp_path, monkeypatch):
             db.engine.dispose()
 
 
+def _load_content(database_url: str):
+    """A new app on ``database_url`` with the schema created and content/ loaded."""
+    from portal import create_app
+    from portal.catalog.content import load_content
+    from portal.extensions import db
+
+    application = create_app(_settings(database_url))
+    with application.app_context():
+        db.create_all()
+        load_content(CONTENT_DIR)
+        db.session.commit()
+    return application
+
+
+@pytest.fixture(scope="session")
+def loaded_copies(tmp_path_factory):
+    """This test process's loaded templates (see tests/loaded_copies.py)."""
+    copies = LoadedCopies(tmp_path_factory.mktemp("loaded"), LOCAL_PG_SERVER, _load_content)
+    yield copies
+    copies.drop_all()
+
+
 @pytest.fixture
-def app(make_app):
-    """An app with the schema created and content/ loaded."""
+def app(request, database_url, make_app, loaded_copies, tmp_path):
+    """An app with the schema created and content/ loaded: a copy of this process's loaded
+    template for the backend and clock (a shared ``TEST_DATABASE_URL`` is loaded in place)."""
+    if database_url.startswith("sqlite") or _PRIVATE_PG:
+        loaded_copies.restore(database_url, tmp_path / "instance", pinned="pinned_today" in request.fixturenames)
+        return make_app()
     from portal.catalog.content import load_content
     from portal.extensions import db
 
