@@ -1,5 +1,7 @@
 """The session cookie is written only when the session changed (or must be refreshed), and every
-answer that read the session says ``Vary: Cookie``: Flask's rules, kept by portal/sessions.py."""
+answer that read the session says ``Vary: Cookie``: Flask's rules, kept by portal/sessions.py.
+Answers that are the same for every visitor (static files, the open-data API, feeds) read no
+session, so they neither vary on the cookie nor set one."""
 
 from tests.feature.test_signed_tokens import login_token, post_login
 from tests.helpers import CSRF_RE, login
