@@ -97,6 +97,11 @@ def _cacheable_request() -> bool:
     return blueprint in VISITOR_INDEPENDENT_BLUEPRINTS or ("_user_id" not in session and "_flashes" not in session)
 
 
+def _shows_a_csrf_token() -> bool:
+    """True when the page holds this visitor's CSRF token (a form): never to be shown to another."""
+    return bool(g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")))
+
+
 def _session_changed() -> bool:
     used = session_in_use()
     return used is not None and used.modified
@@ -141,7 +146,8 @@ def install_page_cache(app: Flask) -> None:
     def fill_cache(response: Response) -> Response:
         if (_cacheable_request() and not g.get("page_cache_hit")
                 and response.status_code == 200 and not response.direct_passthrough
-                and "Set-Cookie" not in response.headers and not _session_changed()):
+                and "Set-Cookie" not in response.headers and not _session_changed()
+                and not _shows_a_csrf_token()):
             from portal.notices.queries import next_scheduled_publish
 
             cache.put(request.script_root + request.full_path, response, next_scheduled_publish())
