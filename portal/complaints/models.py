@@ -11,7 +11,7 @@ from portal.accounts.models import Department
 from portal.core.classification import INTERNAL_FIELD, PUBLIC_FIELD, Level, classified
 from portal.core.timefmt import utcnow
 from portal.extensions import db
-from portal.matters.models import Matter, MatterDetails
+from portal.matters.models import Matter, MatterDetails, rated_index
 
 COMPLAINT_TYPES = {"unfair": "执法不公", "conduct": "态度作风", "misconduct": "违法违纪",
                    "inaction": "不作为慢作为", "fees": "收费问题", "other": "其他"}
@@ -24,6 +24,7 @@ class Complaint(MatterDetails, db.Model):
     """Who and what the complaint is about, and how it was decided and answered."""
 
     __tablename__ = "complaints"
+    __table_args__ = (rated_index("complaints"),)
 
     matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"),
                                            primary_key=True, info=INTERNAL_FIELD)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.classification import INTERNAL_FIELD, PUBLIC_FIELD, Level, classified
 from portal.extensions import db
-from portal.matters.models import Matter, MatterDetails
+from portal.matters.models import Matter, MatterDetails, rated_index
 
 APPLICANT_TYPES = {"person": "自然人", "org": "法人或其他组织"}
 ORG_KINDS = {"business": "商业企业", "research": "科研机构", "nonprofit": "社会公益组织",
@@ -24,6 +24,7 @@ class DisclosureRequest(MatterDetails, db.Model):
     """What the applicant asked for and who they are (personal data: 个人隐私)."""
 
     __tablename__ = "disclosure_requests"
+    __table_args__ = (rated_index("disclosure_requests"),)
 
     matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"),
                                            primary_key=True, info=INTERNAL_FIELD)
