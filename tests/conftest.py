@@ -170,8 +170,11 @@ def loaded_copies(tmp_path_factory):
 def app(request, database_url, make_app, loaded_copies, tmp_path):
     """An app with the schema created and content/ loaded: a copy of this process's loaded
     template for the backend and clock (a shared ``TEST_DATABASE_URL`` is loaded in place)."""
+    pinned = "pinned_today" in request.fixturenames
+    if pinned:
+        request.getfixturevalue("pinned_today")  # the clock stands before anything is loaded or copied
     if database_url.startswith("sqlite") or _PRIVATE_PG:
-        loaded_copies.restore(database_url, tmp_path / "instance", pinned="pinned_today" in request.fixturenames)
+        loaded_copies.restore(database_url, tmp_path / "instance", pinned=pinned)
         return make_app()
     from portal.catalog.content import load_content
     from portal.extensions import db
