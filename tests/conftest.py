@@ -106,7 +106,8 @@ def database_url(request, tmp_path):
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL must be reachable in CI: {_PG_PROBLEM}")
         pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {_PG_PROBLEM}")
-    reset_postgres(PG_URL)
+    if not (_PRIVATE_PG and "app" in request.fixturenames):  # else the app fixture recreates the database
+        reset_postgres(PG_URL)
     return PG_URL
 
 
@@ -144,24 +145,32 @@ def make_app(database_url, tmp_path, monkeypatch):
             db.engine.dispose()
 
 
-def _load_content(database_url: str):
-    """A new app on ``database_url`` with the schema created and content/ loaded."""
-    from portal import create_app
+def _fill(application):
+    """``application`` with content/ loaded into its (empty) schema."""
     from portal.catalog.content import load_content
     from portal.extensions import db
 
-    application = create_app(_settings(database_url))
     with application.app_context():
-        db.create_all()
         load_content(CONTENT_DIR)
         db.session.commit()
     return application
 
 
+def _load_content(database_url: str):
+    """A new app on ``database_url`` with the schema created and content/ loaded."""
+    from portal import create_app
+    from portal.extensions import db
+
+    application = create_app(_settings(database_url))
+    with application.app_context():
+        db.create_all()
+    return _fill(application)
+
+
 @pytest.fixture(scope="session")
 def loaded_copies(tmp_path_factory):
     """This test process's loaded templates (see tests/loaded_copies.py)."""
-    copies = LoadedCopies(tmp_path_factory.mktemp("loaded"), LOCAL_PG_SERVER, _load_content)
+    copies = LoadedCopies(tmp_path_factory.mktemp("loaded"), LOCAL_PG_SERVER, _load_content, _pg_admin_engine)
     yield copies
     copies.drop_all()
 
@@ -176,14 +185,7 @@ def app(request, database_url, make_app, loaded_copies, tmp_path):
     if database_url.startswith("sqlite") or _PRIVATE_PG:
         loaded_copies.restore(database_url, tmp_path / "instance", pinned=pinned)
         return make_app()
-    from portal.catalog.content import load_content
-    from portal.extensions import db
-
-    application = make_app()
-    with application.app_context():
-        load_content(CONTENT_DIR)
-        db.session.commit()
-    return application
+    return _fill(make_app())
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ was most of a database test's set-up: 0.6 s on SQLite and 0.8 s on PostgreSQL, f
 thousand tests. :class:`LoadedCopies` loads it once per backend and clock into a template (a
 database and an instance folder holding the search index and the page cache's generation stamp)
 and gives each test its own copy: a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on
-PostgreSQL (about 0.1 s). The copy is what loading would have left, row for row, so the test sees
+PostgreSQL (0.2–0.4 s). The copy is what loading would have left, row for row, so the test sees
 the same database; only the rows' timestamps are those of the template's loading.
 
 Templates are kept apart by clock: content loaded under ``pinned_today`` is dated at the pinned
@@ -15,17 +15,14 @@ template was built (earlier in the same run).
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
-
-SQLITE_FILES = ("test.db", "test.db-wal", "test.db-shm")
+from sqlalchemy import Engine, text
 
 
 @dataclass(frozen=True)
@@ -36,30 +33,19 @@ class Template:
     database: str
 
 
-@contextmanager
-def _instance_path(path: Path):
-    previous = os.environ.get("PORTAL_INSTANCE_PATH")
-    os.environ["PORTAL_INSTANCE_PATH"] = str(path)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("PORTAL_INSTANCE_PATH", None)
-        else:
-            os.environ["PORTAL_INSTANCE_PATH"] = previous
-
-
 class LoadedCopies:
     """Loaded templates of this test process, by backend and clock, and copies of them.
 
     ``load`` builds an app on a URL with an instance folder and loads ``content/`` into it (the
-    ``app`` fixture's own steps); ``server`` is the PostgreSQL server URL without a database.
+    ``app`` fixture's own steps); ``server`` is the PostgreSQL server URL without a database, and
+    ``admin_engine`` makes an autocommit engine on its maintenance database.
     """
 
-    def __init__(self, root: Path, server: str, load: Callable[[str], Flask]) -> None:
-        self.root, self.server, self.load = root, server, load
+    def __init__(self, root: Path, server: str, load: Callable[[str], Flask],
+                 admin_engine: Callable[[], Engine]) -> None:
+        self.root, self.server, self.load, self.make_admin_engine = root, server, load, admin_engine
         self._templates: dict[tuple[str, bool], Template] = {}
-        self._admin_engine = None
+        self._admin_engine: Engine | None = None
 
     def restore(self, url: str, instance: Path, *, pinned: bool) -> None:
         """Make the empty database at ``url`` and the folder ``instance`` a loaded copy."""
@@ -69,11 +55,8 @@ class LoadedCopies:
             template = self._templates[(backend, pinned)] = self._build(backend, url, pinned)
         shutil.rmtree(instance, ignore_errors=True)
         shutil.copytree(template.folder / "instance", instance)
-        if backend == "sqlite":
-            target = Path(url.removeprefix("sqlite:///")).parent
-            for name in SQLITE_FILES:
-                if (template.folder / name).exists():
-                    shutil.copyfile(template.folder / name, target / name)
+        if backend == "sqlite":  # closing the template's last connection left everything in the file
+            shutil.copyfile(template.database, url.removeprefix("sqlite:///"))
             return
         name = url.rsplit("/", 1)[1]
         self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
@@ -97,7 +80,8 @@ class LoadedCopies:
             database = f"{url.rsplit('/', 1)[1]}_loaded_{'pinned' if pinned else 'real'}"
             self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', f'CREATE DATABASE "{database}"')
             template_url = f"{self.server}/{database}"
-        with _instance_path(folder / "instance"):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("PORTAL_INSTANCE_PATH", str(folder / "instance"))
             app = self.load(template_url)
         from portal.extensions import db
 
@@ -108,7 +92,7 @@ class LoadedCopies:
 
     def _admin(self, *statements: str) -> None:
         if self._admin_engine is None:
-            self._admin_engine = create_engine(f"{self.server}/postgres", isolation_level="AUTOCOMMIT")
+            self._admin_engine = self.make_admin_engine()
         with self._admin_engine.connect() as conn:
             for statement in statements:
                 conn.execute(text(statement))
