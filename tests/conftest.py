@@ -39,6 +39,9 @@ PG_URL = os.environ.get("TEST_DATABASE_URL") or f"{LOCAL_PG_SERVER}/test_{os.get
 PINNED_NOW = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 PINNED_TODAY = PINNED_NOW.date()
 TEST_AUDIT_KEY = "test-audit-key"  # the audit chain's HMAC key in every test app
+# Apps built without _settings (a backup's source and its restore target) share it too, as an
+# operator carrying AUDIT_KEY from machine to machine would.
+os.environ["AUDIT_KEY"] = TEST_AUDIT_KEY
 
 
 def _pg_admin_engine():
