@@ -50,7 +50,7 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
     secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
     settings = {
         "SECRET_KEY": secret or instance_secret(instance_path),
-        # Keys the audit chain's HMAC; without it, instance/audit_key (portal/audit/chain.py).
+        # Keys the audit chain's HMAC; without it, instance/audit_key (portal/audit/signing.py).
         "AUDIT_KEY": os.environ.get("AUDIT_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Recycle pooled connections instead of pinging before each checkout (a round trip
