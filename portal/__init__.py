@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.accounts.views import bp as accounts_bp
     from portal.annual.views import bp as annual_bp
     from portal.api.views import bp as api_bp
+    from portal.audit.public_views import bp as audit_public_bp
     from portal.audit.views import bp as audit_bp
     from portal.calendar.views import bp as calendar_bp
     from portal.cases.staff_views import bp as cases_staff_bp
@@ -53,7 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
         public_bp, accounts_bp, staff_bp, catalog_bp, catalog_staff_bp, notices_bp,
         notices_staff_bp, feeds_bp, disclosure_bp, disclosure_staff_bp, calendar_bp,
         complaints_bp, complaints_staff_bp, audit_bp, oversight_bp, accountability_bp, annual_bp,
-        cases_bp, cases_staff_bp, search_bp, api_bp,
+        cases_bp, cases_staff_bp, search_bp, api_bp, audit_public_bp,
     ):
         app.register_blueprint(blueprint)
     install_web_hooks(app)

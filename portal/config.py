@@ -2,7 +2,8 @@
 
 Every setting can be given as an environment variable of the same name. With no
 ``DATABASE_URL`` the portal uses a SQLite file in the instance folder; with no
-``SECRET_KEY`` a random key is generated once and kept in ``instance/secret_key``.
+``SECRET_KEY`` a random key is generated once and kept in ``instance/secret_key``; the audit
+chain's key likewise comes from ``AUDIT_KEY`` or ``instance/audit_key`` (made on first use).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import secrets
 from pathlib import Path
 
 
-def _instance_secret(instance_path: Path) -> str:
-    """Return the key kept in ``instance/secret_key``, creating it on first use."""
-    key_file = instance_path / "secret_key"
+def instance_secret(instance_path: Path, name: str = "secret_key") -> str:
+    """Return the key kept in ``instance/<name>`` (mode 0600), creating it on first use."""
+    key_file = instance_path / name
     if key_file.exists():
         return key_file.read_text(encoding="utf-8").strip()
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -48,7 +49,9 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
     https = _flag("PORTAL_HTTPS", False)
     secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
     settings = {
-        "SECRET_KEY": secret or _instance_secret(instance_path),
+        "SECRET_KEY": secret or instance_secret(instance_path),
+        # Keys the audit chain's HMAC; without it, instance/audit_key (portal/audit/signing.py).
+        "AUDIT_KEY": os.environ.get("AUDIT_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Recycle pooled connections instead of pinging before each checkout (a round trip
         # per request on PostgreSQL).

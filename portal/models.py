@@ -2,7 +2,7 @@
 
 from portal.accounts.models import Department, LoginThrottle, User
 from portal.annual.models import AnnualReport
-from portal.audit.models import AuditChainHead, AuditEvent
+from portal.audit.models import AuditChainHead, AuditCheckpoint, AuditEvent
 from portal.calendar.models import CalendarOverride, CalendarYear
 from portal.cases.models import Case, CaseParty, CaseStage, CaseStagePolicy
 from portal.catalog.models import Category, Guide, GuideFee, GuideVersion
@@ -18,6 +18,7 @@ __all__ = [
     "AnnualReport",
     "Attachment",
     "AuditChainHead",
+    "AuditCheckpoint",
     "AuditEvent",
     "CalendarOverride",
     "CalendarYear",

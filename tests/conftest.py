@@ -38,6 +38,10 @@ PG_URL = os.environ.get("TEST_DATABASE_URL") or f"{LOCAL_PG_SERVER}/test_{os.get
 # enough in the year that the tests' 2026 dates fall within "the last 12 months" and "this year".
 PINNED_NOW = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 PINNED_TODAY = PINNED_NOW.date()
+TEST_AUDIT_KEY = "test-audit-key"  # the audit chain's HMAC key in every test app
+# Apps built without _settings (a backup's source and its restore target) share it too, as an
+# operator carrying AUDIT_KEY from machine to machine would.
+os.environ["AUDIT_KEY"] = TEST_AUDIT_KEY
 
 
 def _pg_admin_engine():
@@ -115,6 +119,7 @@ def _settings(database_url: str, **config) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        "AUDIT_KEY": TEST_AUDIT_KEY,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "CONTENT_DIR": str(CONTENT_DIR),
         "PASSWORD_HASH_METHOD": "scrypt:4096:8:1",  # same algorithm, cheaper for tests

@@ -25,6 +25,7 @@ PUBLIC_PAGES = [
     ("complaint-statistics", "/complaints/statistics"),
     ("complaint-outcomes", "/complaints/outcomes"),
     ("performance", "/performance"),
+    ("audit-checkpoints", "/audit/checkpoints"),
     ("search", "/search?q=身份证"),
     ("search-empty", "/search"),
     ("not-found", "/no-such-page"),

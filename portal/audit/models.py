@@ -1,13 +1,14 @@
-"""The append-only, hash-chained audit log and the head of its chain."""
+"""The append-only, hash-chained audit log, the head of its chain and its daily checkpoints."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
+from portal.core.classification import PUBLIC_FIELD
 from portal.core.timefmt import utcnow
 from portal.extensions import db
 
@@ -44,3 +45,20 @@ class AuditChainHead(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(default=0)
     hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
+
+
+class AuditCheckpoint(db.Model):
+    """The chain's head as it stood on one day, published so a later rewrite can be detected.
+
+    One row per local day (the unique ``day`` makes a second run, or a second machine, a no-op).
+    Every field is public: a checkpoint holds hashes and counts, never the events themselves.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True, info=PUBLIC_FIELD)
+    day: Mapped[date] = mapped_column(unique=True, info=PUBLIC_FIELD)
+    seq: Mapped[int] = mapped_column(info=PUBLIC_FIELD)
+    row_count: Mapped[int] = mapped_column(info=PUBLIC_FIELD)
+    head_hash: Mapped[str] = mapped_column(String(64), info=PUBLIC_FIELD)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=PUBLIC_FIELD)
