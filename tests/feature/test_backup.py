@@ -281,6 +281,7 @@ def test_a_row_that_fails_to_insert_rolls_back_every_table(archived, tmp_path):
             manifest = json.loads(data)
             manifest["members"][chunk] = {"size": fixed["size"], "sha256": fixed["sha256"]}
             manifest["tables"]["matter_events"] += 1
+            manifest["table_sha256"]["matter_events"] = fixed["sha256"]  # the table's only chunk
             data = json.dumps(manifest).encode()
         return data
 
