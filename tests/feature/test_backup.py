@@ -361,11 +361,12 @@ def test_a_write_during_the_backup_is_not_in_it(source, database_url, tmp_path):
 # -- forged archives: the manifest recomputed as a forger would, each refused before anything is written
 
 
-def _forge(path: Path, out: Path, change) -> None:
+def _forge(path: Path, out: Path, change, *, tables: bool = True) -> None:
     """Rewrite the archive: ``change(name, data)`` returns the members to put in its place (none: dropped).
 
     The manifest is then recomputed from scratch (member digests, rows and SHA-256 per table,
-    number of files), so only the checks beyond the manifest can catch the forgery.
+    number of files), so only the checks beyond the manifest can catch the forgery; with
+    ``tables=False`` the rows and SHA-256 per table are left as they were.
     """
     with tarfile.open(path, "r:gz") as tar:
         members = [(info.name, tar.extractfile(info).read()) for info in tar]
@@ -379,8 +380,9 @@ def _forge(path: Path, out: Path, change) -> None:
             digests[name.split("/")[1]].update(data)
     manifest.update(members={name: {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                              for name, data in forged},
-                    tables=rows, table_sha256={table: h.hexdigest() for table, h in digests.items()},
                     files=sum(1 for name, _data in forged if name.startswith("files/")))
+    if tables:
+        manifest.update(tables=rows, table_sha256={table: h.hexdigest() for table, h in digests.items()})
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
         for name, data in [*forged, ("manifest.json", json.dumps(manifest).encode())]:
@@ -469,6 +471,15 @@ def test_forged_uploads_are_refused_with_nothing_written(source, database_url, t
         assert result.exit_code == 1, (label, result.output)
         assert message in result.output and "拒绝恢复" in result.output, (label, result.output)
         assert "数据库未做任何改动" in result.output and _row_count(empty) == 0, label
+    def edit_a_note(name, data):
+        if name.startswith("tables/calendar_overrides/"):
+            data = data.replace("测试调整".encode(), "测试调正".encode())
+        return [(name, data)]
+
+    _forge(path, tmp_path / "note.tar.gz", edit_a_note, tables=False)  # member digest recomputed, not the table's
+    result = _restore(empty, tmp_path / "note.tar.gz")
+    assert result.exit_code == 1 and "表 calendar_overrides 的 SHA-256 与清单不符" in result.output, result.output
+    assert _row_count(empty) == 0
     # The checks refuse forgeries, not the writer's own layout: the same archive, untouched, restores.
     _forge(path, tmp_path / "recomputed.tar.gz", lambda name, data: [(name, data)])
     for good in (path, tmp_path / "recomputed.tar.gz"):
