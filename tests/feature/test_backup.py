@@ -485,6 +485,7 @@ def test_forged_uploads_are_refused_with_nothing_written(source, database_url, t
     for good in (path, tmp_path / "recomputed.tar.gz"):
         result = _restore(empty, good, "--replace")
         assert result.exit_code == 0, result.output
+        assert "每个上传文件都与其名称和数据记录中的 SHA-256 相符" in result.output
     with empty.app_context():
         from portal.matters.models import Attachment
 
