@@ -19,11 +19,13 @@ Members, in this order::
     backup.json                 format, version, time, Alembic revision, tables and their columns
     files/<sha256>              the bytes of one value, just before the chunk that refers to it
     tables/<table>/<n>.jsonl    one JSON array per row, values in the column order of backup.json
-    manifest.json               last: size and SHA-256 of every other member, rows per table
+    manifest.json               last: size and SHA-256 of every other member, rows and SHA-256 per table
 
-The digests detect damage (a disk, a copy, a truncated transfer), not deliberate forgery by
-someone who can also rewrite the manifest: keep the archive's own SHA-256 (printed by
-``portal backup``) apart from the archive.
+The digests detect damage (a disk, a copy, a truncated transfer). An uploaded file edited with
+the manifest recomputed is still refused: its content no longer hashes to its name, nor to the
+SHA-256 its rows record (:mod:`portal.backup.contents`). Someone who rewrites the rows as well
+is caught only by the archive's own SHA-256 (printed by ``portal backup``): keep it apart from
+the archive.
 """
 
 from __future__ import annotations
@@ -35,12 +37,14 @@ import json
 import re
 import tarfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import IO, Any
 
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer, LargeBinary, Numeric, String, Time
+
+from portal.backup.contents import ContentCheck
 
 FORMAT = "portal-backup"
 VERSION = 1
@@ -107,6 +111,7 @@ class ArchiveWriter:
         self.mtime = int(created.timestamp())
         self.members: dict[str, dict] = {}
         self.rows: dict[str, int] = {}
+        self.table_digests: dict[str, str] = {}
         self.files = 0
         self.file_bytes = 0
 
@@ -126,6 +131,7 @@ class ArchiveWriter:
         lines: list[bytes] = []
         size = count = chunk = 0
         in_chunk: set[str] = set()
+        table_digest = hashlib.sha256()
         for row in rows:
             values = []
             for kind, value in zip(kinds, row, strict=True):
@@ -145,17 +151,20 @@ class ArchiveWriter:
             count += 1
             if len(lines) >= CHUNK_ROWS or size >= CHUNK_BYTES:
                 chunk += 1
-                self.add(f"tables/{name}/{chunk:06d}.jsonl", b"".join(lines))
+                table_digest.update(data := b"".join(lines))
+                self.add(f"tables/{name}/{chunk:06d}.jsonl", data)
                 lines, size, in_chunk = [], 0, set()
         if lines:
-            self.add(f"tables/{name}/{chunk + 1:06d}.jsonl", b"".join(lines))
+            table_digest.update(data := b"".join(lines))
+            self.add(f"tables/{name}/{chunk + 1:06d}.jsonl", data)
         self.rows[name] = count
+        self.table_digests[name] = table_digest.hexdigest()
         return count
 
     def finish(self, **extra: Any) -> None:
         """Write the manifest (last member) and close the tar stream."""
         self.add_json(MANIFEST, {"format": FORMAT, "version": VERSION, "members": self.members,
-                                 "tables": self.rows, "files": self.files,
+                                 "tables": self.rows, "table_sha256": self.table_digests, "files": self.files,
                                  "file_bytes": self.file_bytes, **extra})
         self.tar.close()
 
@@ -181,28 +190,31 @@ def _damaged(exc: Exception) -> ArchiveError:
 _READ_ERRORS = (tarfile.TarError, zlib.error, EOFError, OSError, UnicodeDecodeError, ValueError, KeyError)
 
 
-def verify(path) -> tuple[dict, dict]:
+def verify(path, recorded: Mapping[str, tuple[str, str]] | None = None) -> tuple[dict, dict]:
     """Read the whole archive once and check every digest; return (backup.json, manifest.json).
 
-    Raises :class:`ArchiveError` when a member is damaged, missing, added or out of place, or
-    when a table's line count differs from the manifest. Touches no database.
+    Raises :class:`ArchiveError` when a member is damaged, missing, added or out of place, when a
+    table's line count or digest differs from the manifest, and when the uploaded files do not
+    match their names and the rows that refer to them (:class:`~portal.backup.contents.ContentCheck`;
+    ``recorded`` maps a table to its (file column, SHA-256 column)). Touches no database.
     """
     seen: dict[str, dict] = {}
     lines: dict[str, int] = {}
-    meta = manifest = None
+    meta = manifest = check = None
     try:
         for info, reader in _members(path):
             if manifest is not None:
                 raise ArchiveError(f"备份文件在清单之后还有成员 {info.name}。")
             if not seen and info.name != META:
                 raise ArchiveError("备份文件的第一个成员不是 backup.json：不是本系统生成的备份。")
-            if info.name in seen:
+            file_match, chunk_match = _FILE_NAME.fullmatch(info.name), _CHUNK_NAME.fullmatch(info.name)
+            if info.name in seen and not file_match:  # a file is written again before each chunk using it
                 raise ArchiveError(f"备份文件中成员 {info.name} 重复出现。")
             digest, newlines, kept = hashlib.sha256(), 0, b""
             while piece := reader.read(1024 * 1024):
                 digest.update(piece)
                 newlines += piece.count(b"\n")
-                if info.name in (META, MANIFEST):
+                if chunk_match or info.name in (META, MANIFEST):
                     kept += piece
             if info.name == MANIFEST:
                 manifest = json.loads(kept)
@@ -210,9 +222,14 @@ def verify(path) -> tuple[dict, dict]:
             seen[info.name] = {"size": info.size, "sha256": digest.hexdigest()}
             if info.name == META:
                 meta = json.loads(kept)
-            elif match := _CHUNK_NAME.fullmatch(info.name):
-                lines[match.group(1)] = lines.get(match.group(1), 0) + newlines
-            elif not _FILE_NAME.fullmatch(info.name):
+                _check_format(meta)
+                check = ContentCheck(meta, recorded or {}, ArchiveError)
+            elif file_match:
+                check.file(file_match.group(1), digest.hexdigest())
+            elif chunk_match:
+                lines[chunk_match.group(1)] = lines.get(chunk_match.group(1), 0) + newlines
+                check.chunk(chunk_match.group(1), kept)
+            else:
                 raise ArchiveError(f"备份文件含有无法识别的成员 {info.name}。")
     except ArchiveError:
         raise
@@ -220,10 +237,14 @@ def verify(path) -> tuple[dict, dict]:
         raise _damaged(exc) from exc
     if meta is None or manifest is None:
         raise ArchiveError("备份文件已损坏或不完整：缺少 backup.json 或 manifest.json（可能在写入或复制时中断）。")
+    _compare(seen, lines, manifest)
+    check.finish(manifest)
+    return meta, manifest
+
+
+def _check_format(meta: dict) -> None:
     if (meta.get("format"), meta.get("version")) != (FORMAT, VERSION):
         raise ArchiveError(f"不是本系统可以读取的备份格式（{meta.get('format')} {meta.get('version')}）。")
-    _compare(seen, lines, manifest)
-    return meta, manifest
 
 
 def _compare(seen: dict[str, dict], lines: dict[str, int], manifest: dict) -> None:
@@ -256,9 +277,12 @@ def read_chunks(path, meta: dict, manifest: dict) -> Iterator[tuple[str, list[li
             if info.name in (META, MANIFEST):
                 continue
             data = reader.read()
-            if listed.get(info.name, {}).get("sha256") != hashlib.sha256(data).hexdigest():
+            actual = hashlib.sha256(data).hexdigest()
+            if listed.get(info.name, {}).get("sha256") != actual:
                 raise ArchiveError(f"备份文件成员 {info.name} 在校验后发生了变化，已取消恢复。")
             if match := _FILE_NAME.fullmatch(info.name):
+                if match.group(1) != actual:
+                    raise ArchiveError(f"上传文件 {info.name} 的内容与它的 SHA-256 名称不符，已取消恢复。")
                 files[match.group(1)] = data
                 continue
             table = _CHUNK_NAME.fullmatch(info.name).group(1)

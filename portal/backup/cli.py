@@ -57,7 +57,8 @@ def restore_command(path: Path, yes: bool, replace: bool) -> None:
         raise click.ClickException(f"{exc} 数据库未做任何改动。") from None
     click.echo(f"校验通过：备份于 {plan.meta['created_at']}（来源 {plan.meta['source_dialect']}），"
                f"{len(plan.manifest['tables'])} 张表共 {plan.total_rows} 行，"
-               f"上传文件 {plan.manifest.get('files', 0)} 个；所有成员的 SHA-256 均一致。")
+               f"上传文件 {plan.manifest.get('files', 0)} 个；所有成员的 SHA-256 均一致，"
+               "每个上传文件都与其名称和数据记录中的 SHA-256 相符。")
     if plan.target.tables_with_rows and not replace:
         raise click.ClickException(refusal_for_data(plan.target))
     if not yes:

@@ -1,12 +1,13 @@
 """Restoring an archive: every check first, then one all-or-nothing transaction, then the
 search index rebuilt and the audit chain verified.
 
-Order of work: (1) read the whole archive and check every SHA-256 and row count, touching no
-database; (2) refuse an archive from another Alembic revision, or whose tables and columns
-differ from this program's; (3) refuse a target that holds data unless ``replace``; (4) create
-the schema through the migrations when the target has no tables at all; (5) in one transaction
-(PostgreSQL: every table locked) delete the old rows if replacing, insert every row in
-foreign-key order, reset the PostgreSQL sequences to ``max(id)``; any error rolls it all back;
+Order of work: (1) read the whole archive and check every SHA-256 and row count, each uploaded
+file against the SHA-256 it is named by and the one its rows record, touching no database;
+(2) refuse an archive from another Alembic revision, or whose tables and columns differ from this
+program's; (3) refuse a target that holds data unless ``replace``; (4) create the schema through
+the migrations when the target has no tables at all; (5) in one transaction (PostgreSQL: every
+table locked) delete the old rows if replacing, insert every row in foreign-key order, reset the
+PostgreSQL sequences to ``max(id)``; any error rolls it all back;
 (6) after the commit, rebuild this machine's search index, invalidate cached public pages and
 verify the audit chain, then append the restore's own audit event.
 """
@@ -31,6 +32,7 @@ from portal.backup.services import (
     TargetState,
     column_kind,
     head_revision,
+    recorded_digests,
     tables,
     tables_with_rows,
     target_state,
@@ -69,7 +71,7 @@ class RestoreReport:
 
 def plan_restore(path: Path) -> RestorePlan:
     """Check the archive and the target without writing anything; raise BackupError if refused."""
-    meta, manifest = archive.verify(path)
+    meta, manifest = archive.verify(path, recorded_digests())
     head, revision = head_revision(), meta.get("alembic_revision")
     if revision != head:
         raise BackupError(f"版本不符，拒绝恢复：备份的数据库结构版本是 {revision}，本程序的版本是 {head}。"

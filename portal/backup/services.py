@@ -55,6 +55,16 @@ def tables() -> list[Table]:
     return list(db.metadata.sorted_tables)
 
 
+def recorded_digests() -> dict[str, tuple[str, str]]:
+    """Tables whose rows record the SHA-256 of their one file column: ``{table: (file column, "sha256")}``."""
+    found = {}
+    for table in tables():
+        files = [c.name for c in table.columns if column_kind(c) == "bytes"]
+        if len(files) == 1 and "sha256" in table.columns:
+            found[table.name] = (files[0], "sha256")
+    return found
+
+
 def head_revision() -> str:
     """The newest Alembic revision of this program's migrations."""
     from portal import MIGRATIONS_DIR

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from portal.calendar.services import import_year, parse_year_list, set_day
+from portal.calendar.services import import_year, load_calendar, parse_year_list, set_day
 from portal.extensions import db
 
 
@@ -18,14 +18,26 @@ def calendar_group() -> None:
 
 @calendar_group.command("set")
 @click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
-@click.option("--holiday/--workday", required=True, help="Mark the date a holiday or a working day.")
+@click.argument("kind", required=False, type=click.Choice(["holiday", "workday"]))
+@click.option("--holiday/--workday", default=None, help="Same as KIND: mark the date a holiday or a working day.")
 @click.option("--note", default="", help="Why (e.g. 国务院办公厅通知).")
 @with_appcontext
-def set_command(day, holiday: bool, note: str) -> None:
-    """Mark DAY as a holiday or a working day; open deadlines are recomputed."""
-    set_day(day.date(), not holiday, note, user_id=None)
+def set_command(day, kind: str | None, holiday: bool | None, note: str) -> None:
+    """Mark DAY as a holiday or a working day (KIND: holiday|workday); open deadlines are recomputed."""
+    if (kind is None) == (holiday is None):
+        raise click.UsageError("请注明 holiday（节假日）或 workday（工作日），二者选一。")
+    if kind is not None:
+        holiday = kind == "holiday"
+    day = day.date()
+    covered = load_calendar().covers(day.year)
+    changed = set_day(day, not holiday, note, user_id=None)
     db.session.commit()
-    click.echo(f"{day.date().isoformat()} 已设为{'节假日' if holiday else '工作日'}。")
+    click.echo(f"{day.isoformat()} 已设为{'节假日' if holiday else '工作日'}，已保存；"
+               f"重新计算了 {changed} 个未办结事项的期限。")
+    if not covered:
+        click.echo(f"警告：{day.year} 年没有官方节假日安排（软件包未包含，也未用 portal calendar import 录入）。"
+                   f"这一天的调整已单独保存并优先适用，但 {day.year} 年其余日期仍按周末和法定节假日暂定推算，"
+                   "落入该年的期限仍标为暂定；收到国务院办公厅的放假通知后请录入全年安排。", err=True)
 
 
 @calendar_group.command("import")
@@ -50,7 +62,6 @@ def import_command(year: int, listing: Path) -> None:
 @with_appcontext
 def check_command(day) -> None:
     """Say whether DAY is a working day in the calendar in force."""
-    from portal.calendar.services import load_calendar
     from portal.core.workdays import CalendarGap
 
     try:

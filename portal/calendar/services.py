@@ -8,8 +8,11 @@ from sqlalchemy import select
 
 from portal.audit.services import record
 from portal.calendar.models import CalendarOverride, CalendarYear
+from portal.calendar.yearlist import check_year, parse_year_list
 from portal.core.workdays import WorkCalendar
 from portal.extensions import db
+
+__all__ = ["import_year", "load_calendar", "parse_year_list", "recompute_open_deadlines", "set_day"]
 
 
 def load_calendar() -> WorkCalendar:
@@ -19,48 +22,25 @@ def load_calendar() -> WorkCalendar:
     return WorkCalendar(overrides=overrides, covered_years=years)
 
 
-def set_day(day: date, is_workday: bool, note: str, user_id: int | None) -> None:
-    """Declare ``day`` a working day or a holiday, then recompute open deadlines."""
+def set_day(day: date, is_workday: bool, note: str, user_id: int | None) -> int:
+    """Declare ``day`` a working day or a holiday, then recompute open deadlines (returns how many changed)."""
     row = db.session.get(CalendarOverride, day) or CalendarOverride(day=day)
     row.is_workday, row.note, row.set_by_id = is_workday, note, user_id
     db.session.add(row)
     db.session.flush()
     record("calendar.set_day", user_id=user_id, target_type="calendar", target_id=day.isoformat(),
            detail={"is_workday": is_workday, "note": note})
-    recompute_open_deadlines()
-
-
-def parse_year_list(text: str) -> tuple[list[date], list[date]]:
-    """Parse lines ``YYYY-MM-DD holiday|workday`` (或 节假日/上班); ``#`` starts a comment."""
-    holidays, workdays = [], []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        parts = line.split()
-        try:
-            day = date.fromisoformat(parts[0])
-        except ValueError:
-            raise ValueError(f"第 {number} 行：日期格式应为 YYYY-MM-DD") from None
-        kind = parts[1] if len(parts) > 1 else ""
-        if kind in ("holiday", "节假日", "休"):
-            holidays.append(day)
-        elif kind in ("workday", "上班", "班"):
-            workdays.append(day)
-        else:
-            raise ValueError(f"第 {number} 行：请注明 holiday（节假日）或 workday（调休上班）")
-    return holidays, workdays
+    return recompute_open_deadlines()
 
 
 def import_year(year: int, holidays: list[date], workdays: list[date], user_id: int | None) -> int:
     """Enter a year's official list (holidays, and weekend make-up working days).
 
     The year then counts as covered: weekends are rest days unless listed as working days.
-    Returns how many open deadlines changed.
+    Refused (``ValueError``, nothing written) when the list cannot be the year's official one
+    (:func:`portal.calendar.yearlist.check_year`). Returns how many open deadlines changed.
     """
-    for day in [*holidays, *workdays]:
-        if day.year != year:
-            raise ValueError(f"{day.isoformat()} 不在 {year} 年")
+    check_year(year, holidays, workdays)
     for day in holidays:
         db.session.merge(CalendarOverride(day=day, is_workday=False, note="法定节假日", set_by_id=user_id))
     for day in workdays:

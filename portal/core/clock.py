@@ -19,8 +19,8 @@ Pure computation (no Flask, no database). Rules, from 《政府信息公开条�
 
 With ``policy.unit == "calendar_days"`` (complaints under 《信访工作条例》) the same logic counts
 calendar days. Where a count runs into a year with no holiday arrangement the clock does not fail:
-it counts Monday–Friday through that year, marks the step ``（XXXX 年节假日安排未录入，按周末推算，暂定）``
-and the result ``provisional``.
+it counts Monday–Friday less the statutory holidays through that year, marks the step
+``（XXXX 年节假日安排未录入，按周末和法定节假日推算，暂定）`` and the result ``provisional``.
 
 Events are processed in order of ``(day, position in the given sequence)``. Impossible sequences
 raise :class:`ClockError` with a Chinese message.

@@ -21,12 +21,12 @@ def iso(day: date | None) -> str:
 
 
 def provisional_note(gap_years: Iterable[int]) -> str:
-    """``（2027 年节假日安排未录入，按周末推算，暂定）`` for the years guessed, or an empty string."""
+    """``（2027 年节假日安排未录入，按周末和法定节假日推算，暂定）`` for the years guessed, or an empty string."""
     years = sorted(set(gap_years))
     if not years:
         return ""
     listed = "、".join(str(y) for y in years)
-    return f"（{listed} 年节假日安排未录入，按周末推算，暂定）"
+    return f"（{listed} 年节假日安排未录入，按周末和法定节假日推算，暂定）"
 
 
 KIND_LABELS = {

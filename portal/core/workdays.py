@@ -10,9 +10,10 @@ many working days lie in ``(start, end]`` — from three sources, strongest firs
 3. plain Monday–Friday for the years the administrator has declared complete (``covered_years``).
 
 A year covered by none of them raises :class:`CalendarGap` instead of guessing. A *provisional*
-result, counted Monday–Friday through the gap, is available on request
-(:meth:`WorkCalendar.add_workdays_checked`, or ``weekends_only_for_gaps=True``) and always says
-which years it guessed.
+result is available on request (:meth:`WorkCalendar.add_workdays_checked`, or
+``weekends_only_for_gaps=True``) and always says which years it guessed: it counts Monday–Friday
+through the gap, less the statutory holidays of the holiday law (:mod:`portal.core.festivals`),
+so a provisional due date never lands on 元旦, 春节, 清明, 劳动节, 端午, 中秋 or 国庆.
 
 Each year's working days are computed once (one ``chinese_calendar.is_workday`` call per day)
 and kept as a sorted tuple of ordinals, so every question afterwards is a couple of bisections.
@@ -26,6 +27,8 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 import chinese_calendar
+
+from portal.core.festivals import statutory_holidays, supported
 
 __all__ = [
     "CalendarGap",
@@ -77,8 +80,9 @@ class WorkCalendar:
     package. ``covered_years`` lists years whose complete holiday list the administrator has
     entered as overrides, so that weekends plus overrides are authoritative for them.
     With ``weekends_only_for_gaps=True`` a year covered by neither source counts Monday–Friday
-    (plus any overrides) instead of raising :class:`CalendarGap`; each such year used is added
-    to :attr:`gap_years_touched` so the caller can mark its result provisional.
+    less the statutory holidays (overrides still win) instead of raising :class:`CalendarGap`;
+    each such year used is added to :attr:`gap_years_touched` so the caller can mark its result
+    provisional.
 
     The calendar is immutable after construction (its inputs are copied), so one instance can be
     shared and its per-year cache reused freely.
@@ -121,12 +125,14 @@ class WorkCalendar:
     def _build_year(self, year: int) -> _YearDays:
         overrides = self._overrides.get(year, {})
         use_package = package_covers(year)
+        # A gap year: the holiday law's own days are off even before the year's notice is entered.
+        law = statutory_holidays(year) if not self.covers(year) and supported(year) else {}
         ordinals = []
         day = date(year, 1, 1)
         while day.year == year:
             working = overrides.get(day)
             if working is None:
-                working = chinese_calendar.is_workday(day) if use_package else day.weekday() < 5
+                working = chinese_calendar.is_workday(day) if use_package else day.weekday() < 5 and day not in law
             if working:
                 ordinals.append(day.toordinal())
             if day == date.max:
@@ -215,7 +221,8 @@ class WorkCalendar:
         """``(add_workdays(start, n), provisional)`` without ever raising :class:`CalendarGap`.
 
         The strict answer when every year involved is covered (``provisional`` false); otherwise
-        the answer counted Monday–Friday (plus overrides) through the uncovered years, with
+        the answer counted Monday–Friday less statutory holidays (overrides first) through the
+        uncovered years, with
         ``provisional`` true. The guessed years are recorded in :attr:`gap_years_touched`.
         """
         result, gaps = self.add_workdays_detail(start, n, lenient=True)

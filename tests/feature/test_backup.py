@@ -281,6 +281,7 @@ def test_a_row_that_fails_to_insert_rolls_back_every_table(archived, tmp_path):
             manifest = json.loads(data)
             manifest["members"][chunk] = {"size": fixed["size"], "sha256": fixed["sha256"]}
             manifest["tables"]["matter_events"] += 1
+            manifest["table_sha256"]["matter_events"] = fixed["sha256"]  # the table's only chunk
             data = json.dumps(manifest).encode()
         return data
 
@@ -355,3 +356,152 @@ def test_a_write_during_the_backup_is_not_in_it(source, database_url, tmp_path):
         report = create_backup(tmp_path / "b.tar.gz", after_table=write_meanwhile)
     assert report.rows["search_changes"] == before
     assert len(_dump(source)["search_changes"]) == before + 1
+
+
+# -- forged archives: the manifest recomputed as a forger would, each refused before anything is written
+
+
+def _forge(path: Path, out: Path, change, *, tables: bool = True) -> None:
+    """Rewrite the archive: ``change(name, data)`` returns the members to put in its place (none: dropped).
+
+    The manifest is then recomputed from scratch (member digests, rows and SHA-256 per table,
+    number of files), so only the checks beyond the manifest can catch the forgery; with
+    ``tables=False`` the rows and SHA-256 per table are left as they were.
+    """
+    with tarfile.open(path, "r:gz") as tar:
+        members = [(info.name, tar.extractfile(info).read()) for info in tar]
+    manifest = json.loads(members.pop()[1])
+    forged = [new for name, data in members for new in change(name, data)]
+    rows = dict.fromkeys(manifest["tables"], 0)
+    digests = {table: hashlib.sha256() for table in manifest["tables"]}
+    for name, data in forged:
+        if name.startswith("tables/"):
+            rows[name.split("/")[1]] += data.count(b"\n")
+            digests[name.split("/")[1]].update(data)
+    manifest.update(members={name: {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                             for name, data in forged},
+                    files=sum(1 for name, _data in forged if name.startswith("files/")))
+    if tables:
+        manifest.update(tables=rows, table_sha256={table: h.hexdigest() for table, h in digests.items()})
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, data in [*forged, ("manifest.json", json.dumps(manifest).encode())]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    out.write_bytes(buffer.getvalue())
+
+
+def _attachment_rows(change_row):
+    """A ``change`` for :func:`_forge` applying ``change_row(row, column index)`` to each attachments row."""
+    from portal.matters.models import Attachment
+
+    names = [column.name for column in Attachment.__table__.columns]  # the order backup.json lists
+
+    def change(name, data):
+        if name.startswith("tables/attachments/"):
+            rows = [json.loads(line) for line in data.splitlines()]
+            for row in rows:
+                change_row(row, names.index)
+            data = b"".join(json.dumps(row, ensure_ascii=False).encode() + b"\n" for row in rows)
+        return [(name, data)]
+
+    return change
+
+
+PNG_SHA, PDF_SHA = hashlib.sha256(PNG).hexdigest(), hashlib.sha256(PDF).hexdigest()
+EDITED_PNG = PNG.replace(b"PNG", b"PNF", 1)
+EDITED_SHA = hashlib.sha256(EDITED_PNG).hexdigest()
+
+
+def _edit_file(name, data):
+    return [(name, EDITED_PNG if name == f"files/{PNG_SHA}" else data)]
+
+
+def _point_at_edited_file(row, index):
+    if row[index("data")] == PNG_SHA:
+        row[index("data")] = EDITED_SHA
+
+
+def _edit_and_rename_file(name, data):  # the file renamed to its new digest, the rows' references too
+    if name == f"files/{PNG_SHA}":
+        return [(f"files/{EDITED_SHA}", EDITED_PNG)]
+    return _attachment_rows(_point_at_edited_file)(name, data)
+
+
+def _drop_file(name, data):
+    return [] if name == f"files/{PDF_SHA}" else [(name, data)]
+
+
+def _add_file(name, data):
+    extra = b"not an upload anyone made"
+    return [(f"files/{hashlib.sha256(extra).hexdigest()}", extra), (name, data)] if name.startswith(
+        "tables/attachments/") else [(name, data)]
+
+
+def _edit_recorded_digest(row, index):
+    row[index("sha256")] = EDITED_SHA
+
+
+FORGERIES = [
+    ("an uploaded file edited", _edit_file, f"上传文件 files/{PNG_SHA} 的内容与它的 SHA-256 名称不符"),
+    ("an uploaded file edited and renamed", _edit_and_rename_file,
+     f"记录的 SHA-256（{PNG_SHA}）与它引用的上传文件 files/{EDITED_SHA} 不符"),
+    ("an uploaded file removed", _drop_file, f"引用的上传文件 files/{PDF_SHA} 不在备份中"),
+    ("an extra file added", _add_file,
+     f"上传文件 files/{hashlib.sha256(b'not an upload anyone made').hexdigest()} 没有任何记录引用它"),
+    ("an attachments row edited", _attachment_rows(_edit_recorded_digest),
+     f"记录的 SHA-256（{EDITED_SHA}）与它引用的上传文件 files/"),
+]
+
+
+def test_forged_uploads_are_refused_with_nothing_written(source, database_url, tmp_path, monkeypatch):
+    from portal.backup import archive
+
+    monkeypatch.setattr(archive, "CHUNK_ROWS", 2)  # each file is written again before a later chunk
+    path = tmp_path / "good.tar.gz"
+    _backup(source, path)
+    _close(source)
+    _wipe(database_url, tmp_path)
+    empty = _app(database_url, tmp_path / "empty", monkeypatch, schema=True)
+    for label, change, message in FORGERIES:
+        forged = tmp_path / f"{label}.tar.gz"
+        _forge(path, forged, change)
+        result = _restore(empty, forged)
+        assert result.exit_code == 1, (label, result.output)
+        assert message in result.output and "拒绝恢复" in result.output, (label, result.output)
+        assert "数据库未做任何改动" in result.output and _row_count(empty) == 0, label
+    def edit_a_note(name, data):
+        if name.startswith("tables/calendar_overrides/"):
+            data = data.replace("测试调整".encode(), "测试调正".encode())
+        return [(name, data)]
+
+    _forge(path, tmp_path / "note.tar.gz", edit_a_note, tables=False)  # member digest recomputed, not the table's
+    result = _restore(empty, tmp_path / "note.tar.gz")
+    assert result.exit_code == 1 and "表 calendar_overrides 的 SHA-256 与清单不符" in result.output, result.output
+    assert _row_count(empty) == 0
+    # The checks refuse forgeries, not the writer's own layout: the same archive, untouched, restores.
+    _forge(path, tmp_path / "recomputed.tar.gz", lambda name, data: [(name, data)])
+    for good in (path, tmp_path / "recomputed.tar.gz"):
+        result = _restore(empty, good, "--replace")
+        assert result.exit_code == 0, result.output
+        assert "每个上传文件都与其名称和数据记录中的 SHA-256 相符" in result.output
+    with empty.app_context():
+        from portal.matters.models import Attachment
+
+        assert sorted(a.sha256 for a in db.session.scalars(select(Attachment))) == sorted(
+            [PNG_SHA, PNG_SHA, PDF_SHA, PDF_SHA])
+    _close(empty)
+
+
+def test_a_forged_archive_leaves_a_database_with_data_and_its_files_untouched(source, tmp_path):
+    path = tmp_path / "b.tar.gz"
+    _backup(source, path)
+    before = _dump(source)
+    instance = Path(source.instance_path)
+    files_before = {p: p.stat().st_mtime_ns for p in instance.rglob("*") if p.is_file()}
+    _forge(path, tmp_path / "forged.tar.gz", _edit_file)
+    result = _restore(source, tmp_path / "forged.tar.gz", "--replace")
+    assert result.exit_code == 1 and f"files/{PNG_SHA}" in result.output
+    assert _dump(source) == before
+    assert {p: p.stat().st_mtime_ns for p in instance.rglob("*") if p.is_file()} == files_before

@@ -176,10 +176,10 @@ def test_reply_while_awaiting_clarification_has_no_deadline():
 def test_provisional_deadline_into_an_uncovered_year():
     result = run(received(date(2026, 12, 15)))
     assert result.provisional and result.gap_years == frozenset({2027})
-    assert result.due_on == date(2027, 1, 12)
+    assert result.due_on == date(2027, 1, 13)  # 2027-01-01 (元旦) is off even before the notice
     assert result.due_on.weekday() < 5
     assert result.steps == [
-        "2026-12-15 收到申请，20 个工作日 → 2027-01-12（2027 年节假日安排未录入，按周末推算，暂定）"
+        "2026-12-15 收到申请，20 个工作日 → 2027-01-13（2027 年节假日安排未录入，按周末和法定节假日推算，暂定）"
     ]
     declared = WorkCalendar({date(2027, 1, 1): False}, covered_years={2027})
     firm = run(received(date(2026, 12, 15)), calendar=declared)
@@ -190,7 +190,7 @@ def test_provisional_deadline_into_an_uncovered_year():
 def test_provisional_flag_comes_from_any_step():
     result = run(received(date(2026, 11, 20)), ev(K.EXTENSION_GRANTED, date(2026, 12, 1), days=20))
     assert result.steps[0].endswith("→ 2026-12-18")
-    assert result.steps[1].endswith("（2027 年节假日安排未录入，按周末推算，暂定）")
+    assert result.steps[1].endswith("（2027 年节假日安排未录入，按周末和法定节假日推算，暂定）")
     assert result.provisional
 
 

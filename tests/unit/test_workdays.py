@@ -171,8 +171,8 @@ def test_weekends_only_mode_counts_through_gaps_and_says_so():
     lenient = WorkCalendar(weekends_only_for_gaps=True)
     assert lenient.add_workdays(date(2025, 9, 26), 20) == date(2025, 10, 30)
     assert lenient.gap_years_touched == set()
-    # 12-16..12-31 give 12; Mon–Fri in 2027 (01-01 counted: nobody knows it is a holiday yet)
-    assert lenient.add_workdays(date(2026, 12, 15), 20) == date(2027, 1, 12)
+    # 12-16..12-31 give 12; Mon–Fri in 2027 less 01-01 (元旦, a statutory holiday whatever the notice says)
+    assert lenient.add_workdays(date(2026, 12, 15), 20) == date(2027, 1, 13)
     assert lenient.gap_years_touched == {2027}
     assert lenient.is_workday(date(2028, 1, 3)) is True
     assert lenient.count_workdays(date(2028, 1, 7), date(2028, 1, 10)) == 1
@@ -182,7 +182,7 @@ def test_weekends_only_mode_counts_through_gaps_and_says_so():
 def test_add_workdays_checked_reports_provisional_results():
     assert CAL.add_workdays_checked(date(2025, 9, 26), 20) == (date(2025, 10, 30), False)
     due, provisional = CAL.add_workdays_checked(date(2026, 12, 15), 20)
-    assert (due, provisional) == (date(2027, 1, 12), True)
+    assert (due, provisional) == (date(2027, 1, 13), True)
     assert due.weekday() < 5
     assert CAL_2027.add_workdays_checked(date(2026, 12, 15), 20) == (date(2027, 1, 13), False)
 
@@ -190,7 +190,7 @@ def test_add_workdays_checked_reports_provisional_results():
 def test_detail_functions_are_strict_on_request():
     with pytest.raises(CalendarGap):
         CAL.add_workdays_detail(date(2026, 12, 15), 20, lenient=False)
-    assert CAL.count_workdays_detail(date(2026, 12, 30), date(2027, 1, 4)) == (3, frozenset({2027}))
+    assert CAL.count_workdays_detail(date(2026, 12, 30), date(2027, 1, 4)) == (2, frozenset({2027}))
     assert CAL.is_workday_detail(date(2027, 1, 2)) == (False, frozenset({2027}))
 
 
@@ -257,3 +257,49 @@ def test_count_matches_a_day_by_day_reference(start, span):
 @given(starts, st.integers(0, 30))
 def test_add_matches_a_day_by_day_reference(start, n):
     assert add_workdays(start, n) == naive_add(start, n)
+
+
+# -- provisional calendar of a gap year: weekends plus the holiday law ------------------------------
+
+
+def test_provisional_calendar_rests_on_every_statutory_holiday_of_a_gap_year():
+    from portal.core.festivals import statutory_holidays
+
+    lenient = WorkCalendar(weekends_only_for_gaps=True)
+    for year in (2027, 2028, 2030):
+        for day in statutory_holidays(year):
+            assert lenient.is_workday(day) is False, day
+    assert lenient.is_workday(date(2027, 2, 4)) is True  # the Thursday before New Year's Eve
+    assert lenient.is_workday(date(2027, 2, 9)) is True  # the Tuesday after the 3rd of the 1st month
+    # 2027-09-14 + 1: Mid-Autumn (Wed 09-15) is skipped
+    assert lenient.add_workdays(date(2027, 9, 14), 1) == date(2027, 9, 16)
+    # 2027-09-30 + 1: National Day 10-01 (Fri) off, then the weekend: the next working day is Monday 10-04
+    assert lenient.add_workdays(date(2027, 9, 30), 1) == date(2027, 10, 4)
+    # 261 weekdays in 2027; 10 of the 13 statutory days fall on a weekday
+    weekday_holidays = sum(1 for day in statutory_holidays(2027) if day.weekday() < 5)
+    assert lenient.count_workdays(date(2026, 12, 31), date(2027, 12, 31)) == 261 - weekday_holidays
+
+
+def test_an_override_still_wins_over_the_holiday_law_in_a_gap_year():
+    worked = WorkCalendar({date(2027, 10, 1): True}, weekends_only_for_gaps=True)
+    assert worked.is_workday(date(2027, 10, 1)) is True
+    assert worked.gap_years_touched == {2027}
+    assert worked.add_workdays_checked(date(2027, 9, 30), 1) == (date(2027, 10, 1), True)
+
+
+def test_a_year_the_administrator_entered_follows_the_entered_list_only():
+    # CAL_2027 declares 2027 complete without listing National Day: its own list is authoritative
+    # (which is why `portal calendar import` refuses a list that leaves out a statutory holiday).
+    assert CAL_2027.is_workday(date(2027, 10, 1)) is True
+    assert WorkCalendar(weekends_only_for_gaps=True).is_workday(date(2027, 10, 1)) is False
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=st.dates(date(2026, 12, 1), date(2030, 12, 31)), n=st.integers(1, 60))
+def test_a_provisional_due_date_never_falls_on_a_statutory_holiday(start, n):
+    from portal.core.festivals import statutory_holidays
+
+    due, provisional = CAL.add_workdays_checked(start, n)
+    assert due.weekday() < 5
+    if due.year >= 2027:
+        assert provisional and due not in statutory_holidays(due.year)
