@@ -7,10 +7,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal.config import load_settings
+from portal.config import MIGRATIONS_DIR, load_settings
 from portal.extensions import csrf, db, login_manager, migrate
 
-MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+__all__ = ["MIGRATIONS_DIR", "create_app"]
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
@@ -127,12 +127,3 @@ def register_commands(app) -> None:
                     calendar_group, requests_group, audit_group, deadlines_group, reindex_command,
                     annual_report_command, backup_command, restore_command):
         app.cli.add_command(command)
-
-
-def _create_app(*_args):
-    from portal import create_app
-
-    return create_app()
-
-
-main = FlaskGroup(create_app=_create_app, help="警务公开 portal management.")

@@ -12,6 +12,8 @@ import os
 import secrets
 from pathlib import Path
 
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
 
 def instance_secret(instance_path: Path, name: str = "secret_key") -> str:
     """Return the key kept in ``instance/<name>`` (mode 0600), creating it on first use."""

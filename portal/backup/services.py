@@ -29,6 +29,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, inspect, literal, select, text
 
 from portal.backup.archive import FORMAT, META, VERSION, ArchiveWriter, column_kind
+from portal.config import MIGRATIONS_DIR
 from portal.extensions import db
 
 
@@ -67,7 +68,6 @@ def recorded_digests() -> dict[str, tuple[str, str]]:
 
 def head_revision() -> str:
     """The newest Alembic revision of this program's migrations."""
-    from portal import MIGRATIONS_DIR
 
     config = Config()
     config.set_main_option("script_location", MIGRATIONS_DIR)

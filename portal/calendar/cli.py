@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from portal.calendar.services import import_year, load_calendar, parse_year_list, set_day
 from portal.extensions import db
+from portal.matters.services import recompute_open_deadlines
 
 
 @click.group("calendar")
@@ -30,7 +31,8 @@ def set_command(day, kind: str | None, holiday: bool | None, note: str) -> None:
         holiday = kind == "holiday"
     day = day.date()
     covered = load_calendar().covers(day.year)
-    changed = set_day(day, not holiday, note, user_id=None)
+    set_day(day, not holiday, note, user_id=None)
+    changed = recompute_open_deadlines()
     db.session.commit()
     click.echo(f"{day.isoformat()} 已设为{'节假日' if holiday else '工作日'}，已保存；"
                f"重新计算了 {changed} 个未办结事项的期限。")
@@ -48,7 +50,8 @@ def import_command(year: int, listing: Path) -> None:
     """Enter YEAR's official list from LISTING: lines "YYYY-MM-DD holiday|workday"."""
     try:
         holidays, workdays = parse_year_list(listing.read_text(encoding="utf-8"))
-        changed = import_year(year, holidays, workdays, user_id=None)
+        import_year(year, holidays, workdays, user_id=None)
+        changed = recompute_open_deadlines()
     except ValueError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None

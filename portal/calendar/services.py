@@ -1,4 +1,8 @@
-"""Reading and changing the calendar; recomputing open deadlines when it changes."""
+"""Reading and changing the working-day calendar.
+
+A change moves open deadlines: callers follow it with
+:func:`portal.matters.services.recompute_open_deadlines`.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from portal.calendar.yearlist import check_year, parse_year_list
 from portal.core.workdays import WorkCalendar
 from portal.extensions import db
 
-__all__ = ["import_year", "load_calendar", "parse_year_list", "recompute_open_deadlines", "set_day"]
+__all__ = ["import_year", "load_calendar", "parse_year_list", "set_day"]
 
 
 def load_calendar() -> WorkCalendar:
@@ -22,23 +26,22 @@ def load_calendar() -> WorkCalendar:
     return WorkCalendar(overrides=overrides, covered_years=years)
 
 
-def set_day(day: date, is_workday: bool, note: str, user_id: int | None) -> int:
-    """Declare ``day`` a working day or a holiday, then recompute open deadlines (returns how many changed)."""
+def set_day(day: date, is_workday: bool, note: str, user_id: int | None) -> None:
+    """Declare ``day`` a working day or a holiday (audited)."""
     row = db.session.get(CalendarOverride, day) or CalendarOverride(day=day)
     row.is_workday, row.note, row.set_by_id = is_workday, note, user_id
     db.session.add(row)
     db.session.flush()
     record("calendar.set_day", user_id=user_id, target_type="calendar", target_id=day.isoformat(),
            detail={"is_workday": is_workday, "note": note})
-    return recompute_open_deadlines()
 
 
-def import_year(year: int, holidays: list[date], workdays: list[date], user_id: int | None) -> int:
+def import_year(year: int, holidays: list[date], workdays: list[date], user_id: int | None) -> None:
     """Enter a year's official list (holidays, and weekend make-up working days).
 
     The year then counts as covered: weekends are rest days unless listed as working days.
     Refused (``ValueError``, nothing written) when the list cannot be the year's official one
-    (:func:`portal.calendar.yearlist.check_year`). Returns how many open deadlines changed.
+    (:func:`portal.calendar.yearlist.check_year`).
     """
     check_year(year, holidays, workdays)
     for day in holidays:
@@ -50,17 +53,3 @@ def import_year(year: int, holidays: list[date], workdays: list[date], user_id: 
     db.session.flush()
     record("calendar.import_year", user_id=user_id, target_type="calendar", target_id=year,
            detail={"holidays": len(holidays), "workdays": len(workdays)})
-    return recompute_open_deadlines()
-
-
-def recompute_open_deadlines() -> int:
-    """Recompute the due date of every open matter; return how many changed."""
-    from portal.matters.models import Matter
-    from portal.matters.services import recompute_due
-
-    changed = 0
-    for matter in db.session.scalars(select(Matter).where(Matter.closed_on.is_(None))):
-        before = (matter.due_on, matter.due_provisional)
-        recompute_due(matter)
-        changed += (matter.due_on, matter.due_provisional) != before
-    return changed

@@ -15,6 +15,7 @@ from portal.calendar.services import import_year, parse_year_list, set_day
 from portal.extensions import db
 from portal.forms import PortalForm
 from portal.matters.models import Matter
+from portal.matters.services import recompute_open_deadlines
 from portal.staff.access import role_required
 
 bp = Blueprint("calendar_admin", __name__, url_prefix="/staff/calendar")
@@ -63,6 +64,7 @@ def set_one():
     if not form.validate_on_submit():
         return _page(form, YearForm(prefix="year"), 422)
     set_day(form.day.data, form.kind.data == "workday", form.note.data or "", current_user.id)
+    recompute_open_deadlines()
     flash(f"{form.day.data.isoformat()} 已更新，未办结事项的期限已重新计算。", "success")
     return redirect(url_for("calendar_admin.index"))
 
@@ -75,7 +77,8 @@ def set_year():
     if form.validate_on_submit():
         try:
             holidays, workdays = parse_year_list(form.listing.data)
-            changed = import_year(form.year.data, holidays, workdays, current_user.id)
+            import_year(form.year.data, holidays, workdays, current_user.id)
+            changed = recompute_open_deadlines()
         except ValueError as exc:
             db.session.rollback()
             form.listing.errors.append(str(exc))

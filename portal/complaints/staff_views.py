@@ -22,7 +22,7 @@ from portal.disclosure.status import event_label
 from portal.extensions import db
 from portal.matters import extension
 from portal.matters.models import Matter
-from portal.matters.services import add_event
+from portal.matters.services import add_event, recompute_open_deadlines
 from portal.staff.access import role_required, staff_required
 
 bp = Blueprint("complaints_staff", __name__, url_prefix="/staff/complaints")
@@ -206,8 +206,6 @@ def policies():
                 flash(error, "error")
             return render_template("complaints/staff_policies.html", rows=all_policies(),
                                    types=COMPLAINT_TYPES), 422
-        from portal.calendar.services import recompute_open_deadlines
-
         recompute_open_deadlines()
         flash("时限已保存，未办结投诉的期限已重新计算。", "success")
         return redirect(url_for("complaints_staff.policies"))

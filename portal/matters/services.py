@@ -137,3 +137,13 @@ def add_event(matter: Matter, kind: str, day: date, *, actor_id: int | None, day
     record(f"matter.{kind}", user_id=actor_id, target_type=matter.kind, target_id=matter.tracking_no,
            detail={"day": day.isoformat(), "days": days, "due_on": str(matter.due_on)})
     return event
+
+
+def recompute_open_deadlines() -> int:
+    """Recompute the due date of every open matter; return how many changed."""
+    changed = 0
+    for matter in db.session.scalars(select(Matter).where(Matter.closed_on.is_(None))):
+        before = (matter.due_on, matter.due_provisional)
+        recompute_due(matter)
+        changed += (matter.due_on, matter.due_provisional) != before
+    return changed

@@ -19,7 +19,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 from markupsafe import Markup
@@ -30,8 +31,21 @@ from portal.search import ranking
 from portal.search.analysis import QueryTerms
 from portal.search.snippets import highlight_all, snippet
 
-if TYPE_CHECKING:
-    from portal.search.index import SearchIndex
+
+class IndexStore(Protocol):
+    """What a reader needs of an index replica (``portal.search.index.SearchIndex`` provides it)."""
+
+    directory: Path
+
+    def healthy(self) -> bool:
+        """True when the replica on disk can be opened."""
+
+    def sync(self) -> int:
+        """Bring the replica up to date with the database; return how many documents changed."""
+
+    def open(self) -> Any:
+        """The opened Whoosh index."""
+
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +112,7 @@ def _hit(stored: dict, score: float, words: frozenset[str]) -> Hit:
 class IndexReader:
     """The open searcher and the result cache of one index replica, shared by a process's threads."""
 
-    def __init__(self, index: SearchIndex, cache_entries: int = RESULT_CACHE_ENTRIES) -> None:
+    def __init__(self, index: IndexStore, cache_entries: int = RESULT_CACHE_ENTRIES) -> None:
         self.index = index
         self.cache_entries = cache_entries
         self._lock = threading.RLock()
