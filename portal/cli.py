@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role, User
 from portal.accounts.services import AccountError, create_user
-from portal.catalog.content import ContentError, load_content
 from portal.extensions import db
+from portal.seed.content import ContentError, load_content
 
 DEMO_ACCOUNTS = (
     ("staff", Role.STAFF, "huzheng", "户政民警（演示）"),
@@ -51,7 +51,7 @@ def _demo_accounts() -> None:
         create_user(username, password, role, department, display_name=name,
                     email=f"{username}@portal.example.gov.cn")
         lines.append(f"{username}\t{password}\t{role.label}")
-    from portal.demo import create_demo_matters
+    from portal.seed.demo import create_demo_matters
 
     numbers = create_demo_matters()
     db.session.commit()

@@ -152,8 +152,8 @@ def make_app(database_url, tmp_path, monkeypatch):
 
 def _fill(application):
     """``application`` with content/ loaded into its (empty) schema."""
-    from portal.catalog.content import load_content
     from portal.extensions import db
+    from portal.seed.content import load_content
 
     with application.app_context():
         load_content(CONTENT_DIR)

@@ -121,8 +121,8 @@ def main() -> None:
     folder = tempfile.mkdtemp()
     os.environ["PORTAL_INSTANCE_PATH"] = folder
     from portal import create_app
-    from portal.catalog.content import load_content
     from portal.extensions import db
+    from portal.seed.content import load_content
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/relevance.db", "TESTING": True})
     with app.app_context():

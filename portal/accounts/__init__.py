@@ -1,1 +1,1 @@
-"""Accounts: departments, users with roles, login with throttling."""
+"""Accounts: departments, users with roles, staff alerts by e-mail."""

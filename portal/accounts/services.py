@@ -9,9 +9,9 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.accounts import throttle
 from portal.accounts.models import Department, Role, User
 from portal.audit.services import record
+from portal.auth import throttle
 from portal.core.timefmt import utcnow
 from portal.extensions import db
 

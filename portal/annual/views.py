@@ -16,10 +16,10 @@ from portal.annual.services import (
     table_csv,
 )
 from portal.annual.table import COLUMNS, ROWS
+from portal.auth.access import role_required
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.extensions import db
-from portal.staff.access import role_required
 
 bp = Blueprint("annual", __name__, url_prefix="/staff/annual-report")
 TEXT_FIELDS = ("overview", "problems", "other_matters")

@@ -22,10 +22,10 @@ from portal.complaints.stats import monthly_statistics
 from portal.core.classification import PUBLIC
 from portal.disclose import disclose
 from portal.extensions import db
+from portal.matters.labels import KIND_LABELS
 from portal.notices.models import Notice
 from portal.notices.queries import public_notice
 from portal.oversight.performance import Figures, accountability
-from portal.oversight.queries import KIND_LABELS
 
 WINDOW_DAYS = 365
 CHECK_RULE = "一 + 二 = (七) + 四"

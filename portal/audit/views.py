@@ -10,9 +10,9 @@ from sqlalchemy import select
 from portal.accounts.models import Role, User
 from portal.audit.chain import verify
 from portal.audit.models import AuditEvent
+from portal.auth.access import role_required
 from portal.core.timefmt import local_to_utc
 from portal.extensions import db
-from portal.staff.access import role_required
 
 bp = Blueprint("audit", __name__, url_prefix="/staff/audit")
 PAGE_SIZE = 50

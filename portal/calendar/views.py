@@ -10,13 +10,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from portal.accounts.models import Role
+from portal.auth.access import role_required
 from portal.calendar.models import CalendarOverride, CalendarYear
 from portal.calendar.services import import_year, parse_year_list, set_day
 from portal.extensions import db
 from portal.forms import PortalForm
 from portal.matters.models import Matter
 from portal.matters.services import recompute_open_deadlines
-from portal.staff.access import role_required
 
 bp = Blueprint("calendar_admin", __name__, url_prefix="/staff/calendar")
 

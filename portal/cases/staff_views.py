@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Department, Role
 from portal.audit.services import record
+from portal.auth.access import role_required, staff_required
 from portal.cases import policy as policies
 from portal.cases.forms import CaseForm, PartyForm, StageForm
 from portal.cases.models import CASE_TYPES, PARTY_ROLES, Case, CaseParty
@@ -30,7 +31,6 @@ from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclose import disclose, disclose_all, viewer_of
 from portal.extensions import db
-from portal.staff.access import role_required, staff_required
 
 bp = Blueprint("cases_staff", __name__, url_prefix="/staff/cases")
 MAX_POLICY_DAYS = 730

@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 
-from portal.accounts import throttle
 from portal.audit.services import record
+from portal.auth import throttle
 from portal.cases.forms import ProgressLookupForm
 from portal.cases.models import CASE_TYPES, Case, CaseParty
 from portal.cases.services import find_party, normalize_case_no

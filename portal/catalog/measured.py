@@ -19,8 +19,8 @@ from portal.calendar.services import load_calendar
 from portal.catalog.models import LimitUnit
 from portal.catalog.schema import MEASURED_BY
 from portal.extensions import db
+from portal.matters.labels import KIND_LABELS
 from portal.matters.models import Matter
-from portal.oversight.queries import KIND_LABELS
 
 WINDOW_DAYS = 365  # the window of /performance
 NO_DATA = "暂无数据"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from portal.auth.access import require_department, staff_required
 from portal.catalog.forms import GuideForm
 from portal.catalog.queries import GuideFilter, filtered_guides, guide_by_slug, guide_versions
 from portal.catalog.schema import parse_guide
 from portal.catalog.services import save_guide
 from portal.core.errors import FieldError
-from portal.staff.access import require_department, staff_required
 
 bp = Blueprint("catalog_staff", __name__, url_prefix="/staff/guides")
 

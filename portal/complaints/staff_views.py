@@ -9,6 +9,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Role, User
+from portal.auth.access import role_required, staff_required
 from portal.complaints import services
 from portal.complaints.forms import DecisionForm, ExtensionForm, ReplyForm, SummaryForm
 from portal.complaints.models import COMPLAINT_TYPES, Complaint
@@ -17,13 +18,12 @@ from portal.complaints.views import LABELS, STATUS
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclose import disclose, viewer_of
-from portal.disclosure.staff_forms import AssignForm
-from portal.disclosure.status import event_label
 from portal.extensions import db
 from portal.matters import extension
+from portal.matters.forms import AssignForm
+from portal.matters.labels import event_label
 from portal.matters.models import Matter
 from portal.matters.services import add_event, recompute_open_deadlines
-from portal.staff.access import role_required, staff_required
 
 bp = Blueprint("complaints_staff", __name__, url_prefix="/staff/complaints")
 

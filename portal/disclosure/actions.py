@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from portal.accounts.alerts import alert_supervisors
 from portal.core.clock import ClockError, EventKind
 from portal.core.errors import FieldError
 from portal.core.fees import describe, fee_by_count, fee_by_volume, total
@@ -17,7 +18,6 @@ from portal.extensions import db
 from portal.matters import extension
 from portal.matters.models import Matter, MatterEvent
 from portal.matters.services import add_event
-from portal.staff.alerts import alert_supervisors
 
 CLARIFICATION_TEMPLATE = (
     "您的申请内容不够明确，请于 {deadline} 前补正：写明所需政府信息的名称、文号或其他特征性描述。"

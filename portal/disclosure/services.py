@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from portal.accounts.alerts import alert, alert_supervisors
 from portal.accounts.models import Department, User
 from portal.core.clock import EventKind
 from portal.core.errors import FieldError
@@ -25,7 +26,6 @@ from portal.matters.services import (
 )
 from portal.matters.uploads import CheckedFile
 from portal.redaction.services import check_markup
-from portal.staff.alerts import alert, alert_supervisors
 
 PREFIX = "GK"
 RECEIVING_DEPARTMENT = "gongkaiban"  # 公开办 receives every request and routes it

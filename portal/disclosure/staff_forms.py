@@ -58,9 +58,3 @@ class DecisionForm(PortalForm):
     decision = SelectField("决定", choices=[SelectChoice("approve", "批准"),
                                           SelectChoice("refuse", "不批准")])
     note = TextAreaField("意见", validators=[Optional(), Length(max=2000)])
-
-
-class AssignForm(PortalForm):
-    """Assign the request to a member of staff."""
-
-    assignee_id = SelectField("承办人", coerce=int, validators=[InputRequired()])

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Role, User
+from portal.auth.access import role_required, staff_required
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclose import disclose, viewer_of
@@ -16,13 +17,14 @@ from portal.disclosure.models import DisclosureRequest
 from portal.disclosure.queries import QueueFilter, queue
 from portal.disclosure.replies import REPLY_TYPES, sub_reason_label
 from portal.disclosure.services import assign, reply
-from portal.disclosure.staff_forms import ActionForm, AssignForm, DecisionForm, ReplyForm
-from portal.disclosure.status import STATUS_LABELS, event_label, status_label
+from portal.disclosure.staff_forms import ActionForm, DecisionForm, ReplyForm
+from portal.disclosure.status import STATUS_LABELS, status_label
 from portal.extensions import db
 from portal.matters.files import attach_office_file, send_attachment
+from portal.matters.forms import AssignForm
+from portal.matters.labels import event_label
 from portal.matters.models import Matter
 from portal.matters.uploads import check_upload
-from portal.staff.access import role_required, staff_required
 
 bp = Blueprint("disclosure_staff", __name__, url_prefix="/staff/requests")
 

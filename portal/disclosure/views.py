@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from portal.accounts import throttle
+from portal.auth import throttle
 from portal.core.classification import PUBLIC
 from portal.core.errors import FieldError
 from portal.disclose import disclose, disclose_all

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Department
+from portal.auth.access import require_department, staff_required
 from portal.core.classification import PUBLIC
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_to_utc
@@ -18,7 +19,6 @@ from portal.notices.forms import ConfirmForm, NoticeForm, PublishForm
 from portal.notices.models import Notice, NoticeStatus
 from portal.notices.services import publish_notice, save_notice, withdraw_notice
 from portal.redaction.services import marks_for
-from portal.staff.access import require_department, staff_required
 
 bp = Blueprint("notices_staff", __name__, url_prefix="/staff/notices")
 

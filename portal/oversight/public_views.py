@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from portal.core.timefmt import local_today
+from portal.matters.labels import KIND_LABELS
 from portal.oversight.performance import accountability
-from portal.oversight.queries import KIND_LABELS
 
 bp = Blueprint("accountability", __name__)
 

@@ -18,7 +18,6 @@ from portal.disclosure.queries import due_soon_limit
 from portal.extensions import db
 from portal.matters.models import Matter
 
-KIND_LABELS = {"request": "信息公开申请", "complaint": "投诉"}
 APPROVAL_STATUSES = ("extension_requested", "reply_pending_approval")
 SECTIONS = {"overdue": "已逾期", "due-soon": "3 个工作日内到期", "approval": "等待审批",
             "provisional": "暂定期限"}

@@ -26,10 +26,11 @@ from sqlalchemy.exc import DBAPIError
 from portal.accounts.models import Department, User
 from portal.core.timefmt import local_today
 from portal.extensions import db
+from portal.matters.labels import KIND_LABELS
 from portal.matters.models import Matter
 from portal.outbox.services import enqueue
 from portal.oversight.audit_batch import record_each
-from portal.oversight.queries import KIND_LABELS, conditions, section_count, supervisors
+from portal.oversight.queries import conditions, section_count, supervisors
 
 DIGEST_LINES = 50
 # After marking this many matters at once, VACUUM the table (PostgreSQL): the marked rows are

@@ -27,10 +27,11 @@ from portal.complaints.models import DECISIONS, OUTCOMES, Complaint
 from portal.disclosure.models import DisclosureRequest
 from portal.disclosure.replies import REPLY_TYPES
 from portal.extensions import db
+from portal.matters.labels import KIND_LABELS
 from portal.matters.models import Matter
 from portal.oversight.charts import Chart, HorizontalChart, grouped_bars, horizontal_bars
 from portal.oversight.performance import SATISFIED, Figures, share
-from portal.oversight.queries import KIND_LABELS, department_names, trend_start
+from portal.oversight.queries import department_names, trend_start
 
 MEMO_SECONDS = 60
 UNRECORDED = "未记录（如撤回）"

@@ -10,11 +10,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from portal.accounts.models import Role
+from portal.auth.access import role_required
 from portal.core.timefmt import local_today
+from portal.matters.labels import KIND_LABELS
 from portal.oversight import case_stages, queries
 from portal.oversight.charts import grouped_bars
 from portal.oversight.trends import dashboard as trends_more
-from portal.staff.access import role_required
 
 bp = Blueprint("oversight", __name__, url_prefix="/staff/oversight")
 DASHBOARD_ROWS = 20
@@ -28,7 +29,7 @@ def dashboard():
     today = local_today()
     summary = queries.open_summary(today)
     trends = {}
-    for kind, label in queries.KIND_LABELS.items():
+    for kind, label in KIND_LABELS.items():
         months = queries.monthly_trend(kind, today)
         chart = grouped_bars([m.month for m in months], [
             ("收到", "bar-received", [m.received for m in months]),
@@ -40,7 +41,7 @@ def dashboard():
     return render_template(
         "oversight/staff_dashboard.html", today=today, rows=rows, counts=summary.counts,
         by_department=summary.by_department, by_assignee=summary.by_assignee, trends=trends,
-        kinds=queries.KIND_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS))
+        kinds=KIND_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS))
 
 
 @bp.route("/statistics")
@@ -75,5 +76,5 @@ def section_list():
     holder = queries.holder_name(flt.assignee_id)
     return render_template(
         "oversight/staff_list.html", today=today, section=section, title=queries.SECTIONS[section],
-        rows=rows, total=total, page=page, pages=pages, flt=flt, kinds=queries.KIND_LABELS,
+        rows=rows, total=total, page=page, pages=pages, flt=flt, kinds=KIND_LABELS,
         department=names.get(flt.department_id) if flt.department_id is not None else None, holder=holder)

@@ -1,1 +1,1 @@
-"""The back office's landing page and shared access rules."""
+"""The back office's landing page."""

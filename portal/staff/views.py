@@ -6,13 +6,13 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from portal.auth.access import staff_required
 from portal.catalog.queries import guides_overdue_for_review
 from portal.core.timefmt import local_today
 from portal.extensions import db
 from portal.matters.models import Matter
 from portal.notices.models import Notice, NoticeStatus
 from portal.notices.queries import notices_overdue_for_review
-from portal.staff.access import staff_required
 
 bp = Blueprint("staff_home", __name__, url_prefix="/staff")
 

@@ -69,8 +69,8 @@ def main() -> None:
     from pathlib import Path
 
     from portal import create_app
-    from portal.catalog.content import load_content
     from portal.extensions import db
+    from portal.seed.content import load_content
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"{SERVER}/{DATABASE}", "SECRET_KEY": "bench",
                       "PAGE_CACHE_SECONDS": 0})

@@ -59,13 +59,13 @@ def _populate(app) -> None:
     from portal.annual.services import report_for
     from portal.calendar.services import set_day
     from portal.cases import services as cases
-    from portal.catalog.content import load_content
     from portal.complaints.services import file_complaint
-    from portal.demo import _fields, create_demo_matters
     from portal.disclosure.services import file_request
     from portal.matters.files import attach_office_file
     from portal.matters.services import new_submission_key
     from portal.matters.uploads import check_upload
+    from portal.seed.content import load_content
+    from portal.seed.demo import _fields, create_demo_matters
 
     with app.app_context():
         load_content(CONTENT_DIR)

@@ -6,10 +6,10 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-from portal.catalog.content import ContentError, load_content
 from portal.catalog.models import Guide, GuideVersion
 from portal.extensions import db
 from portal.notices.models import Notice
+from portal.seed.content import ContentError, load_content
 from tests.conftest import CONTENT_DIR
 
 

@@ -19,8 +19,8 @@ from portal.catalog.schema import MEASURED_BY
 from portal.core.pii import id_check_digit
 from portal.core.timefmt import local_today
 from portal.extensions import db
+from portal.matters.labels import KIND_LABELS
 from portal.matters.models import Matter
-from portal.oversight.queries import KIND_LABELS
 from tests.conftest import CONTENT_DIR
 
 REQUEST_GUIDE = "/guides/government-information-request"

@@ -41,7 +41,7 @@ def api_app(app, users):
     """Demo matters, notices in every state (one with personal data and a withheld span), and
     this year's annual report approved and published by the supervisor."""
     from portal.accounts.models import User
-    from portal.demo import create_demo_matters
+    from portal.seed.demo import create_demo_matters
 
     with app.app_context():
         create_demo_matters()
@@ -379,8 +379,8 @@ def test_no_stale_json_after_a_write_even_with_the_page_cache_on(app):
 
 def test_a_published_report_keeps_the_section_three_it_was_approved_with(api_app):
     """A request filed after approval changes the live table, never the published one."""
-    from portal.demo import _fields
     from portal.disclosure.services import file_request
+    from portal.seed.demo import _fields
 
     app, _ids = api_app
     client = app.test_client()

@@ -46,7 +46,7 @@ def test_logged_in_staff_never_get_a_cached_page(client, app, users):
 
 
 def test_cache_can_be_switched_off(make_app):
-    from portal.catalog.content import load_content
+    from portal.seed.content import load_content
     from tests.conftest import CONTENT_DIR
 
     app = make_app(PAGE_CACHE_SECONDS=0)

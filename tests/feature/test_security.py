@@ -16,7 +16,7 @@ from tests.pages import PUBLIC_PAGES, STAFF_PAGES, SUPERVISOR_PAGES, fill
 @pytest.fixture
 def sample(app):
     """A 户政 guide slug, a published notice id and a demo request's tracking number."""
-    from portal.demo import create_demo_matters
+    from portal.seed.demo import create_demo_matters
 
     with app.app_context():
         guide = db.session.scalar(select(Guide.slug).join(Department)
@@ -87,7 +87,7 @@ def test_session_cookie_is_httponly_and_samesite(client, users):
 def test_session_cookie_is_secure_when_configured_for_https(make_app, monkeypatch):
     monkeypatch.setenv("PORTAL_HTTPS", "1")
     app = make_app()
-    from portal.catalog.content import load_content
+    from portal.seed.content import load_content
     from tests.conftest import CONTENT_DIR
 
     with app.app_context():

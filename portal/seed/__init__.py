@@ -1,0 +1,1 @@
+"""Loading the site's content from ``content/`` and the demo data ``portal init --demo`` creates."""
