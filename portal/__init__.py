@@ -42,7 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.disclosure.views import bp as disclosure_bp
     from portal.notices.staff_views import bp as notices_staff_bp
     from portal.notices.views import bp as notices_bp
-    from portal.oversight.public_views import bp as accountability_bp
+    from portal.oversight.accountability_views import bp as accountability_bp
     from portal.oversight.views import bp as oversight_bp
     from portal.public.feeds import bp as feeds_bp
     from portal.public.views import bp as public_bp

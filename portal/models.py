@@ -11,8 +11,8 @@ from portal.disclosure.models import DisclosureRequest
 from portal.matters.models import Attachment, Matter, MatterEvent, TrackingCounter
 from portal.notices.models import Notice, NoticeVersion
 from portal.outbox.models import OutboxMessage
-from portal.redaction.models import WithheldMark
 from portal.search.models import SearchChange
+from portal.withholding.models import WithheldMark
 
 __all__ = [
     "AnnualReport",

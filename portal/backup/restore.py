@@ -141,11 +141,6 @@ def execute_restore(plan: RestorePlan, *, replace: bool = False) -> RestoreRepor
                          verdict, seconds, phases)
 
 
-def restore_archive(path: Path, *, replace: bool = False) -> RestoreReport:
-    """Check and restore ``path`` in one call (the CLI asks for confirmation in between)."""
-    return execute_restore(plan_restore(path), replace=replace)
-
-
 def _load(conn: Connection, plan: RestorePlan) -> dict[str, int]:
     by_name = {t.name: t for t in tables()}
     columns = {t["name"]: [name for name, _kind in t["columns"]] for t in plan.meta["tables"]}

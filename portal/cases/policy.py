@@ -88,7 +88,6 @@ DEFAULTS: tuple[StagePolicy, ...] = (
                 "15 日内执行完毕并结案，由本局设定。"),
     StagePolicy("administrative", "withdrawn", "", 7, False, "撤销案件后办结：" + LOCAL),
 )
-DEFAULTS_BY_KEY = {policy.key: policy for policy in DEFAULTS}
 
 
 def effective_policies() -> list[StagePolicy]:

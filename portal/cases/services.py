@@ -34,7 +34,7 @@ from portal.disclose import public_text
 from portal.extensions import db
 from portal.matters.services import CODE_ALPHABET, CODE_LENGTH
 from portal.outbox.services import check_headers, enqueue
-from portal.redaction.services import check_markup
+from portal.withholding.services import check_markup
 
 CASE_NO_MIN, CASE_NO_MAX = 4, 40
 LAST4_RE = re.compile(r"^[0-9A-Z]{4}$")

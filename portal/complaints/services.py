@@ -25,7 +25,7 @@ from portal.matters.services import (
 )
 from portal.matters.uploads import CheckedFile
 from portal.outbox.services import enqueue
-from portal.redaction.services import check_markup
+from portal.withholding.services import check_markup
 
 PREFIX = "TS"
 OVERSIGHT_DEPARTMENT = "ducha"  # 督察 handles complaints about a department's head

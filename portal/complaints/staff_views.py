@@ -19,7 +19,7 @@ from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclose import disclose, viewer_of
 from portal.extensions import db
-from portal.matters import extension
+from portal.matters import time_extension
 from portal.matters.forms import AssignForm
 from portal.matters.labels import event_label
 from portal.matters.models import Matter
@@ -68,7 +68,7 @@ def _page(complaint: Complaint, status: int = 200, **forms):
     return render_template(
         "complaints/staff_show.html", c=complaint, shown=disclose(complaint, viewer_of(current_user)),
         status=STATUS, labels=LABELS, event_label=event_label,
-        pending=extension.pending_extension(complaint.matter),
+        pending=time_extension.pending_extension(complaint.matter),
         is_supervisor=current_user.has_role(Role.SUPERVISOR, Role.ADMIN), **context), status
 
 
@@ -143,7 +143,7 @@ def decide_extension(tracking_no: str, verdict: str):
     if verdict not in ("approve", "refuse"):  # CSRF is checked for every POST by CSRFProtect
         abort(404)
     try:
-        event = extension.decide_extension(
+        event = time_extension.decide_extension(
             complaint.matter, approve=verdict == "approve", supervisor_id=current_user.id, note="",
             resume_status="accepted", message="经批准，办理期限延长 {days} 日。理由：{reason}")
     except FieldError as exc:

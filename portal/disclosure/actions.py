@@ -15,7 +15,7 @@ from portal.disclosure.models import DisclosureRequest
 from portal.disclosure.notify import notify_applicant
 from portal.disclosure.services import reply
 from portal.extensions import db
-from portal.matters import extension
+from portal.matters import time_extension
 from portal.matters.models import Matter, MatterEvent
 from portal.matters.services import add_event
 
@@ -94,12 +94,12 @@ def _clarification_late(matter) -> bool:
 
 def pending_extension(req: DisclosureRequest) -> MatterEvent | None:
     """The extension request waiting for a supervisor, if any."""
-    return extension.pending_extension(req.matter)
+    return time_extension.pending_extension(req.matter)
 
 
 def decide_extension(req: DisclosureRequest, *, approve: bool, supervisor_id: int, note: str) -> None:
     """A supervisor grants (once, at most 20 working days) or refuses the requested extension."""
-    event = extension.decide_extension(
+    event = time_extension.decide_extension(
         req.matter, approve=approve, supervisor_id=supervisor_id, note=note, resume_status="received",
         message="经本机关政府信息公开工作机构负责人同意，答复期限延长 {days} 个工作日。理由：{reason}")
     if event is not None:

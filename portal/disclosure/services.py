@@ -25,7 +25,7 @@ from portal.matters.services import (
     matter_by_submission,
 )
 from portal.matters.uploads import CheckedFile
-from portal.redaction.services import check_markup
+from portal.withholding.services import check_markup
 
 PREFIX = "GK"
 RECEIVING_DEPARTMENT = "gongkaiban"  # 公开办 receives every request and routes it

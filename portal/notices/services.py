@@ -13,7 +13,7 @@ from portal.core.errors import FieldError
 from portal.core.timefmt import local_to_utc, utcnow
 from portal.extensions import db
 from portal.notices.models import NOTICE_KINDS, Notice, NoticeStatus, NoticeVersion
-from portal.redaction.services import check_markup, sync_marks
+from portal.withholding.services import check_markup, sync_marks
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.notices.forms import ConfirmForm, NoticeForm, PublishForm
 from portal.notices.models import Notice, NoticeStatus
 from portal.notices.services import publish_notice, save_notice, withdraw_notice
-from portal.redaction.services import marks_for
+from portal.withholding.services import marks_for
 
 bp = Blueprint("notices_staff", __name__, url_prefix="/staff/notices")
 

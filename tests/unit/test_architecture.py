@@ -15,7 +15,7 @@ import pytest
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
 
 # Shared kernel: what any feature may use.
-KERNEL = {"core", "web", "auth", "accounts", "audit", "calendar", "matters", "outbox", "redaction"}
+KERNEL = {"core", "web", "auth", "accounts", "audit", "calendar", "matters", "outbox", "withholding"}
 # Features: each owns its pages, forms and tables and imports only the kernel.
 FEATURES = {"catalog", "notices", "disclosure", "complaints", "cases"}
 # Read-side compositions: they read features' queries and models to build dashboards, reports,

@@ -8,7 +8,7 @@ from portal.audit.services import record
 from portal.core.errors import FieldError
 from portal.core.withhold import EXEMPTIONS, Exemption, find_spans
 from portal.extensions import db
-from portal.redaction.models import WithheldMark
+from portal.withholding.models import WithheldMark
 
 
 def check_markup(field_name: str, text: str) -> None:

@@ -1,1 +1,0 @@
-"""Partial disclosure: who marked which span of which text as withheld, and why."""
