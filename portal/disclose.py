@@ -108,6 +108,35 @@ def declared_fields(model: type) -> list[tuple[str, dict, str]]:
     return _FIELDS_CACHE[model]
 
 
+def _related(value: Any, viewer: Viewer, depth: int) -> Any:
+    """A related record (or list of them), disclosed in turn."""
+    if isinstance(value, list):
+        return [disclose(item, viewer, depth) for item in value]
+    return disclose(value, viewer, depth) if value is not None else None
+
+
+def _put_markdown(out: Disclosed, name: str, value: str, viewer: Viewer, reasons: list[Exemption]) -> None:
+    """A Markdown field: its source (redacted for the public), its HTML and its excerpt."""
+    base = name.removesuffix("_md")
+    if viewer.is_public:
+        html, excerpt, found = public_markdown(value)
+        reasons.extend(r for r in found if r not in reasons)
+        out[name] = public_text(value)[0]
+    else:
+        html, excerpt = _staff_markdown(value)
+        out[name] = value
+    out[f"{base}_html"], out[f"{base}_excerpt"] = html, excerpt
+
+
+def _plain_value(value: Any, declaration: dict, viewer: Viewer, reasons: list[Exemption]) -> Any:
+    """A plain field: for the public, names of private persons and free text are masked."""
+    if viewer.is_public and declaration.get("person_name") and isinstance(value, str):
+        value = mask_name(value)
+    if viewer.is_public and declaration.get("free_text"):
+        value = _public_value(value, reasons)
+    return value
+
+
 def disclose(record: Any, viewer: Viewer, _depth: int = 0) -> Disclosed:
     """Return the part of ``record`` that ``viewer`` may see, as plain data.
 
@@ -132,29 +161,12 @@ def disclose(record: Any, viewer: Viewer, _depth: int = 0) -> Disclosed:
             personal_seen.append(name)
         value = getattr(record, name)
         if kind == "relation":
-            if _depth >= MAX_DEPTH:
-                continue
-            out[name] = (
-                [disclose(item, viewer, _depth + 1) for item in value] if isinstance(value, list)
-                else (disclose(value, viewer, _depth + 1) if value is not None else None)
-            )
-            continue
-        if declaration.get("markdown"):
-            base = name.removesuffix("_md")
-            if viewer.is_public:
-                html, excerpt, found = public_markdown(value or "")
-                reasons.extend(r for r in found if r not in reasons)
-                out[name] = public_text(value or "")[0]
-            else:
-                html, excerpt = _staff_markdown(value or "")
-                out[name] = value
-            out[f"{base}_html"], out[f"{base}_excerpt"] = html, excerpt
-            continue
-        if viewer.is_public and declaration.get("person_name") and isinstance(value, str):
-            value = mask_name(value)
-        if viewer.is_public and declaration.get("free_text"):
-            value = _public_value(value, reasons)
-        out[name] = value
+            if _depth < MAX_DEPTH:
+                out[name] = _related(value, viewer, _depth + 1)
+        elif declaration.get("markdown"):
+            _put_markdown(out, name, value or "", viewer, reasons)
+        else:
+            out[name] = _plain_value(value, declaration, viewer, reasons)
     out["withheld"] = withheld
     out["withheld_reasons"] = reasons
     if personal_seen and not viewer.is_public and viewer.user_id is not None:

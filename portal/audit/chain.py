@@ -118,37 +118,48 @@ def _checkpoints(kept: list[Checkpoint]) -> dict[int, set[str]]:
     return wanted
 
 
+def _link_break(link: _Link, following: _Link | None, expected_seq: int, expected_prev: str,
+                wanted: dict[int, set[str]]) -> tuple[int, str] | None:
+    """Where and how ``link`` breaks the chain, or None when it follows on from the rows before."""
+    if link.seq < expected_seq:
+        return link.seq, "inserted"
+    if link.seq > expected_seq:
+        return expected_seq, "deleted"
+    if not link.signed or link.prev != expected_prev:
+        if following is not None and following.prev == expected_prev:
+            return link.seq, "inserted"
+        head = _recorded_head() if following is None else None
+        return link.seq, ("inserted" if head and head[0] < link.seq else "modified")
+    if link.seq in wanted and wanted[link.seq] != {link.hash}:
+        return link.seq, "checkpoint"
+    return None
+
+
+def _tail_break(last: int, last_hash: str, wanted: dict[int, set[str]]) -> tuple[int, str] | None:
+    """A break after the last row: the recorded head or a checkpoint names rows that are gone."""
+    head = _recorded_head()
+    if (head and head[0] > last) or any(seq > last for seq in wanted):
+        return last + 1, "truncated"
+    if head and head[0] == last and head[1] != last_hash:
+        return last, "modified"
+    return None
+
+
 def verify(checkpoints: list[Checkpoint] | None = None, batch: int = 5000) -> Verdict:
     """Walk the chain in order and report the first row that was modified, deleted or inserted,
     a truncated tail, or a disagreement with a stored or given checkpoint."""
-    key = chain_key()
     wanted = _checkpoints(checkpoints or [])
     expected_prev, expected_seq, checked = GENESIS, 1, 0
-
-    def broken(seq: int, kind: str) -> Verdict:
-        return Verdict(checked, seq, kind, expected_seq - 1, expected_prev)
-
-    links = _links(key, batch)
+    links = _links(chain_key(), batch)
     link = next(links, None)
     while link is not None:
         following = next(links, None)
-        if link.seq < expected_seq:
-            return broken(link.seq, "inserted")
-        if link.seq > expected_seq:
-            return broken(expected_seq, "deleted")
-        if not link.signed or link.prev != expected_prev:
-            if following is not None and following.prev == expected_prev:
-                return broken(link.seq, "inserted")
-            head = _recorded_head() if following is None else None
-            return broken(link.seq, "inserted" if head and head[0] < link.seq else "modified")
-        if link.seq in wanted and wanted[link.seq] != {link.hash}:
-            return broken(link.seq, "checkpoint")
+        found = _link_break(link, following, expected_seq, expected_prev, wanted)
+        if found is not None:
+            return Verdict(checked, found[0], found[1], expected_seq - 1, expected_prev)
         expected_prev, expected_seq, checked = link.hash, link.seq + 1, checked + 1
         link = following
-    last = expected_seq - 1
-    head = _recorded_head()
-    if (head and head[0] > last) or any(seq > last for seq in wanted):
-        return broken(expected_seq, "truncated")
-    if head and head[0] == last and head[1] != expected_prev:
-        return broken(last, "modified")
-    return Verdict(checked, head_seq=last, head_hash=expected_prev)
+    found = _tail_break(expected_seq - 1, expected_prev, wanted)
+    if found is not None:
+        return Verdict(checked, found[0], found[1], expected_seq - 1, expected_prev)
+    return Verdict(checked, head_seq=expected_seq - 1, head_hash=expected_prev)

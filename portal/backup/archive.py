@@ -177,7 +177,10 @@ def _members(path) -> Iterator[tuple[tarfile.TarInfo, IO[bytes]]]:
                 raise ArchiveError(f"备份文件含有非普通文件成员 {info.name}，不是本系统生成的备份。")
             if info.size > MAX_MEMBER_BYTES:
                 raise ArchiveError(f"备份文件成员 {info.name} 过大（{info.size} 字节）。")
-            yield info, tar.extractfile(info)
+            reader = tar.extractfile(info)
+            if reader is None:
+                raise ArchiveError(f"备份文件成员 {info.name} 无法读取。")
+            yield info, reader
         # tarfile stops quietly at a damaged header; reading to the end checks gzip's CRC.
         while compressed.read(1024 * 1024):
             pass
@@ -190,6 +193,56 @@ def _damaged(exc: Exception) -> ArchiveError:
 _READ_ERRORS = (tarfile.TarError, zlib.error, EOFError, OSError, UnicodeDecodeError, ValueError, KeyError)
 
 
+def _read_member(reader: IO[bytes], keep: bool) -> tuple[str, int, bytes]:
+    """Stream one member: its SHA-256, its line count and, when ``keep``, its bytes."""
+    digest, newlines, kept = hashlib.sha256(), 0, b""
+    while piece := reader.read(1024 * 1024):
+        digest.update(piece)
+        newlines += piece.count(b"\n")
+        if keep:
+            kept += piece
+    return digest.hexdigest(), newlines, kept
+
+
+class _Walk:
+    """What :func:`verify` has read so far, member by member, in archive order."""
+
+    def __init__(self, recorded: Mapping[str, tuple[str, str]]) -> None:
+        self.recorded = recorded
+        self.seen: dict[str, dict] = {}
+        self.lines: dict[str, int] = {}
+        self.meta: dict | None = None
+        self.manifest: dict | None = None
+        self.check: ContentCheck | None = None
+
+    def member(self, info: tarfile.TarInfo, reader: IO[bytes]) -> None:
+        """Check one member's place in the archive, then its content."""
+        if self.manifest is not None:
+            raise ArchiveError(f"备份文件在清单之后还有成员 {info.name}。")
+        if not self.seen and info.name != META:
+            raise ArchiveError("备份文件的第一个成员不是 backup.json：不是本系统生成的备份。")
+        file_match, chunk_match = _FILE_NAME.fullmatch(info.name), _CHUNK_NAME.fullmatch(info.name)
+        if info.name in self.seen and not file_match:  # a file is written again before each chunk using it
+            raise ArchiveError(f"备份文件中成员 {info.name} 重复出现。")
+        digest, newlines, kept = _read_member(reader, bool(chunk_match) or info.name in (META, MANIFEST))
+        if info.name == MANIFEST:
+            self.manifest = json.loads(kept)
+            return
+        self.seen[info.name] = {"size": info.size, "sha256": digest}
+        if info.name == META:
+            self.meta = json.loads(kept)
+            _check_format(self.meta)
+            self.check = ContentCheck(self.meta, self.recorded, ArchiveError)
+        elif file_match and self.check is not None:
+            self.check.file(file_match.group(1), digest)
+        elif chunk_match and self.check is not None:
+            table = chunk_match.group(1)
+            self.lines[table] = self.lines.get(table, 0) + newlines
+            self.check.chunk(table, kept)
+        else:
+            raise ArchiveError(f"备份文件含有无法识别的成员 {info.name}。")
+
+
 def verify(path, recorded: Mapping[str, tuple[str, str]] | None = None) -> tuple[dict, dict]:
     """Read the whole archive once and check every digest; return (backup.json, manifest.json).
 
@@ -198,48 +251,19 @@ def verify(path, recorded: Mapping[str, tuple[str, str]] | None = None) -> tuple
     match their names and the rows that refer to them (:class:`~portal.backup.contents.ContentCheck`;
     ``recorded`` maps a table to its (file column, SHA-256 column)). Touches no database.
     """
-    seen: dict[str, dict] = {}
-    lines: dict[str, int] = {}
-    meta = manifest = check = None
+    walk = _Walk(recorded or {})
     try:
         for info, reader in _members(path):
-            if manifest is not None:
-                raise ArchiveError(f"备份文件在清单之后还有成员 {info.name}。")
-            if not seen and info.name != META:
-                raise ArchiveError("备份文件的第一个成员不是 backup.json：不是本系统生成的备份。")
-            file_match, chunk_match = _FILE_NAME.fullmatch(info.name), _CHUNK_NAME.fullmatch(info.name)
-            if info.name in seen and not file_match:  # a file is written again before each chunk using it
-                raise ArchiveError(f"备份文件中成员 {info.name} 重复出现。")
-            digest, newlines, kept = hashlib.sha256(), 0, b""
-            while piece := reader.read(1024 * 1024):
-                digest.update(piece)
-                newlines += piece.count(b"\n")
-                if chunk_match or info.name in (META, MANIFEST):
-                    kept += piece
-            if info.name == MANIFEST:
-                manifest = json.loads(kept)
-                continue
-            seen[info.name] = {"size": info.size, "sha256": digest.hexdigest()}
-            if info.name == META:
-                meta = json.loads(kept)
-                _check_format(meta)
-                check = ContentCheck(meta, recorded or {}, ArchiveError)
-            elif file_match:
-                check.file(file_match.group(1), digest.hexdigest())
-            elif chunk_match:
-                lines[chunk_match.group(1)] = lines.get(chunk_match.group(1), 0) + newlines
-                check.chunk(chunk_match.group(1), kept)
-            else:
-                raise ArchiveError(f"备份文件含有无法识别的成员 {info.name}。")
+            walk.member(info, reader)
     except ArchiveError:
         raise
     except _READ_ERRORS as exc:
         raise _damaged(exc) from exc
-    if meta is None or manifest is None:
+    if walk.meta is None or walk.manifest is None or walk.check is None:
         raise ArchiveError("备份文件已损坏或不完整：缺少 backup.json 或 manifest.json（可能在写入或复制时中断）。")
-    _compare(seen, lines, manifest)
-    check.finish(manifest)
-    return meta, manifest
+    _compare(walk.seen, walk.lines, walk.manifest)
+    walk.check.finish(walk.manifest)
+    return walk.meta, walk.manifest
 
 
 def _check_format(meta: dict) -> None:

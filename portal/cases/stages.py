@@ -95,6 +95,12 @@ def _check_sequence(case_type: str, codes: list[str], stage: str, label: str) ->
         if codes:
             raise FieldError("stage", "受案已在建立案件时记录，不能重复记录。")
         return
+    _check_case_open(codes, stage, label)
+    _check_stage_order(case_type, codes, stage, label)
+
+
+def _check_case_open(codes: list[str], stage: str, label: str) -> None:
+    """The case was accepted, has not ended, and its outcome (if any) allows ``stage``."""
     if not codes or codes[0] != "accepted":
         raise FieldError("stage", "请先记录受案。")
     ended = next((code for code in codes if code in TERMINAL), None)
@@ -105,6 +111,10 @@ def _check_sequence(case_type: str, codes: list[str], stage: str, label: str) ->
     outcome = next((code for code in reversed(codes) if code in OUTCOMES), None)
     if outcome is not None and stage not in AFTER_OUTCOME[outcome]:
         raise FieldError("stage", f"本案已{STAGES[outcome]}，不能再记录“{label}”。")
+
+
+def _check_stage_order(case_type: str, codes: list[str], stage: str, label: str) -> None:
+    """The stage-specific order: filing before investigation, outcome before closing, ..."""
     if stage in ("filed", "not_filed"):
         if "filed" in codes or "not_filed" in codes:
             raise FieldError("stage", "本案已作出立案或不予立案决定。")

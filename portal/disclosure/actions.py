@@ -35,6 +35,30 @@ STATUS_AFTER = {
 }
 
 
+def _action_message(req: DisclosureRequest, action: str, day: date, *, deadline: date | None,
+                    days: int | None, message: str, fee_method: str, pages: int | None) -> str:
+    """Check the details ``action`` needs and return the message the applicant will receive."""
+    if action == "clarification_requested":
+        if deadline is None or deadline <= day:
+            raise FieldError("deadline", "请填写晚于通知日期的补正期限。")
+        return message or CLARIFICATION_TEMPLATE.format(deadline=deadline.isoformat())
+    if action == "consultation_started":
+        return message or CONSULTATION_MESSAGE
+    if action == "extension_requested" and not days:
+        raise FieldError("days", "请填写延长的工作日数。")
+    if action == "fee_notice_sent":
+        if deadline is None or deadline <= day:
+            raise FieldError("deadline", "请填写晚于通知日期的缴费期限。")
+        amount, how = fee_quote(req, fee_method, pages)
+        if amount == 0:
+            raise FieldError("fee_method", f"未超出免费范围，不应收费（{how}）")
+        return (f"依据《政府信息公开条例》第四十二条和国办函〔2020〕109号，本申请需收取信息处理费 "
+                f"{amount} 元（{how}）。请于 {deadline.isoformat()} 前缴纳；逾期未缴纳的，视为放弃申请。")
+    if action not in STATUS_AFTER and action != "note":
+        raise FieldError("action", "未知操作。")
+    return message
+
+
 def take_action(req: DisclosureRequest, action: str, *, day: date, actor_id: int,
                 deadline: date | None = None, days: int | None = None, message: str = "",
                 note: str = "", fee_method: str = "count", pages: int | None = None) -> list[str]:
@@ -48,24 +72,8 @@ def take_action(req: DisclosureRequest, action: str, *, day: date, actor_id: int
         raise FieldError("action", "该申请已办结。")
     if day < matter.received_on or day > local_today():
         raise FieldError("day", "日期应在收到申请之日与今天之间。")
-    if action == "clarification_requested":
-        if deadline is None or deadline <= day:
-            raise FieldError("deadline", "请填写晚于通知日期的补正期限。")
-        message = message or CLARIFICATION_TEMPLATE.format(deadline=deadline.isoformat())
-    elif action == "consultation_started":
-        message = message or CONSULTATION_MESSAGE
-    elif action == "extension_requested" and not days:
-        raise FieldError("days", "请填写延长的工作日数。")
-    elif action == "fee_notice_sent":
-        if deadline is None or deadline <= day:
-            raise FieldError("deadline", "请填写晚于通知日期的缴费期限。")
-        amount, how = fee_quote(req, fee_method, pages)
-        if amount == 0:
-            raise FieldError("fee_method", f"未超出免费范围，不应收费（{how}）")
-        message = (f"依据《政府信息公开条例》第四十二条和国办函〔2020〕109号，本申请需收取信息处理费 "
-                   f"{amount} 元（{how}）。请于 {deadline.isoformat()} 前缴纳；逾期未缴纳的，视为放弃申请。")
-    elif action not in STATUS_AFTER and action != "note":
-        raise FieldError("action", "未知操作。")
+    message = _action_message(req, action, day, deadline=deadline, days=days, message=message,
+                              fee_method=fee_method, pages=pages)
     try:
         event = add_event(matter, action, day, actor_id=actor_id, deadline=deadline, days=days,
                           message=message if action != "note" else "", note=note)
