@@ -13,6 +13,19 @@ from portal.extensions import csrf, db, login_manager, migrate
 __all__ = ["MIGRATIONS_DIR", "create_app"]
 
 
+def register_search_sources() -> None:
+    """Tell search what each feature publishes (see :mod:`portal.searchable`)."""
+    from portal.catalog.search_source import GUIDES
+    from portal.complaints.search_source import COMPLAINT_OUTCOMES
+    from portal.notices.search_source import NOTICES
+    from portal.public.search_source import entry_pages
+    from portal.searchable import register_pages, register_source
+
+    for source in (GUIDES, NOTICES, COMPLAINT_OUTCOMES):
+        register_source(source)
+    register_pages("entry-points", entry_pages)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the portal: extensions, blueprints, CLI, error handlers. Nothing runs at import."""
     from portal.web import PortalFlask
@@ -61,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.pagecache import install_page_cache
 
     install_page_cache(app)
+    register_search_sources()
     from portal.search.services import install_search
 
     install_search(app)

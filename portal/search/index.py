@@ -32,10 +32,11 @@ from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from portal.search.analysis import QueryTerms, chinese_analyzer
+from portal.search.documents import all_documents, count_records, document_for, whoosh_fields
 from portal.search.reading import BOOSTS, Hit, IndexReader, SearchResults, build_query
 
 if TYPE_CHECKING:
-    from portal.search.documents import SearchDocument
+    from portal.searchable import SearchDocument
 
 log = logging.getLogger(__name__)
 __all__ = ["BOOSTS", "Hit", "SearchIndex", "SearchResults", "build_query", "schema"]
@@ -123,7 +124,6 @@ class SearchIndex:
             return self._rebuild(progress)
 
     def _rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        from portal.search.documents import all_documents, count_records
         from portal.search.models import SearchChange
 
         with Session(self.engine) as session:
@@ -147,7 +147,7 @@ class SearchIndex:
         count = 0
         try:
             for document in documents:
-                writer.add_document(**document.fields())
+                writer.add_document(**whoosh_fields(document))
                 count += 1
                 if progress is not None:
                     progress(1)
@@ -167,7 +167,6 @@ class SearchIndex:
             return self._apply_changes()
 
     def _apply_changes(self) -> int:
-        from portal.search.documents import document_for
         from portal.search.models import SearchChange
 
         state = self._read_state()
@@ -188,7 +187,7 @@ class SearchIndex:
                     if document is None:
                         writer.delete_by_term("key", f"{doc_type}:{doc_id}")
                     else:
-                        writer.update_document(**document.fields())
+                        writer.update_document(**whoosh_fields(document))
             except BaseException:
                 writer.cancel()
                 raise

@@ -22,7 +22,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from portal.search.analysis import initials, jieba_module, query_terms, vocabulary
-from portal.search.documents import INDEXED_MODELS, TYPE_LABELS
+from portal.search.documents import indexed_models, type_labels
 from portal.search.index import SearchIndex, SearchResults
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 FRESHNESS_SECONDS = 2.0  # how often a worker checks the change log before a search
 SUGGEST_LIMIT = 8
 PAGE_MEMO_ENTRIES = 256  # rendered search pages kept per process
-_DOC_TYPES = {"Guide": "guide", "Notice": "notice", "Complaint": "complaint"}
 
 
 def search_index(app: Flask | None = None) -> SearchIndex:
@@ -50,15 +49,16 @@ def record_key(record) -> int | None:
 @event.listens_for(Session, "after_flush")
 def _log_changes(session: Session, _context) -> None:
     changed: set[tuple[str, int]] = set()
+    doc_types = indexed_models()
     for obj in (*session.new, *session.dirty, *session.deleted):
         name = type(obj).__name__
-        if name not in INDEXED_MODELS:
+        if name not in doc_types:
             continue
         if obj in session.dirty and not session.is_modified(obj, include_collections=False):
             continue
         key = record_key(obj)
         if key is not None:
-            changed.add((_DOC_TYPES[name], key))
+            changed.add((doc_types[name], key))
     if changed:
         from portal.search.models import SearchChange
 
@@ -117,7 +117,7 @@ def index_record(record) -> None:
     from portal.extensions import db
     from portal.search.models import SearchChange
 
-    db.session.add(SearchChange(doc_type=_DOC_TYPES[type(record).__name__], doc_id=record_key(record)))
+    db.session.add(SearchChange(doc_type=indexed_models()[type(record).__name__], doc_id=record_key(record)))
 
 
 def remove(doc_type: str, doc_id: int) -> None:
@@ -143,7 +143,7 @@ def search(q: str, *, doc_type: str = "", category: str = "", page: int = 1,
     index = search_index()
     ensure_fresh(index)
     terms = query_terms(q, vocabulary(current_app.config["CONTENT_DIR"]))
-    if doc_type not in TYPE_LABELS:
+    if doc_type not in type_labels():
         doc_type = ""
     return index.search(terms, doc_type=doc_type, category=category[:32], page=page, per_page=per_page)
 
@@ -210,12 +210,12 @@ def guide_titles() -> list[GuideTitle]:
     from portal.core.classification import PUBLIC
     from portal.disclose import disclose
     from portal.extensions import db
-    from portal.search.documents import _path
+    from portal.searchable import public_path
 
     titles = []
     for guide in db.session.scalars(select(Guide).order_by(Guide.id)):
         d = disclose(guide, PUBLIC)
-        titles.append(GuideTitle(d.title, _path("catalog.detail", slug=d.slug), tuple(initials(d.title))))
+        titles.append(GuideTitle(d.title, public_path("catalog.detail", slug=d.slug), tuple(initials(d.title))))
     _titles_cache[key] = (generation, titles)
     return titles
 

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, make_response, render_template, 
 from portal.catalog.queries import categories_with_counts
 from portal.core.classification import PUBLIC
 from portal.disclose import disclose
-from portal.search.documents import TYPE_LABELS
+from portal.search.documents import type_labels
 from portal.search.services import PAGES, search, suggest
 
 bp = Blueprint("search", __name__)
@@ -28,7 +28,7 @@ def _page_arg() -> int:
 def _args() -> tuple[str, str, str, int]:
     q = request.args.get("q", "").strip()[:100]
     doc_type = request.args.get("type", "")
-    doc_type = doc_type if doc_type in TYPE_LABELS else ""
+    doc_type = doc_type if doc_type in type_labels() else ""
     return q, doc_type, request.args.get("category", "")[:32], _page_arg()
 
 
@@ -48,7 +48,7 @@ def results():
     found = search(q, doc_type=doc_type, category=category, page=page, per_page=PER_PAGE) if q else None
     response = make_response(render_template(
         "search/index.html", q=q, doc_type=doc_type, category=category, found=found,
-        type_labels=TYPE_LABELS, suggested=SUGGESTED_QUERIES,
+        type_labels=type_labels(), suggested=SUGGESTED_QUERIES,
         categories=[] if found and found.total else  # shown only on the empty-results page
         [(disclose(c, PUBLIC), n) for c, n in categories_with_counts()],
     ))
@@ -74,7 +74,7 @@ def api_search():
     q, doc_type, category, page = _args()
     found = search(q, doc_type=doc_type, category=category, page=page, per_page=PER_PAGE) if q else None
     results = [] if found is None else [
-        {"title": hit.title.striptags(), "type": hit.doc_type, "type_label": TYPE_LABELS[hit.doc_type],
+        {"title": hit.title.striptags(), "type": hit.doc_type, "type_label": type_labels()[hit.doc_type],
          "category": hit.category_name, "url": request.host_url.rstrip("/") + hit.url,
          "snippet": str(hit.snippet), "score": hit.score}
         for hit in found.hits]

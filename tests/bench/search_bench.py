@@ -54,7 +54,7 @@ FTS_WEIGHTS = (6.0, 1.0, 1.5, 8.0)  # title, body, pieces, initials: the portal'
 
 
 def _documents(corpus: Path):
-    from portal.search.documents import SearchDocument
+    from portal.searchable import SearchDocument
 
     for line in corpus.open(encoding="utf-8"):
         d = json.loads(line)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from portal.search.documents import _flatten
+from portal.searchable import flatten
 
 ROOT = Path(__file__).resolve().parents[2]
 CITIES = ("东城", "西岭", "南湖", "北川", "临江", "青山", "白沙", "金水", "长河", "云台", "石桥", "松原",
@@ -68,7 +68,7 @@ def load_sources(content: Path = ROOT / "content") -> list[Source]:
     for path in sorted([*content.glob("guides/*.md"), *content.glob("notices/*.md")]):
         _, front, body = path.read_text(encoding="utf-8").split("---", 2)
         meta = yaml.safe_load(front)
-        texts = [body, *_flatten({k: v for k, v in meta.items() if k not in ("slug", "title")})]
+        texts = [body, *flatten({k: v for k, v in meta.items() if k not in ("slug", "title")})]
         sentences = [s for text in texts for s in _sentences(text)]
         sources.append(Source(meta["title"], meta.get("category") or meta.get("kind", ""), sentences))
     return sources
