@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Mapper
 
 from portal.core.classification import (
     PERSONAL_LEVELS,
@@ -86,7 +87,7 @@ def _public_value(value: Any, reasons: list[Exemption]) -> Any:
 
 def _declared_fields(model: type) -> list[tuple[str, dict, str]]:
     """(name, declaration, kind) for every column, relationship and declared property."""
-    mapper = sa_inspect(model)
+    mapper: Mapper[Any] = sa_inspect(model)
     fields = [(c.key, c.columns[0].info or UNDECLARED, "column") for c in mapper.column_attrs]
     # Relationships are followed only where declared: an undeclared link is not disclosed.
     fields += [(r.key, r.info, "relation") for r in mapper.relationships if r.info.get("level")]

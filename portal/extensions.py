@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and bound to the app in :func:`portal.create_app`."""
 
+from typing import TYPE_CHECKING
+
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -17,6 +19,15 @@ NAMING = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import DeclarativeBase
+
+    class Model(DeclarativeBase):
+        """What the type checker sees of ``db.Model``: a declarative base with typed columns."""
+
+else:
+    Model = db.Model  # the base every table class derives from
 migrate = Migrate()
 csrf = PortalCSRF()
 login_manager = PortalLoginManager()

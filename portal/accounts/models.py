@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.classification import INTERNAL_FIELD, NEVER, PUBLIC_FIELD
 from portal.core.timefmt import utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 
 class Role(StrEnum):
@@ -27,7 +27,7 @@ class Role(StrEnum):
         return {"staff": "工作人员", "supervisor": "监督人员", "admin": "系统管理员"}[self.value]
 
 
-class Department(db.Model):
+class Department(Model):
     """A unit of the bureau (户政, 出入境, ...) that owns guides, notices and matters."""
 
     __tablename__ = "departments"
@@ -41,7 +41,7 @@ class Department(db.Model):
         return f"<Department {self.code}>"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A member of staff, a supervisor or an administrator."""
 
     __tablename__ = "users"
@@ -91,7 +91,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.username} {self.role}>"
 
 
-class LoginThrottle(db.Model):
+class LoginThrottle(Model):
     """Failed-login counters per key (``user:NAME`` or ``ip:ADDRESS``), shared by all workers."""
 
     __tablename__ = "login_throttles"

@@ -8,12 +8,12 @@ from sqlalchemy import JSON, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.classification import PUBLIC_FIELD, Level, classified
-from portal.extensions import db
+from portal.extensions import Model
 
 TEXT = classified(Level.PUBLIC, free_text=True)
 
 
-class AnnualReport(db.Model):
+class AnnualReport(Model):
     """Sections 一, 五, 六 (text), 二 and 四 (entered figures); approval and the published notice."""
 
     __tablename__ = "annual_reports"

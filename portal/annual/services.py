@@ -97,6 +97,8 @@ def approve_and_publish(year: int, supervisor_id: int) -> int:
     if not report.overview.strip():
         raise FieldError("overview", "请先填写“一、总体情况”。")
     office = db.session.scalar(select(Department.id).where(Department.code == "gongkaiban"))
+    if office is None:
+        raise FieldError("department", "找不到政务公开办公室，无法发布年度报告。")
     notice = save_notice(None, title=f"{year}年政府信息公开工作年度报告", kind="通知公告",
                          body_md=_markdown(report, table), department_id=office,
                          review_due_on=None, author_id=supervisor_id)

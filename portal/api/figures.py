@@ -80,7 +80,8 @@ def published_reports() -> list[tuple[AnnualReport, Notice]]:
     reports = db.session.scalars(select(AnnualReport).where(
         AnnualReport.approved_at.is_not(None), AnnualReport.notice_id.is_not(None))
         .order_by(AnnualReport.year.desc()))
-    pairs = [(report, public_notice(report.notice_id)) for report in reports]
+    pairs = [(report, public_notice(report.notice_id)) for report in reports
+             if report.notice_id is not None]
     return [(report, notice) for report, notice in pairs if notice is not None]
 
 

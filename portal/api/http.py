@@ -54,7 +54,8 @@ def json_response(data: object, *, max_age: int = MAX_AGE_SECONDS) -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = max_age
     response.headers["Access-Control-Allow-Origin"] = "*"  # public open data, read-only
-    return response.make_conditional(request)
+    response.make_conditional(request)  # turns the response into a 304 in place
+    return response
 
 
 def error_response(status: int, message: str | None = None) -> Response:

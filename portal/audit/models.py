@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.core.classification import PUBLIC_FIELD
 from portal.core.timefmt import utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One action by a user (or the system) on one record, chained to the one before.
 
     ``seq`` numbers the chain without gaps; ``hash`` covers this row's content and the
@@ -37,7 +37,7 @@ class AuditEvent(db.Model):
     user: Mapped[User | None] = relationship(lazy="joined")
 
 
-class AuditChainHead(db.Model):
+class AuditChainHead(Model):
     """The single row holding the chain's last sequence number and hash (the append lock)."""
 
     __tablename__ = "audit_chain_head"
@@ -47,7 +47,7 @@ class AuditChainHead(db.Model):
     hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
 
 
-class AuditCheckpoint(db.Model):
+class AuditCheckpoint(Model):
     """The chain's head as it stood on one day, published so a later rewrite can be detected.
 
     One row per local day (the unique ``day`` makes a second run, or a second machine, a no-op).

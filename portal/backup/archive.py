@@ -309,7 +309,10 @@ def read_chunks(path, meta: dict, manifest: dict) -> Iterator[tuple[str, list[li
                     raise ArchiveError(f"上传文件 {info.name} 的内容与它的 SHA-256 名称不符，已取消恢复。")
                 files[match.group(1)] = data
                 continue
-            table = _CHUNK_NAME.fullmatch(info.name).group(1)
+            chunk = _CHUNK_NAME.fullmatch(info.name)
+            if chunk is None:
+                raise ArchiveError(f"备份中有无法识别的文件 {info.name}，已取消恢复。")
+            table = chunk.group(1)
             table_kinds = kinds[table]
             rows = [[value if kind is None or value is None else decode(kind, value, files)
                      for kind, value in zip(table_kinds, json.loads(line), strict=True)]

@@ -119,7 +119,7 @@ def execute_restore(plan: RestorePlan, *, replace: bool = False) -> RestoreRepor
     try:
         rows = _load_all(plan, replace)
     except DBAPIError as exc:
-        raise BackupError(_database_problem(exc.orig)) from exc
+        raise BackupError(_database_problem(exc.orig or exc)) from exc
     phases["load"] = time.monotonic() - started
     cache = current_app.extensions.get("page_cache")
     if cache is not None:
@@ -180,15 +180,18 @@ def _insert(conn: Connection, table: Table, columns: list[str], records: list[di
     json_columns = {c.name for c in table.columns if column_kind(c) == "json"}
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(c) for c in columns))
+    driver = conn.connection.driver_connection
+    if not isinstance(driver, psycopg.Connection):
+        raise TypeError("COPY needs the psycopg driver")
     try:
-        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for record in records:
                 copy.write_row([json.dumps(record[c]) if c in json_columns else record[c] for c in columns])
     except psycopg.Error as exc:
         raise BackupError(_database_problem(exc)) from exc
 
 
-def _database_problem(exc: Exception) -> str:
+def _database_problem(exc: BaseException) -> str:
     return f"写入数据库时出错（{str(exc).splitlines()[0]}）。"
 
 

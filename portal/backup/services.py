@@ -71,7 +71,10 @@ def head_revision() -> str:
 
     config = Config()
     config.set_main_option("script_location", MIGRATIONS_DIR)
-    return ScriptDirectory.from_config(config).get_current_head()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations found in {MIGRATIONS_DIR}")
+    return head
 
 
 def database_revision(conn: Connection) -> str | None:
@@ -98,7 +101,10 @@ def snapshot(engine: Engine, workdir: Path) -> Iterator[Connection]:
             try:
                 target = sqlite3.connect(copy_path)
                 with contextlib.closing(target):
-                    raw.driver_connection.backup(target)
+                    source = raw.driver_connection
+                    if not isinstance(source, sqlite3.Connection):
+                        raise TypeError("an SQLite snapshot needs the sqlite3 driver")
+                    source.backup(target)
             finally:
                 raw.close()
             copy = create_engine(f"sqlite:///{copy_path}")

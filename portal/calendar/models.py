@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.classification import PUBLIC_FIELD
 from portal.core.timefmt import utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 
-class CalendarOverride(db.Model):
+class CalendarOverride(Model):
     """One date declared a working day or a holiday, overriding the package."""
 
     __tablename__ = "calendar_overrides"
@@ -24,7 +24,7 @@ class CalendarOverride(db.Model):
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class CalendarYear(db.Model):
+class CalendarYear(Model):
     """A year whose complete holiday list an administrator has entered (so it is covered)."""
 
     __tablename__ = "calendar_years"

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import Department, User
 from portal.core.classification import INTERNAL_FIELD, NEVER, PUBLIC_FIELD, Level, classified
 from portal.core.timefmt import utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 CASE_TYPES = {"criminal": "刑事", "administrative": "行政"}
 PARTY_ROLES = {"reporter": "报案人", "victim": "被害人", "party": "当事人"}
 
 
-class Case(db.Model):
+class Case(Model):
     """A criminal or administrative case handled by one unit of the bureau."""
 
     __tablename__ = "cases"
@@ -53,7 +53,7 @@ class Case(db.Model):
         order_by="CaseParty.id", cascade="all, delete-orphan", back_populates="case")
 
 
-class CaseStage(db.Model):
+class CaseStage(Model):
     """One stage of a case: 受案, 立案, 采取强制措施, 移送审查起诉, 结案 ..."""
 
     __tablename__ = "case_stages"
@@ -75,7 +75,7 @@ class CaseStage(db.Model):
     actor: Mapped[User | None] = relationship(lazy="joined")  # undeclared: internal
 
 
-class CaseParty(db.Model):
+class CaseParty(Model):
     """A reporter, victim or party of a case, who may look its progress up.
 
     The query code and the last four characters of the party's ID number are kept only as
@@ -105,7 +105,7 @@ class CaseParty(db.Model):
         return self.case.department_id
 
 
-class CaseStagePolicy(db.Model):
+class CaseStagePolicy(Model):
     """Calendar days from a stage until the next one is due, per case type (and measure kind).
 
     Defaults live in :mod:`portal.cases.policy`, every one an example (``is_example``) until

@@ -84,7 +84,8 @@ def party_view(case: Case) -> dict:
     """
     shown = disclose(case, PUBLIC)
     department = shown.get("department") or {}
-    stages, reasons = [], []
+    stages: list[dict] = []
+    reasons: list[str] = []
     for stage in disclose_all(case.stages, PUBLIC):
         code = stage.get("stage", "")
         stages.append({

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import Department, User
 from portal.core.classification import PUBLIC_FIELD, Level, classified, disclosed_property
 from portal.core.timefmt import utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 
 class LimitUnit(StrEnum):
@@ -27,7 +27,7 @@ class LimitUnit(StrEnum):
         return "个工作日" if self is LimitUnit.WORKING_DAYS else "日（自然日）"
 
 
-class Category(db.Model):
+class Category(Model):
     """A group of guides shown together (户政, 出入境, ...)."""
 
     __tablename__ = "categories"
@@ -39,7 +39,7 @@ class Category(db.Model):
     position: Mapped[int] = mapped_column(default=0, info=PUBLIC_FIELD)
 
 
-class Guide(db.Model):
+class Guide(Model):
     """One service item (事项) with every element a citizen needs to get it done."""
 
     __tablename__ = "guides"
@@ -101,7 +101,7 @@ class Guide(db.Model):
         return f"{self.promised_days} {LimitUnit(self.promised_unit).label}"
 
 
-class GuideFee(db.Model):
+class GuideFee(Model):
     """One fee item of a guide; 免费 is an amount of 0 with its legal basis."""
 
     __tablename__ = "guide_fees"
@@ -114,7 +114,7 @@ class GuideFee(db.Model):
     basis: Mapped[str] = mapped_column(String(255), info=PUBLIC_FIELD)
 
 
-class GuideVersion(db.Model):
+class GuideVersion(Model):
     """A guide as it stood at one version: who changed which fields, and when."""
 
     __tablename__ = "guide_versions"

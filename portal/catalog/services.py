@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from portal.accounts.models import Department
@@ -33,7 +35,7 @@ def guide_snapshot(guide: Guide) -> dict:
     return data
 
 
-def _lookup(model: type, code: str, field_name: str, label: str):
+def _lookup(model: Any, code: str, field_name: str, label: str):
     row = db.session.scalar(select(model).where(model.code == code))
     if row is None:
         raise FieldError(field_name, f"{label}代码 {code} 不存在")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import Department
 from portal.core.classification import INTERNAL_FIELD, PUBLIC_FIELD, Level, classified
 from portal.core.timefmt import utcnow
-from portal.extensions import db
+from portal.extensions import Model
 from portal.matters.models import Matter, MatterDetails, rated_index
 
 COMPLAINT_TYPES = {"unfair": "执法不公", "conduct": "态度作风", "misconduct": "违法违纪",
@@ -20,7 +20,7 @@ OUTCOMES = {"upheld": "投诉属实", "partly": "部分属实", "not_upheld": "�
 PRIVATE = classified(Level.PRIVATE)
 
 
-class Complaint(MatterDetails, db.Model):
+class Complaint(MatterDetails, Model):
     """Who and what the complaint is about, and how it was decided and answered."""
 
     __tablename__ = "complaints"
@@ -63,7 +63,7 @@ class Complaint(MatterDetails, db.Model):
 
 
 
-class ComplaintPolicy(db.Model):
+class ComplaintPolicy(Model):
     """Time limits for one complaint type; defaults from 《信访工作条例》 (calendar days)."""
 
     __tablename__ = "complaint_policies"

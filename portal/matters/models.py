@@ -11,10 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import Department, User
 from portal.core.classification import INTERNAL_FIELD, NEVER, PUBLIC_FIELD, Level, classified
 from portal.core.timefmt import utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 
-class TrackingCounter(db.Model):
+class TrackingCounter(Model):
     """The last number issued for a prefix and year (GK-2026-000123 → prefix GK, 2026, 123)."""
 
     __tablename__ = "tracking_counters"
@@ -24,7 +24,7 @@ class TrackingCounter(db.Model):
     last_value: Mapped[int] = mapped_column(default=0)
 
 
-class Matter(db.Model):
+class Matter(Model):
     """A request or complaint: who handles it, where it stands, and when it is due."""
 
     __tablename__ = "matters"
@@ -92,7 +92,7 @@ class MatterDetails:
         return self.matter.involves_minor
 
 
-class MatterEvent(db.Model):
+class MatterEvent(Model):
     """One step in a matter's life: received, clarification asked, paused, extended, replied ...
 
     ``message`` is what the applicant is told (public to them, after the filter); ``note`` is
@@ -125,7 +125,7 @@ class MatterEvent(db.Model):
     actor: Mapped[User | None] = relationship(lazy="joined")
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A file a citizen uploaded, checked by content; personal data (个人隐私)."""
 
     __tablename__ = "attachments"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import Department, User
 from portal.core.classification import PUBLIC_FIELD, Level, classified
 from portal.core.timefmt import utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 NOTICE_KINDS = ("通知公告", "警务动态")
 
@@ -29,7 +29,7 @@ class NoticeStatus(StrEnum):
         return {"draft": "草稿", "published": "已发布", "withdrawn": "已撤回"}[self.value]
 
 
-class Notice(db.Model):
+class Notice(Model):
     """A notice; visible to the public when published and its publish time has come."""
 
     __tablename__ = "notices"
@@ -71,7 +71,7 @@ class Notice(db.Model):
         )
 
 
-class NoticeVersion(db.Model):
+class NoticeVersion(Model):
     """The text of a notice at one version, with who saved it and when."""
 
     __tablename__ = "notice_versions"

@@ -49,8 +49,11 @@ def parse_notice_seed(meta: dict, body: str) -> NoticeSeed:
     if not body.strip():
         raise FieldError("body", "正文不能为空")
     check_markup("body", body)
+    published_on = dates["published_on"]
+    if published_on is None:
+        raise FieldError("published_on", "缺少此字段")
     return NoticeSeed(slug=str(meta["slug"]), title=str(meta["title"]).strip(), kind=meta["kind"],
-                      department=str(meta["department"]), published_on=dates["published_on"],
+                      department=str(meta["department"]), published_on=published_on,
                       review_due_on=dates["review_due_on"], body_md=body.strip())
 
 

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.classification import INTERNAL_FIELD
 from portal.core.timefmt import utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An e-mail waiting to be sent, sent (``sent_at`` set) or given up (``next_attempt_at`` far away).
 
     ``claimed_until`` is a worker's lease: while it lies in the future no other worker picks the

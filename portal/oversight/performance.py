@@ -115,10 +115,12 @@ def _figures_of_kind(kind: str, since: date, calendar: WorkCalendar, today: date
         for department, day, count in db.session.execute(
                 select(Matter.department_id, column, func.count())
                 .where(*window, Matter.closed_on.is_not(None), ~gap).group_by(Matter.department_id, column)):
-            result[department].workday_sum += sign * count * numbers(day)
+            if day is not None:  # never: closed matters only
+                result[department].workday_sum += sign * count * numbers(day)
     for department, received_on, closed_on in db.session.execute(
             select(Matter.department_id, Matter.received_on, Matter.closed_on).where(*window, gap)):
-        result[department].workday_sum += (closed_on - received_on).days
+        if closed_on is not None:
+            result[department].workday_sum += (closed_on - received_on).days
     for department, count in db.session.execute(
             select(Matter.department_id, func.count(distinct(Matter.id)))
             .join(MatterEvent, MatterEvent.matter_id == Matter.id)

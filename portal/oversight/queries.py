@@ -178,10 +178,11 @@ def monthly_trend(kind: str, today: date, months: int = 12) -> list[MonthTrend]:
         received[day.strftime("%Y-%m")] = received.get(day.strftime("%Y-%m"), 0) + count
     closed: dict[str, list[int]] = {}
     in_time = Matter.closed_on <= Matter.due_on
-    for day, was_in_time, count in db.session.execute(
+    for closed_on, was_in_time, count in db.session.execute(
             select(Matter.closed_on, in_time, func.count())
             .where(Matter.kind == kind, Matter.closed_on >= since).group_by(Matter.closed_on, in_time)):
-        closed.setdefault(day.strftime("%Y-%m"), [0, 0])[0 if was_in_time else 1] += count
+        if closed_on is not None:
+            closed.setdefault(closed_on.strftime("%Y-%m"), [0, 0])[0 if was_in_time else 1] += count
     keys = sorted(set(received) | set(closed))
     return [MonthTrend(k, received.get(k, 0), sum(closed.get(k, [0, 0])), closed.get(k, [0, 0])[0],
                        closed.get(k, [0, 0])[1]) for k in keys]

@@ -15,6 +15,7 @@ Set-based, so a million matters cost a few statements, not a loop in Python:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -72,7 +73,7 @@ def mark_overdue(today: date) -> int:
         .values(overdue_since=Matter.due_on)
         .returning(Matter.kind, Matter.tracking_no, Matter.due_on)
         .execution_options(synchronize_session=False)).all()
-    record_each("matter.overdue", [(kind, number, {"due_on": due_on.isoformat()})
+    record_each("matter.overdue", [(kind, number, {"due_on": str(due_on)})
                                    for kind, number, due_on in marked])
     return len(marked)
 
@@ -110,7 +111,8 @@ def sweep(today: date) -> SweepReport:
     late, soon = section_count("overdue", today), section_count("due-soon", today)
     digests = 0
     per_holder = digest_lines(today, per_holder=True)
-    holders = db.session.scalars(select(User).where(User.id.in_(list(per_holder)))) if per_holder else []
+    holders: Iterable[User] = (
+        db.session.scalars(select(User).where(User.id.in_(list(per_holder)))) if per_holder else ())
     for user in holders:
         total, lines = per_holder[user.id]
         digests += _digest(user, total, lines, today, "您承办的事项")

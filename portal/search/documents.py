@@ -10,6 +10,7 @@ document into Whoosh field values.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
@@ -58,7 +59,8 @@ def all_documents(session: Session) -> Iterator[SearchDocument]:
     """Every public document, for a full rebuild."""
     yield from page_documents()
     for source in sources().values():
-        order = sa_inspect(source.model).primary_key[0]
+        order: Any = sa_inspect(source.model).primary_key[0]
+        record: Any
         for record in session.scalars(select(source.model).order_by(order)):
             document = source.build(record)
             if document is not None:

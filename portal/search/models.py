@@ -15,10 +15,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.classification import INTERNAL_FIELD
 from portal.core.timefmt import utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 
-class SearchChange(db.Model):
+class SearchChange(Model):
     """A record of one indexed document that changed (or disappeared)."""
 
     __tablename__ = "search_changes"

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.core.timefmt import utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 
-class WithheldMark(db.Model):
+class WithheldMark(Model):
     """A span of ``target_type``/``target_id``'s ``field`` withheld for ``reason_code``.
 
     Internal: the withheld words themselves are here, so nothing of it is public.
