@@ -12,7 +12,7 @@ from portal.annual.models import AnnualReport
 from portal.annual.table import COLUMNS, ROWS, Application, SectionThree, section_three
 from portal.audit.services import record
 from portal.core.errors import FieldError
-from portal.core.timefmt import utcnow
+from portal.core.timefmt import local_today, utcnow
 from portal.disclosure.models import DisclosureRequest
 from portal.extensions import db
 from portal.matters.models import Matter
@@ -89,8 +89,15 @@ def _markdown(report: AnnualReport, table: SectionThree) -> str:
     return "\n".join(lines)
 
 
+def year_ended(year: int) -> bool:
+    """True once ``year`` is over: only then do its figures stand and may its report be published."""
+    return year < local_today().year
+
+
 def approve_and_publish(year: int, supervisor_id: int) -> int:
-    """Approve the report and publish it as a notice; refuses an unbalanced table."""
+    """Approve the report and publish it as a notice; refuses an unbalanced table or an open year."""
+    if not year_ended(year):
+        raise FieldError("year", f"{year}年尚未结束，年度报告现在只能预览，{year + 1}年1月1日起方可发布。")
     report, table = report_for(year), build(year)
     if not table.balanced:
         raise FieldError("table", "第三部分表格不平衡（一 + 二 ≠ (七) + 四），不能发布。")

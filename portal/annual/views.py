@@ -14,6 +14,7 @@ from portal.annual.services import (
     build,
     report_for,
     table_csv,
+    year_ended,
 )
 from portal.annual.table import COLUMNS, ROWS
 from portal.auth.access import role_required
@@ -65,6 +66,7 @@ def show(year: int):
             flash("已保存。", "success")
             return redirect(url_for("annual.show", year=year))
     return render_template("annual/staff_report.html", report=report, table=build(year), year=year,
+                           year_ended=year_ended(year),
                            columns=COLUMNS, rows=ROWS, proactive_items=PROACTIVE_ITEMS,
                            review_columns=REVIEW_COLUMNS, review_groups=REVIEW_GROUPS), status
 

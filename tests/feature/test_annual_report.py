@@ -100,3 +100,17 @@ def test_from_the_database_to_a_published_notice(client, app, users):
     assert "2025年政府信息公开工作年度报告" in notice_page and "属于三类内部事务信息" in notice_page
     with app.app_context():
         assert db.session.scalar(select(DisclosureRequest)) is not None
+
+
+def test_a_year_that_has_not_ended_is_previewed_not_published(client, app, users, pinned_today):
+    login(client, users["supervisor"])
+    year = pinned_today.year
+    post_form(client, f"/staff/annual-report/{year}", {"overview": "本年度工作概况。", "other_matters": "无。"})
+    preview = client.get(f"/staff/annual-report/{year}").get_data(as_text=True)
+    assert f"{year}年尚未结束" in preview and "批准并发布为通知公告" not in preview
+    refused = post_form(client, f"/staff/annual-report/{year}/publish", {},
+                        form_url=f"/staff/annual-report/{year - 1}")
+    assert refused.status_code == 302
+    assert f"{year + 1}年1月1日起方可发布" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Notice).where(Notice.title.contains("年度报告"))) is None
