@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -16,8 +16,8 @@ from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclose import disclose, disclose_all
 from portal.extensions import db
-from portal.matters.models import Matter
 from portal.matters.services import add_event, new_submission_key
+from portal.matters.tracked import lookup_prefill, remember_tracked, tracked_matter
 from portal.matters.uploads import check_upload
 
 bp = Blueprint("complaints", __name__)
@@ -55,7 +55,7 @@ def complain():
             getattr(form, exc.field, form.what_happened).errors.append(exc.message)
         else:
             if filed.access_code:
-                session["tracked"] = [*session.get("tracked", [])[-9:], filed.complaint.matter_id]
+                remember_tracked(filed.complaint.matter_id)
             return render_template("complaints/receipt.html", matter=disclose(filed.complaint.matter,
                                                                               PUBLIC),
                                    access_code=filed.access_code, repeated=filed.repeated)
@@ -63,15 +63,20 @@ def complain():
 
 
 def _tracked(tracking_no: str) -> Complaint:
-    matter = db.session.scalar(select(Matter).where(Matter.tracking_no == tracking_no))
-    if matter is None or matter.kind != "complaint" or matter.id not in session.get("tracked", []):
-        abort(404)
+    matter = tracked_matter(tracking_no, "complaint")
+    if matter is None:
+        abort(404)  # never reveal whether a number exists to someone without its code
     return db.session.get(Complaint, matter.id)
 
 
 @bp.route("/complaints/<tracking_no>")
 def status(tracking_no: str):
-    """Status, due date with its explanation, decision, reply; rating and 复查 once replied."""
+    """Status, due date with its explanation, decision, reply; rating and 复查 once replied.
+
+    Opened without the access code (a bookmark, a new browser), it leads to the lookup form.
+    """
+    if tracked_matter(tracking_no, "complaint") is None:
+        return redirect(url_for("disclosure.track", no=lookup_prefill(tracking_no) or None))
     complaint = _tracked(tracking_no)
     shown = disclose(complaint, PUBLIC)
     events = [e for e in disclose_all(complaint.matter.events, PUBLIC) if e.message]

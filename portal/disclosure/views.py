@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from sqlalchemy import select
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from portal.auth import throttle
 from portal.core.classification import PUBLIC
@@ -18,8 +17,8 @@ from portal.disclosure.services import file_request, looks_like_complaint
 from portal.disclosure.status import status_label
 from portal.extensions import db
 from portal.matters.files import office_files, send_attachment
-from portal.matters.models import Matter
 from portal.matters.services import add_event, find_by_code, new_submission_key
+from portal.matters.tracked import lookup_prefill, remember_tracked, tracked_matter
 from portal.matters.uploads import check_upload
 from portal.web import keep_writes_despite_status
 
@@ -49,8 +48,7 @@ def apply():
         except FieldError as exc:
             getattr(form, exc.field, form.description).errors.append(exc.message)
         else:
-            session.setdefault("tracked", [])
-            session["tracked"] = [*session["tracked"][-9:], filed.request.matter_id]
+            remember_tracked(filed.request.matter_id)
             matter = disclose(filed.request.matter, PUBLIC)
             return render_template("disclosure/receipt.html", matter=matter,
                                    access_code=filed.access_code, repeated=filed.repeated)
@@ -61,6 +59,8 @@ def apply():
 def track():
     """Look a request up by tracking number and access code (throttled per address)."""
     form = LookupForm()
+    if request.method == "GET" and not form.tracking_no.data:
+        form.tracking_no.data = lookup_prefill(request.args.get("no", ""))
     status = 200
     if form.validate_on_submit():
         key = f"track:{request.remote_addr}"
@@ -70,7 +70,7 @@ def track():
         else:
             matter = find_by_code(form.tracking_no.data, form.access_code.data)
             if matter is not None:
-                session["tracked"] = [*session.get("tracked", [])[-9:], matter.id]
+                remember_tracked(matter.id)
                 target = "complaints.status" if matter.kind == "complaint" else "disclosure.status"
                 return redirect(url_for(target, tracking_no=matter.tracking_no))
             throttle.note_failure(key, LOOKUP_LIMIT, LOOKUP_LOCK)
@@ -81,15 +81,20 @@ def track():
 
 
 def _tracked_request(tracking_no: str) -> DisclosureRequest:
-    matter = db.session.scalar(select(Matter).where(Matter.tracking_no == tracking_no))
-    if matter is None or matter.kind != "request" or matter.id not in session.get("tracked", []):
+    matter = tracked_matter(tracking_no, "request")
+    if matter is None:
         abort(404)  # never reveal whether a number exists to someone without its code
     return db.session.get(DisclosureRequest, matter.id)
 
 
 @bp.route("/track/<tracking_no>")
 def status(tracking_no: str):
-    """Where the request stands, with the due date's explanation, messages and the reply."""
+    """Where the request stands, with the due date's explanation, messages and the reply.
+
+    Opened without the access code (a bookmark, a new browser), it leads to the lookup form.
+    """
+    if tracked_matter(tracking_no, "request") is None:
+        return redirect(url_for("disclosure.track", no=lookup_prefill(tracking_no) or None))
     req = _tracked_request(tracking_no)
     shown = disclose(req, PUBLIC)
     events = [e for e in disclose_all(req.matter.events, PUBLIC) if e.message]

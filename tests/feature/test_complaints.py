@@ -252,3 +252,15 @@ def test_evidence_is_judged_by_content(client, app):
     with app.app_context():
         complaint = db.session.scalar(select(Complaint))
         assert complaint.matter.attachments[0].content_type == "image/jpeg"
+
+
+def test_a_bookmarked_complaint_link_opens_the_lookup_form_with_the_number(client, app):
+    number, code = file_on(app)
+    new_browser = app.test_client()
+    bookmark = new_browser.get(f"/complaints/{number}")
+    assert bookmark.status_code == 302 and bookmark.headers["Location"] == f"/track?no={number}"
+    form = new_browser.get(bookmark.headers["Location"]).get_data(as_text=True)
+    assert f'value="{number}"' in form and "王小明" not in form
+    new_browser.post("/track", data={"csrf_token": csrf_token(new_browser, "/track"),
+                                     "tracking_no": number, "access_code": code})
+    assert number in new_browser.get(f"/complaints/{number}").get_data(as_text=True)

@@ -126,7 +126,11 @@ def test_status_lookup_needs_the_code_and_never_confirms_a_number(client, app):
                                             "access_code": "WRONG234"})
     assert wrong.status_code == unknown.status_code == 404
     assert wrong.get_data(as_text=True).count("受理编号或查询码不正确") == 1
-    assert stranger.get(f"/track/{number}").status_code == 404  # no session, no page
+    # No session, no page: a bookmark leads to the lookup form, whether the number exists or not.
+    for asked in (number, "GK-2026-999999"):
+        bookmark = stranger.get(f"/track/{asked}")
+        assert bookmark.status_code == 302 and bookmark.headers["Location"] == f"/track?no={asked}"
+    assert stranger.get(f"/track/{number}/letter").status_code == 404
     ok = stranger.post("/track", data={"csrf_token": token, "tracking_no": number,
                                        "access_code": code.lower()})
     assert ok.status_code == 302
@@ -176,3 +180,16 @@ def test_tracking_numbers_are_gap_free_under_concurrent_submissions(app):
     with app.app_context():
         numbers = sorted(db.session.scalars(select(Matter.tracking_no)))
     assert numbers == [f"GK-2026-{n:06d}" for n in range(1, 17)]
+
+
+def test_a_bookmarked_status_link_opens_the_lookup_form_with_the_number(client, app):
+    response, _ = submit(client)
+    number, code = receipt_of(response)
+    new_browser = app.test_client()
+    form = new_browser.get(f"/track/{number}", follow_redirects=True).get_data(as_text=True)
+    assert f'value="{number}"' in form and "查询码" in form and "张三" not in form
+    odd = new_browser.get("/track/<script>", follow_redirects=True).get_data(as_text=True)
+    assert "<script>" not in odd and 'name="tracking_no"' in odd
+    token = csrf_token(new_browser, "/track")
+    found = new_browser.post("/track", data={"csrf_token": token, "tracking_no": number, "access_code": code})
+    assert new_browser.get(found.headers["Location"]).status_code == 200
