@@ -100,7 +100,7 @@ def _text(
         return ""
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         raise FieldError(label, "应为文本")
-    text = str(value).strip()
+    text = "\n".join(line.rstrip() for line in str(value).splitlines()).strip()
     if len(text) > max_len:
         raise FieldError(label, f"不能超过 {max_len} 个字符")
     return text
@@ -253,5 +253,5 @@ def parse_guide(raw: dict[str, Any], body_md: str = "") -> GuideData:
         review_due_on=review_due_on or reviewed_on + REVIEW_INTERVAL,
         local_note=_text(raw, "local_note", required=False),
         faq=_faq(raw),
-        body_md=(body_md or "").strip(),
+        body_md="\n".join(line.rstrip() for line in (body_md or "").splitlines()).strip(),
     )

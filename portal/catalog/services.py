@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import Department
 from portal.audit.services import record
+from portal.catalog.history import changed_fields
 from portal.catalog.models import Category, Guide, GuideFee, GuideVersion
 from portal.catalog.schema import GuideData
 from portal.core.errors import FieldError
@@ -55,10 +56,10 @@ def save_guide(data: GuideData, *, source: str, author_id: int | None) -> tuple[
     if guide is None:
         guide = Guide(slug=data.slug, version=0)
         db.session.add(guide)
-        changed = sorted(new)
+        changed = list(new)
     else:
         old = guide_snapshot(guide)
-        changed = sorted(name for name in new if old.get(name) != new[name])
+        changed = changed_fields(old, new)
         if not changed:
             return guide, []
     for name in _SCALAR_FIELDS:

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portal.auth.access import require_department, staff_required
 from portal.catalog.forms import GuideForm
+from portal.catalog.history import version_changes
 from portal.catalog.queries import GuideFilter, filtered_guides, guide_by_slug, guide_versions
 from portal.catalog.schema import parse_guide
 from portal.catalog.services import save_guide
@@ -60,9 +61,11 @@ def edit(slug: str):
 @bp.route("/<slug>/history")
 @staff_required
 def history(slug: str):
-    """Who changed the guide, when, and which fields."""
+    """Who changed the guide, when, which fields, and a line diff of each change."""
     guide = guide_by_slug(slug)
     if guide is None:
         abort(404)
+    versions = guide_versions(guide)  # newest first
+    changes = version_changes([v.snapshot for v in reversed(versions)])[::-1]
     return render_template("catalog/staff_history.html", guide=guide,
-                           versions=guide_versions(guide))
+                           versions=list(zip(versions, changes, strict=True)))

@@ -53,7 +53,9 @@ def test_edit_creates_a_version_and_updates_the_public_page(client, app, users):
     public = app.test_client().get(f"/guides/{slug}").get_data(as_text=True)
     assert "周一至周六 8:30-17:30（测试修改）" in public and "2026-11-22" in public
     history = client.get(f"/staff/guides/{slug}/history").get_data(as_text=True)
-    assert "户政民警" in history and "hours" in history
+    assert "户政民警" in history and "修改的字段：办理时间、最后审核日期" in history
+    assert "办理时间" in history and "最后审核日期" in history and "hours" not in history
+    assert "＋</span> 周一至周六 8:30-17:30（测试修改）" in history
     with app.app_context():
         guide = db.session.scalar(select(Guide).where(Guide.slug == slug))
         versions = db.session.scalars(select(GuideVersion).where(GuideVersion.guide_id == guide.id)
@@ -98,3 +100,19 @@ def test_supervisor_may_edit_any_guide(client, app, users):
     slug = guide_in(app, "jiaoguan")
     login(client, users["supervisor"])
     assert client.get(f"/staff/guides/{slug}/edit").status_code == 200
+
+
+def test_browser_line_endings_and_trailing_spaces_are_not_a_change(client, app, users):
+    slug = guide_in(app, "huzheng")
+    login(client, users["staff"])
+    data = current_form(client, slug)
+    data["conditions"] = data["conditions"].replace("\n", "\r\n") + "  \r\n"
+    data["materials"] = "\r\n".join(line + " " for line in data["materials"].splitlines())
+    client.post(f"/staff/guides/{slug}/edit", data=data)
+    with app.app_context():
+        assert db.session.scalar(select(Guide.version).where(Guide.slug == slug)) == 1
+    data["conditions"] += "\r\n新增的一行条件"
+    assert client.post(f"/staff/guides/{slug}/edit", data=data).status_code == 302
+    history = client.get(f"/staff/guides/{slug}/history").get_data(as_text=True)
+    assert "修改的字段：受理条件</p>" in history
+    assert "＋</span> 新增的一行条件" in history and "−</span>" not in history
