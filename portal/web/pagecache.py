@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, Response, current_app, g, has_app_context, request, session
+from flask import Flask, Response, current_app, g, get_flashed_messages, has_app_context, request, session
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -93,7 +94,13 @@ def _cacheable_request() -> bool:
     blueprint = request.blueprint
     if request.method != "GET" or blueprint not in CACHED_BLUEPRINTS:
         return False
-    return blueprint in VISITOR_INDEPENDENT_BLUEPRINTS or ("_user_id" not in session and "_flashes" not in session)
+    return blueprint in VISITOR_INDEPENDENT_BLUEPRINTS or same_for_every_visitor()
+
+
+def same_for_every_visitor() -> bool:
+    """True when this request's page looks the same to any visitor: nobody is signed in and no
+    flashed message waits to be shown (a waiting message stays for the page to show it)."""
+    return not current_user.is_authenticated and not get_flashed_messages()
 
 
 def _shows_a_csrf_token() -> bool:
