@@ -12,6 +12,8 @@ import os
 import secrets
 from pathlib import Path
 
+from portal.auth.sessions import session_cookie_settings
+
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
@@ -64,11 +66,7 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "CONTENT_DIR": os.environ.get(
             "CONTENT_DIR", str(Path(__file__).resolve().parent.parent / "content")
         ),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": https,
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SECURE": https,
+        **session_cookie_settings(https),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         # werkzeug's scrypt (n=2**15, r=8, p=1); tests lower n to stay fast.

@@ -1,13 +1,13 @@
-"""Flask extensions, created unbound and bound to the app in :func:`portal.create_app`."""
+"""Flask extensions, created unbound and bound to the app in :func:`portal.create_app`.
+
+Authentication's extensions (the login manager, CSRF protection) live in :mod:`portal.auth`.
+"""
 
 from typing import TYPE_CHECKING
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
-
-from portal.csrf import PortalCSRF
-from portal.login import PortalLoginManager
 
 # Named constraints so Alembic migrations are identical on SQLite and PostgreSQL.
 NAMING = {
@@ -29,8 +29,3 @@ if TYPE_CHECKING:
 else:
     Model = db.Model  # the base every table class derives from
 migrate = Migrate()
-csrf = PortalCSRF()
-login_manager = PortalLoginManager()
-login_manager.login_view = "accounts.login"
-login_manager.login_message = "请先登录。"
-login_manager.login_message_category = "warning"

@@ -1,1 +1,8 @@
-"""Authentication and authorisation shared by every feature: role checks and throttling."""
+"""Authentication and authorisation shared by every feature.
+
+- :mod:`portal.auth.login`: Flask-Login's ``LoginManager`` and the user loader;
+- :mod:`portal.auth.csrf`: Flask-WTF's ``CSRFProtect`` and its Chinese error page;
+- :mod:`portal.auth.sessions`: the session and remember cookie settings;
+- :mod:`portal.auth.access`: role and department checks;
+- :mod:`portal.auth.throttle`: failure counting and lock-outs.
+"""

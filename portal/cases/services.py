@@ -1,6 +1,6 @@
 """Recording cases, stages and parties; query codes; the party's lookup; notices to parties.
 
-All writes flush and audit, never commit (one commit per request happens in portal/web.py).
+All writes flush and audit, never commit (one commit per request happens in portal/web/hooks.py).
 """
 
 from __future__ import annotations

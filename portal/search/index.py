@@ -97,14 +97,15 @@ class SearchIndex:
             warnings.simplefilter("ignore", ResourceWarning)
             try:
                 self.open().doc_count()
-                self._read_state()
+                self.read_state()
             except Exception:  # any failure to read means: rebuild
                 return False
         return True
 
     # -- state -------------------------------------------------------------------------------
 
-    def _read_state(self) -> dict:
+    def read_state(self) -> dict:
+        """What the replica has applied: the last change id and the ids still missing (holes)."""
         data = json.loads((self.directory / STATE_FILE).read_text(encoding="utf-8"))
         return {"applied": int(data["applied"]),
                 "holes": {int(k): float(v) for k, v in data.get("holes", {}).items()}}
@@ -169,7 +170,7 @@ class SearchIndex:
     def _apply_changes(self) -> int:
         from portal.search.models import SearchChange
 
-        state = self._read_state()
+        state = self.read_state()
         applied, holes = state["applied"], state["holes"]
         low = min([applied, *(hole - 1 for hole in holes)])
         with Session(self.engine) as session:

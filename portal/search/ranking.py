@@ -7,6 +7,11 @@ segment, bounded in bytes), scored with Whoosh's BM25F formula and the query's b
 summed into one score array; counts per type, filters and the top k are array operations.
 Deleted documents, the type/category filters and the not-yet-visible documents are masks.
 Nothing here decides what is public: it ranks only what the index holds.
+
+This is the one module of the portal that reads Whoosh's internals (its on-disk postings
+matcher and a segment's term table), and it is used only through
+:mod:`portal.search.reading`. It was written for exactly :data:`WHOOSH_VERSION`, which
+``pyproject.toml`` pins; importing it under any other version fails at once.
 """
 
 from __future__ import annotations
@@ -16,7 +21,23 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+import whoosh
 from whoosh.scoring import BM25F
+
+WHOOSH_VERSION = (2, 7, 5)  # the whoosh-reloaded release whose postings this module reads
+
+
+def check_whoosh_version(installed: tuple = whoosh.__version__) -> None:
+    """Refuse to rank over a Whoosh release other than :data:`WHOOSH_VERSION`."""
+    if tuple(installed) != WHOOSH_VERSION:
+        raise RuntimeError(
+            f"portal.search.ranking reads Whoosh {'.'.join(map(str, WHOOSH_VERSION))} postings, "
+            f"but Whoosh {'.'.join(map(str, installed))} is installed: pin whoosh-reloaded=="
+            f"{'.'.join(map(str, WHOOSH_VERSION))} or review this module against the new release"
+        )
+
+
+check_whoosh_version()
 
 CACHE_BYTES = 96 * 2**20  # decoded postings kept per process
 

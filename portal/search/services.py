@@ -105,7 +105,7 @@ def ensure_fresh(index: SearchIndex | None = None) -> None:
 
         with Session(index.engine) as session:
             newest = session.scalar(select(func.max(SearchChange.id))) or 0
-        state = index._read_state() if index.healthy() else None
+        state = index.read_state() if index.healthy() else None
         if state is None or newest > state["applied"] or state["holes"]:
             index.sync()
     except Exception:

@@ -9,6 +9,7 @@ from portal.core.classification import PUBLIC
 from portal.disclose import disclose
 from portal.search.documents import type_labels
 from portal.search.services import PAGES, search, suggest
+from portal.web.pagecache import same_for_every_visitor
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 10
@@ -32,16 +33,12 @@ def _args() -> tuple[str, str, str, int]:
     return q, doc_type, request.args.get("category", "")[:32], _page_arg()
 
 
-def _anonymous() -> bool:
-    return "_user_id" not in session and "_flashes" not in session
-
-
 @bp.route("/search")
 def results():
     """Results grouped by type with highlighted snippets; suggestions when there are none.
     Anonymous visitors' pages are kept per process (:class:`portal.search.services.PageMemo`)."""
     q, doc_type, category, page = _args()
-    key = PAGES.key(request.full_path) if q and _anonymous() else None
+    key = PAGES.key(request.full_path) if q and same_for_every_visitor() else None
     body = PAGES.get(key) if key else None
     if body is not None:
         return Response(body, mimetype="text/html", headers={"X-Search-Cache": "hit"})

@@ -1,12 +1,9 @@
 """Request bodies over the configured limits are refused with the Chinese 413 page before any
-view runs, and the limits come from the app's config (portal.web.PortalRequest)."""
+view runs, and the limits come from the app's config."""
 
 import io
 
 import pytest
-from werkzeug.test import EnvironBuilder
-
-from portal.web import PortalRequest
 
 TOO_LARGE = "上传的文件超过了允许的大小"
 
@@ -37,15 +34,3 @@ def test_a_multipart_body_with_too_many_parts_is_refused(client, limits):
     data = {f"field{index}": "v" for index in range(10)} | {"file": (io.BytesIO(b"%PDF-1.4"), "a.pdf")}
     response = client.post("/login", data=data, content_type="multipart/form-data")
     assert response.status_code == 413 and TOO_LARGE in response.get_data(as_text=True)
-
-
-def test_limits_follow_the_config_a_request_override_and_werkzeugs_defaults(app, limits):
-    environ = EnvironBuilder(path="/", method="POST").get_environ()
-    outside = PortalRequest(environ)
-    assert (outside.max_content_length, outside.max_form_memory_size, outside.max_form_parts) == (None, 500_000, 1000)
-    limits.update(MAX_CONTENT_LENGTH=1234, MAX_FORM_MEMORY_SIZE=567, MAX_FORM_PARTS=89)
-    with app.app_context():
-        inside = PortalRequest(environ)
-        assert (inside.max_content_length, inside.max_form_memory_size, inside.max_form_parts) == (1234, 567, 89)
-        inside.max_content_length, inside.max_form_parts = 10, 2
-        assert (inside.max_content_length, inside.max_form_memory_size, inside.max_form_parts) == (10, 567, 2)

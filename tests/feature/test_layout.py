@@ -1,4 +1,4 @@
-"""The layout built once (portal/layout.py): visitors see the same header on every page, signed-in
+"""The layout built once (portal/web/layout.py): visitors see the same header on every page, signed-in
 staff see theirs with their name and a working logout; links follow the script root."""
 
 import re

@@ -62,7 +62,7 @@ def test_cache_can_be_switched_off(make_app):
 
 def test_a_page_holding_a_visitors_csrf_token_is_never_cached(app, monkeypatch):
     """Should a form ever appear on a cached page, each visitor still gets their own token."""
-    import portal.pagecache as pagecache
+    import portal.web.pagecache as pagecache
     from tests.feature.test_signed_tokens import TOKEN
 
     monkeypatch.setattr(pagecache, "CACHED_BLUEPRINTS", pagecache.CACHED_BLUEPRINTS | {"accounts"})
@@ -70,6 +70,7 @@ def test_a_page_holding_a_visitors_csrf_token_is_never_cached(app, monkeypatch):
     for _visitor in range(2):
         visitor = app.test_client()
         visitor.get("/login")  # the visitor's session now holds a CSRF secret
+        visitor.get("/login")  # and Flask-Login's session protection has marked it not fresh
         page = visitor.get("/login")  # no cookie to set, session unchanged: a candidate for the cache
         assert page.status_code == 200 and "Set-Cookie" not in page.headers
         tokens.append(TOKEN.search(page.get_data(as_text=True)).group(1))

@@ -7,7 +7,7 @@ import pytest
 from markupsafe import Markup
 
 from portal.notices.models import Notice
-from portal.web import refuse_model_objects_in_public_templates as guard
+from portal.web.template_guard import refuse_model_objects_in_public_templates as guard
 
 PUBLIC, STAFF = SimpleNamespace(name="notices/detail.html"), SimpleNamespace(name="staff/notices.html")
 

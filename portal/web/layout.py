@@ -2,7 +2,7 @@
 
 - ``url_for`` in templates remembers the links that never vary (static files, plain endpoints);
 - ``layout_links()`` gives the header's and staff navigation's links as attributes, one call per page;
-- ``flashed_messages()`` shows (and consumes) the flashed messages, with no lookups when there are none;
+- ``flashed_messages()`` shows (and consumes) the flashed messages with their categories;
 - ``anonymous_site_header()`` is the site header as a visitor who is not signed in sees it: the same
   markup on every page (links, site name, the login link), rendered once per script root. Signed-in
   staff get ``_site_header.html`` rendered for them (their name, the logout form and its token).
@@ -13,7 +13,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask import Flask, current_app, get_flashed_messages, has_request_context, request, url_for
-from flask.globals import request_ctx
 from markupsafe import Markup
 
 
@@ -77,7 +76,7 @@ class AnonymousSiteHeader:
         root = request.script_root
         header = self._by_root.get(root)
         if header is None:
-            from portal.extensions import login_manager
+            from portal.auth.login import login_manager
 
             template = self._app.jinja_env.get_template("_site_header.html")
             header = Markup(template.render(links=self._links(),  # noqa: S704  (a rendered autoescaped template)
@@ -87,11 +86,7 @@ class AnonymousSiteHeader:
 
 
 def flashed_messages() -> list[tuple[str, str]]:
-    """``get_flashed_messages(with_categories=True)`` for the layout, which shows and consumes
-    them; when nothing was flashed (most pages) the answer comes without Flask's proxies."""
-    ctx = request_ctx._get_current_object()
-    if ctx.flashes is None and "_flashes" not in ctx.session:
-        return []
+    """The flashed messages with their categories, shown (and consumed) by the layout."""
     return get_flashed_messages(with_categories=True)
 
 

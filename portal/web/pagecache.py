@@ -15,18 +15,18 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, Response, current_app, g, has_app_context, request, session
+from flask import Flask, Response, current_app, g, get_flashed_messages, has_app_context, request, session
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from portal.sessions import session_in_use
-
 CACHED_BLUEPRINTS = frozenset({"public", "catalog", "notices", "feeds", "accountability"})
 # Answers with no site header (no signed-in name, no messages): the same for every visitor, so the
-# cache serves them without reading the session, and they do not vary on the cookie.
+# cache serves them to signed-in staff too.
 VISITOR_INDEPENDENT_BLUEPRINTS = frozenset({"feeds"})
 MAX_ENTRIES = 512
 
@@ -94,7 +94,13 @@ def _cacheable_request() -> bool:
     blueprint = request.blueprint
     if request.method != "GET" or blueprint not in CACHED_BLUEPRINTS:
         return False
-    return blueprint in VISITOR_INDEPENDENT_BLUEPRINTS or ("_user_id" not in session and "_flashes" not in session)
+    return blueprint in VISITOR_INDEPENDENT_BLUEPRINTS or same_for_every_visitor()
+
+
+def same_for_every_visitor() -> bool:
+    """True when this request's page looks the same to any visitor: nobody is signed in and no
+    flashed message waits to be shown (a waiting message stays for the page to show it)."""
+    return not current_user.is_authenticated and not get_flashed_messages()
 
 
 def _shows_a_csrf_token() -> bool:
@@ -103,8 +109,7 @@ def _shows_a_csrf_token() -> bool:
 
 
 def _session_changed() -> bool:
-    used = session_in_use()
-    return used is not None and used.modified
+    return session.modified
 
 
 @event.listens_for(Session, "after_flush")
@@ -125,8 +130,12 @@ def _forget_write(db_session) -> None:
     db_session.info.pop("portal_wrote", None)
 
 
-def install_page_cache(app: Flask) -> None:
-    """Serve and fill the cache around public views (``PAGE_CACHE_SECONDS`` 0 disables it)."""
+def install_page_cache(app: Flask, valid_until: Callable[[], float | None] = lambda: None) -> None:
+    """Serve and fill the cache around public views (``PAGE_CACHE_SECONDS`` 0 disables it).
+
+    ``valid_until`` gives the moment (epoch seconds) by which every cached page must be rendered
+    again, e.g. when the next scheduled notice goes public; None for no such moment.
+    """
     ttl = app.config["PAGE_CACHE_SECONDS"]
     cache = PageCache(Path(app.instance_path) / "content-generation", ttl)
     app.extensions["page_cache"] = cache
@@ -148,7 +157,5 @@ def install_page_cache(app: Flask) -> None:
                 and response.status_code == 200 and not response.direct_passthrough
                 and "Set-Cookie" not in response.headers and not _session_changed()
                 and not _shows_a_csrf_token()):
-            from portal.notices.queries import next_scheduled_publish
-
-            cache.put(request.script_root + request.full_path, response, next_scheduled_publish())
+            cache.put(request.script_root + request.full_path, response, valid_until())
         return response

@@ -1,0 +1,38 @@
+"""Request plumbing shared by every page.
+
+- :mod:`portal.web.hooks`: one commit per request;
+- :mod:`portal.web.headers`: security headers, ``no-store`` on staff pages;
+- :mod:`portal.web.errors`: error pages in Chinese;
+- :mod:`portal.web.template_guard`: public templates never receive model objects;
+- :mod:`portal.web.filters`: Jinja filters and globals;
+- :mod:`portal.web.layout`: the links and header every page's layout shows;
+- :mod:`portal.web.pagecache`: rendered public pages reused until content changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask
+
+from portal.web.errors import install_error_pages
+from portal.web.filters import install_filters
+from portal.web.headers import SecurityHeaders
+from portal.web.hooks import install_transaction_hooks, keep_writes_despite_status
+from portal.web.layout import install_layout_helpers
+from portal.web.pagecache import install_page_cache
+from portal.web.template_guard import install_template_guard
+
+__all__ = ["install_web", "keep_writes_despite_status"]
+
+
+def install_web(app: Flask, pages_valid_until: Callable[[], float | None] = lambda: None) -> None:
+    """Attach the request hooks, headers, error pages, template guard, Jinja helpers and page cache
+    (whose pages are rendered again by ``pages_valid_until()``, see :func:`install_page_cache`)."""
+    install_transaction_hooks(app)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
+    install_error_pages(app)
+    install_template_guard(app)
+    install_filters(app)
+    install_layout_helpers(app)
+    install_page_cache(app, pages_valid_until)
