@@ -48,6 +48,7 @@ def form_field(f: Field, hint: str | None = None, rows: int | None = None) -> Ma
     """
     fid = escape(f.id)
     parts = [Markup('<div class="field{}">').format(" has-error" if f.errors else "")]
+    attributes: dict[str, object]
     if f.type == "BooleanField":
         attributes = {"aria-describedby": f"{f.id}-error"} if f.errors else {}
         parts.append(Markup('<label class="check">{} {}</label>').format(f(**attributes), f.label.text))

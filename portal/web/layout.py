@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import cast
 
 from flask import Flask, current_app, get_flashed_messages, has_request_context, request, url_for
 from markupsafe import Markup
@@ -57,7 +58,7 @@ class LayoutLinks:
         links = self._by_root.get(root)
         if links is None:
             links = self._by_root[root] = SimpleNamespace(**{
-                name: url_for(endpoint, **({"filename": filename} if filename else {}))
+                name: url_for(endpoint, filename=filename) if filename else url_for(endpoint)
                 for name, (endpoint, filename) in LAYOUT_LINKS.items()
             })
         return links
@@ -87,7 +88,7 @@ class AnonymousSiteHeader:
 
 def flashed_messages() -> list[tuple[str, str]]:
     """The flashed messages with their categories, shown (and consumed) by the layout."""
-    return get_flashed_messages(with_categories=True)
+    return cast("list[tuple[str, str]]", get_flashed_messages(with_categories=True))
 
 
 def install_layout_helpers(app: Flask) -> None:
