@@ -54,7 +54,7 @@ def _officer(about_department_id: int, name: str, number: str) -> User | None:
 def handling_department(about: Department, officer: User | None) -> Department:
     """Complaints go to the unit concerned, except about its head: then to 督察."""
     if officer is not None and officer.is_department_head:
-        return db.session.scalar(select(Department).where(Department.code == OVERSIGHT_DEPARTMENT))
+        return db.session.scalars(select(Department).where(Department.code == OVERSIGHT_DEPARTMENT)).one()
     return about
 
 
@@ -63,7 +63,7 @@ def file_complaint(fields: dict, *, submission_key: str, attachment: CheckedFile
     """Create the complaint (or return the one this same form already created)."""
     existing = matter_by_submission(submission_key)
     if existing is not None:
-        complaint = db.session.get(Complaint, existing.id)
+        complaint = db.session.get_one(Complaint, existing.id)
         code = None if complaint.anonymous else access_code_for(submission_key)
         return FiledComplaint(complaint, code, repeated=True)
     about = db.session.get(Department, fields["about_department_id"])
@@ -103,7 +103,7 @@ def assign(complaint: Complaint, assignee: User | None, actor_id: int) -> None:
 
 
 def decide_acceptance(complaint: Complaint, decision: str, *, day: date, reason: str,
-                      transferred_to: str, actor_id: int) -> None:
+                      transferred_to: str, actor_id: int | None) -> None:
     """受理, 不予受理 (with reason) or 转送 (to a named agency), told to the complainant."""
     matter = complaint.matter
     if complaint.decision is not None:

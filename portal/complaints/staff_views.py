@@ -34,7 +34,7 @@ def _complaint_or_404(tracking_no: str) -> Complaint:
         abort(404)
     if not current_user.is_overseer and matter.department_id != current_user.department_id:
         abort(403)
-    complaint = db.session.get(Complaint, matter.id)
+    complaint = db.session.get_one(Complaint, matter.id)
     if not services.may_handle(complaint, current_user):
         abort(403)  # the officer complained about, or their direct supervisor
     return complaint

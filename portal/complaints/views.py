@@ -66,7 +66,7 @@ def _tracked(tracking_no: str) -> Complaint:
     matter = tracked_matter(tracking_no, "complaint")
     if matter is None:
         abort(404)  # never reveal whether a number exists to someone without its code
-    return db.session.get(Complaint, matter.id)
+    return db.session.get_one(Complaint, matter.id)
 
 
 @bp.route("/complaints/<tracking_no>")

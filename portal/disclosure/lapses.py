@@ -33,7 +33,7 @@ def close_lapsed(today: date) -> list[str]:
         deadline = next((e.deadline for e in reversed(matter.events) if e.kind == event_kind), None)
         if deadline is None or deadline >= today:
             continue
-        req = db.session.get(DisclosureRequest, matter.id)
+        req = db.session.get_one(DisclosureRequest, matter.id)
         reply(req, type_code="other", sub_code=sub_code, text=text, actor_id=None,
               supervisor_approved=True)
         matter.status = "abandoned"

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.classification import INTERNAL_FIELD, PUBLIC_FIELD, Level, classified
-from portal.extensions import db
+from portal.extensions import Model
 from portal.matters.models import Matter, MatterDetails, rated_index
 
 APPLICANT_TYPES = {"person": "自然人", "org": "法人或其他组织"}
@@ -20,7 +20,7 @@ DELIVERY = {"paper": "纸质", "email": "电子邮件", "electronic": "电子数
 PRIVATE = classified(Level.PRIVATE)
 
 
-class DisclosureRequest(MatterDetails, db.Model):
+class DisclosureRequest(MatterDetails, Model):
     """What the applicant asked for and who they are (personal data: 个人隐私)."""
 
     __tablename__ = "disclosure_requests"

@@ -52,7 +52,7 @@ def file_request(fields: dict, *, submission_key: str, attachment: CheckedFile |
     """Create the request (or return the one this same form already created)."""
     existing = matter_by_submission(submission_key)
     if existing is not None:
-        request = db.session.get(DisclosureRequest, existing.id)
+        request = db.session.get_one(DisclosureRequest, existing.id)
         return Filed(request, access_code_for(submission_key), repeated=True)
     department = db.session.scalar(select(Department).where(Department.code == RECEIVING_DEPARTMENT))
     if department is None:
@@ -101,7 +101,7 @@ def assign(matter: Matter, assignee_id: int | None, actor_id: int) -> None:
 
 
 def reply(request: DisclosureRequest, *, type_code: str, sub_code: str | None, text: str,
-          actor_id: int, supervisor_approved: bool) -> str:
+          actor_id: int | None, supervisor_approved: bool) -> str:
     """Record the reply; replies needing approval wait for a supervisor. Returns the status."""
     reply_type = REPLY_TYPES.get(type_code)
     if reply_type is None:

@@ -44,7 +44,7 @@ def _request_or_404(tracking_no: str) -> DisclosureRequest:
     scope = _scope()
     if scope is not None and matter.department_id != scope:
         abort(403)
-    return db.session.get(DisclosureRequest, matter.id)
+    return db.session.get_one(DisclosureRequest, matter.id)
 
 
 @bp.route("/")

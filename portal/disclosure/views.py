@@ -84,7 +84,7 @@ def _tracked_request(tracking_no: str) -> DisclosureRequest:
     matter = tracked_matter(tracking_no, "request")
     if matter is None:
         abort(404)  # never reveal whether a number exists to someone without its code
-    return db.session.get(DisclosureRequest, matter.id)
+    return db.session.get_one(DisclosureRequest, matter.id)
 
 
 @bp.route("/track/<tracking_no>")
@@ -153,7 +153,7 @@ def render_letter(req: DisclosureRequest):
     """The reply letter, from the public version of the request (names appear as 张某)."""
     shown = disclose(req, PUBLIC)
     return render_template("disclosure/letter.html", req=shown, matter=shown.matter,
-                           reply_type=REPLY_TYPES[req.reply_type],
+                           reply_type=REPLY_TYPES[req.reply_type or ""],
                            sub_reason=sub_reason_label(req.reply_type, req.reply_sub_reason),
                            remedies=REMEDIES)
 

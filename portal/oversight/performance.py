@@ -26,7 +26,7 @@ from portal.extensions import db
 from portal.matters.models import Matter, MatterEvent
 
 SATISFIED = ("satisfied", "fair")
-DETAILS = {"request": DisclosureRequest, "complaint": Complaint}
+DETAILS: dict[str, type[DisclosureRequest] | type[Complaint]] = {"request": DisclosureRequest, "complaint": Complaint}
 
 
 def share(part: int, whole: int) -> str:
