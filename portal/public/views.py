@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 
 from portal.catalog.queries import categories_with_counts, guide_count
 from portal.core.classification import PUBLIC
@@ -47,6 +47,18 @@ def coming(name: str):
     if entry is None:
         abort(404)
     return render_template("public/coming.html", entry=entry)
+
+
+@bp.route("/privacy")
+def privacy():
+    """个人信息保护说明: what the portal collects, why, for how long, who sees it, and the party's rights."""
+    return render_template("public/privacy.html")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers that ask for the classic icon path get the site's SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.route("/healthz")

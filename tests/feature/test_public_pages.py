@@ -155,3 +155,18 @@ def test_sitemap_lists_every_guide(client, app):
     with app.app_context():
         for slug in db.session.scalars(select(Guide.slug)):
             assert f"http://localhost/guides/{slug}" in locs
+
+
+def test_header_links_every_citizen_service_and_footer_the_privacy_notice(client):
+    page = client.get("/guides/").get_data(as_text=True)
+    header = page[page.index('<nav aria-label="主导航">'):page.index("</nav>")]
+    for href, label in (("/apply", "申请公开"), ("/complain", "投诉"), ("/track", "进度查询")):
+        assert f'href="{href}">{label}</a>' in header
+    assert 'href="/privacy">个人信息保护说明</a>' in page and 'rel="icon"' in page
+    privacy = client.get("/privacy").get_data(as_text=True)
+    for part in ("收集哪些信息", "谁能看到", "保存多久", "您的权利", "更正"):
+        assert part in privacy
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301
+    with client.get(icon.headers["Location"]) as svg:
+        assert svg.mimetype == "image/svg+xml"
