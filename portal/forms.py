@@ -46,6 +46,8 @@ def form_field(f: Field, hint: str | None = None, rows: int | None = None) -> Ma
 
     Templates call it as the Jinja global ``field(...)``.
     """
+    if f.type == "RadioField":
+        return _radio_group(f, hint)
     fid = escape(f.id)
     parts = [Markup('<div class="field{}">').format(" has-error" if f.errors else "")]
     attributes: dict[str, object]
@@ -63,4 +65,22 @@ def form_field(f: Field, hint: str | None = None, rows: int | None = None) -> Ma
     if f.errors:
         parts.append(Markup('<p class="error" id="{}-error">{}</p>').format(fid, "；".join(f.errors)))
     parts.append(Markup("</div>"))
+    return Markup("\n").join(parts)
+
+
+def _radio_group(f: Field, hint: str | None) -> Markup:
+    """A radio group as a fieldset: its question is the legend, each option labelled beside its radio."""
+    fid = escape(f.id)
+    parts = [Markup('<fieldset class="field radio-group{}" id="{}"{}>').format(
+        " has-error" if f.errors else "", fid,
+        Markup(' aria-describedby="{}"').format(_described_by(f, hint)["aria-describedby"])
+        if hint or f.errors else ""),
+        Markup("<legend>{}</legend>").format(f.label.text)]
+    if hint:
+        parts.append(Markup('<p class="hint" id="{}-hint">{}</p>').format(fid, hint))
+    for option in f:
+        parts.append(Markup('<label class="check">{} {}</label>').format(option(), option.label.text))
+    if f.errors:
+        parts.append(Markup('<p class="error" id="{}-error">{}</p>').format(fid, "；".join(f.errors)))
+    parts.append(Markup("</fieldset>"))
     return Markup("\n").join(parts)

@@ -193,3 +193,12 @@ def test_a_bookmarked_status_link_opens_the_lookup_form_with_the_number(client, 
     token = csrf_token(new_browser, "/track")
     found = new_browser.post("/track", data={"csrf_token": token, "tracking_no": number, "access_code": code})
     assert new_browser.get(found.headers["Location"]).status_code == 200
+
+
+def test_radio_groups_are_fieldsets_with_each_label_beside_its_radio(client):
+    page = client.get("/apply").get_data(as_text=True)
+    group = page[page.index('id="applicant_type"'):]
+    group = group[:group.index("</fieldset>")]
+    assert "<legend>申请人类型</legend>" in group and "<ul" not in group
+    assert re.search(r'<label class="check"><input[^>]*type="radio"[^>]*> 自然人</label>', group)
+    assert 'for="applicant_type"' not in page and 'for="delivery"' not in page
