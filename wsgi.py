@@ -1,11 +1,7 @@
-"""WSGI entry point: ``gunicorn wsgi:app``."""
-
-import gc
+"""WSGI entry point: ``gunicorn wsgi:app`` (see ``SERVER_COMMAND`` in portal/config.py)."""
 
 from portal import create_app
+from portal.engines import release
 
 app = create_app({"SEARCH_PRELOAD": True})  # jieba loads here, before gunicorn --preload forks
-# What start-up built lives as long as the process: out of the garbage collector's sight, a full
-# collection no longer walks it (about 90 ms a time in each worker), and after a --preload fork
-# the collector no longer touches, and so copies, the parent's pages.
-gc.freeze()
+release(app)  # the connections start-up made stay with this process; workers open their own

@@ -34,6 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(load_settings(Path(app.instance_path), config))
 
     db.init_app(app)
+    from portal.engines import install_engines
+
+    install_engines(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -71,6 +74,9 @@ def create_app(config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     install_web_hooks(app)
+    from portal.busy import install_busy_handlers
+
+    install_busy_handlers(app)
     from portal.pagecache import install_page_cache
 
     install_page_cache(app)
