@@ -39,8 +39,9 @@ def forget_after_fork() -> None:
 os.register_at_fork(after_in_child=forget_after_fork)
 
 
-def _sqlite_connect(busy_timeout_ms: int):
+def _sqlite_connect(app: Flask):
     def on_connect(dbapi_connection, _record) -> None:
+        busy_timeout_ms = int(float(app.config.get("SQLITE_BUSY_TIMEOUT", 5)) * 1000)
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
@@ -63,12 +64,11 @@ def _postgres_connect(dbapi_connection, _record) -> None:
 
 def install_engines(app: Flask) -> None:
     """Set up every engine of ``app`` as it connects, and drop its pool in forked children."""
-    busy_timeout_ms = int(float(app.config.get("SQLITE_BUSY_TIMEOUT", 5)) * 1000)
     with app.app_context():
         engines = list(db.engines.values())
     for engine in engines:
         if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_connect(busy_timeout_ms))
+            event.listen(engine, "connect", _sqlite_connect(app))
         elif engine.dialect.name == "postgresql":
             event.listen(engine, "connect", _postgres_connect)
         _ENGINES.add(engine)
