@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import random
+import re
 import signal
 import socket
 import subprocess
@@ -18,6 +20,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 from portal.config import SERVER_COMMAND
@@ -54,8 +57,8 @@ def server_argv(port: int, worker_class: str | None = None) -> list[str]:
 def portal_env(instance: Path, database_url: str, **extra: str) -> dict[str, str]:
     """The environment of an operator's instance: its folder and database, nothing from tests."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "SECRET_KEY", "SEARCH_"))}
-    env.update(PORTAL_INSTANCE_PATH=str(instance), DATABASE_URL=database_url, PAGE_CACHE_SECONDS="0",
-               PASSWORD_HASH_METHOD="scrypt:4096:8:1", **extra)
+    env.update({"PORTAL_INSTANCE_PATH": str(instance), "DATABASE_URL": database_url, "PAGE_CACHE_SECONDS": "0",
+                "PASSWORD_HASH_METHOD": "scrypt:4096:8:1", **extra})
     return env
 
 
@@ -84,7 +87,7 @@ def postgres_database() -> Iterator[str]:
 
 
 def fetch(port: int, path: str, method: str = "GET", body: bytes = b"",
-          headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, http.client.HTTPMessage, bytes]:
+          headers: dict[str, str] | None = None, timeout: float = 120) -> tuple[int, http.client.HTTPMessage, bytes]:
     """One request to the server; status, headers and body (redirects are not followed)."""
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
@@ -177,3 +180,82 @@ def holders(inode: int, pids: list[int]) -> list[int]:
             if any(os.readlink(fd) == wanted for fd in Path(f"/proc/{pid}/fd").iterdir()):
                 found.append(pid)
     return found
+
+
+# --- Citizens submitting ------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200  # a small attachment that passes the content check
+_HIDDEN = r'name="{}" type="hidden" value="([^"]+)"'
+RECEIPT = re.compile(r"((?:GK|TS)-\d{4}-\d{6}).*?查询码</dt><dd><strong class=\"big\">([A-Z0-9]{8})<", re.S)
+
+
+@dataclass
+class Outcome:
+    """What one citizen saw: every status answered, and the receipt if one was shown."""
+
+    statuses: list[int] = field(default_factory=list)
+    receipt: tuple[str, str] | None = None
+    seconds: float = 0.0
+
+
+def _multipart(fields: dict[str, str], upload: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+             for name, value in fields.items()]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="attachment"; filename="证据.png"\r\n'
+                 f"Content-Type: image/png\r\n\r\n".encode() + upload + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def _cookie(headers: http.client.HTTPMessage) -> str:
+    jar = SimpleCookie()
+    for value in headers.get_all("Set-Cookie") or []:
+        jar.load(value)
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
+
+
+def _form(page: str, kind: str, index: int) -> dict[str, str]:
+    token = re.search(_HIDDEN.format("csrf_token"), page).group(1)
+    key = re.search(_HIDDEN.format("submission_key"), page).group(1)
+    if kind == "request":
+        return {"csrf_token": token, "submission_key": key, "applicant_type": "person", "org_kind": "",
+                "applicant_name": f"市民{index}", "id_type": "passport", "id_number": f"E{index:08d}",
+                "phone": "13912345678", "email": f"c{index}@example.com", "address": "示例市示例路1号",
+                "description": f"请公开本局2025年度第{index}号行政处罚统计数据", "purpose": "",
+                "delivery": "email", "consent": "y"}
+    department = re.search(r'<option value="(\d+)"', page).group(1)
+    return {"csrf_token": token, "submission_key": key, "complaint_type": "conduct",
+            "about_department_id": department, "officer_name": "", "officer_number": "",
+            "happened_on": "2026-01-05", "what_happened": f"第{index}号：窗口工作人员态度粗暴，拒绝解释所需材料。",
+            "wants": "请核实并道歉", "complainant_name": f"市民{index}", "phone": "13911112222",
+            "email": f"t{index}@example.com"}
+
+
+def submit(port: int, kind: str, index: int, give_up_after: float = 120) -> Outcome:
+    """One citizen: fetch the form (cookie and CSRF token), then post it with a small attachment
+    until a receipt is shown. A 503 or a refused connection (a server restarting) is retried, with
+    the same form, as a citizen pressing 提交 again would; the clock runs from the first post."""
+    outcome = Outcome()
+    path = "/apply" if kind == "request" else "/complain"
+    deadline = time.monotonic() + give_up_after
+    form = None
+    while time.monotonic() < deadline:
+        try:
+            if form is None:
+                status, headers, body = fetch(port, path)
+                outcome.statuses.append(status)
+                if status == 200:
+                    form = (_cookie(headers), _multipart(_form(body.decode(), kind, index), PNG))
+                    started = time.monotonic()
+                continue
+            cookie, (body, content_type) = form
+            status, headers, page = fetch(port, path, "POST", body, {"Cookie": cookie, "Content-Type": content_type})
+            outcome.statuses.append(status)
+            found = RECEIPT.search(page.decode()) if status == 200 else None
+            if found:
+                outcome.receipt, outcome.seconds = (found.group(1), found.group(2)), time.monotonic() - started
+                return outcome
+        except (OSError, http.client.HTTPException):
+            outcome.statuses.append(0)  # no answer: the process serving it was killed
+        time.sleep(random.uniform(0.2, 0.6))
+    return outcome
