@@ -80,4 +80,4 @@ def release(app: Flask) -> None:
         db.session.remove()
         for engine in db.engines.values():
             engine.dispose()
-    forget_readers()
+    forget_readers(close=True)

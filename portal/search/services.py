@@ -252,11 +252,15 @@ def warm_up(app: Flask) -> None:
 _INDEXES: weakref.WeakSet[SearchIndex] = weakref.WeakSet()
 
 
-def forget_readers() -> None:
+def forget_readers(*, close: bool = False) -> None:
     """Drop every index replica's open searcher and result cache in this process; each reopens
-    on its next search (after a fork, so no worker reads through its parent's handles)."""
+    on its next search. After a fork the child only forgets what its parent opened (so no worker
+    reads through the parent's handles); ``close=True`` closes them, in the process that opened them."""
     for index in list(_INDEXES):
-        index.reader.forget()
+        if close:
+            index.reader.close()
+        else:
+            index.reader.forget()
 
 
 def install_search(app: Flask) -> None:

@@ -1,6 +1,6 @@
 """Concurrent submissions against the production server: how many the database commits per second.
 
-    python -m tests.bench.submit_load sqlite|postgresql --clients 100 --waves 2
+    python -m tests.bench.submit_load sqlite|postgresql --clients 100 --waves 2 [--password-hash METHOD]
 
 The portal is set up with ``portal init`` in a throw-away instance (SQLite in a temporary folder,
 or a throw-away PostgreSQL database), served by README's production command (``SERVER_COMMAND``)
@@ -60,9 +60,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("backend", choices=["sqlite", "postgresql"])
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--waves", type=int, default=2)
+    parser.add_argument("--password-hash", default="scrypt",
+                        help="PASSWORD_HASH_METHOD (a cheap one, e.g. scrypt:4096:8:1, shows the database's share)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp, database(args.backend, Path(tmp)) as url:
-        env = portal_env(Path(tmp) / "instance", url, PASSWORD_HASH_METHOD="scrypt")
+        env = portal_env(Path(tmp) / "instance", url, PASSWORD_HASH_METHOD=args.password_hash)
         portal(env, "init")
         server = Server(env, Path(tmp) / "gunicorn.log")
         server.start()
