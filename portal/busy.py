@@ -16,10 +16,11 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, request
 from sqlalchemy.exc import DBAPIError
 
 from portal.extensions import db
+from portal.web import ERROR_MESSAGES
 
 log = logging.getLogger(__name__)
 
@@ -89,4 +90,6 @@ def install_busy_handlers(app: Flask) -> None:
         if is_busy(exc):
             log.warning("database busy: %s", exc.orig)
             return busy_page()
-        raise exc
+        log.exception("Database error on %s %s", request.method, request.path)
+        title, message = ERROR_MESSAGES[500]
+        return render_template("errors/error.html", code=500, title=title, message=message), 500

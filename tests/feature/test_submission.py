@@ -7,7 +7,9 @@ import threading
 from datetime import date
 
 import pytest
+from psycopg import errors as psycopg_errors
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 
 from portal.extensions import db
 from portal.matters import submission
@@ -120,3 +122,31 @@ def test_a_write_that_meets_a_short_lock_is_retried_and_stored(sqlite_app):
         blocker.close()
     assert response.status_code == 200
     receipt_of(response)
+
+
+def _raising(error: Exception):
+    def view():
+        raise OperationalError("UPDATE tracking_counters ...", {}, error)
+
+    return view
+
+
+@pytest.mark.parametrize("error", [
+    sqlite3.OperationalError("database is locked"),
+    psycopg_errors.SerializationFailure("could not serialize access"),
+    psycopg_errors.DeadlockDetected("deadlock detected"),
+    psycopg_errors.LockNotAvailable("could not obtain lock"),
+], ids=["sqlite-locked", "pg-serialization", "pg-deadlock", "pg-lock"])
+@EMBEDDED
+def test_a_busy_database_anywhere_answers_503_not_500(app, error):
+    app.add_url_rule("/busy-probe", "busy_probe", _raising(error))
+    response = app.test_client().get("/busy-probe")
+    assert response.status_code == 503 and response.headers["Retry-After"].isdigit()
+    assert "系统繁忙，请稍后再试" in response.get_data(as_text=True)
+
+
+@EMBEDDED
+def test_a_broken_query_is_still_a_500(app):
+    app.add_url_rule("/broken-probe", "broken_probe", _raising(sqlite3.OperationalError("no such table: x")))
+    response = app.test_client().get("/broken-probe")
+    assert response.status_code == 500 and "Retry-After" not in response.headers
