@@ -35,6 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(load_settings(Path(app.instance_path), config))
 
     db.init_app(app)
+    from portal.engines import install_engines
+
+    install_engines(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     install_csrf(app)
     install_login(app)
@@ -52,3 +55,12 @@ def create_app(config: dict | None = None) -> Flask:
     install_search(app)
     register_commands(app)
     return app
+
+
+def release_before_fork(app: Flask) -> None:
+    """Close the connections and search readers start-up opened, so forked workers open their own."""
+    from portal.engines import release
+    from portal.search.services import forget_readers
+
+    release(app)
+    forget_readers(close=True)

@@ -14,6 +14,10 @@ from pathlib import Path
 
 from portal.auth.sessions import session_cookie_settings
 
+# The production server, as README gives it: build the app once, then fork two workers of four
+# threads each. Every process gets its own database connections (portal/engines.py).
+SERVER_COMMAND = ("gunicorn", "--preload", "-w", "2", "-k", "gthread", "--threads", "4",
+                  "-b", "127.0.0.1:8000", "wsgi:app")
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
@@ -60,6 +64,10 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         # Recycle pooled connections instead of pinging before each checkout (a round trip
         # per request on PostgreSQL).
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
+        # SQLite: how long a write waits for another before "database is locked" (seconds), and
+        # how long a submission keeps retrying a busy database before answering 503.
+        "SQLITE_BUSY_TIMEOUT": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "5")),
+        "SUBMIT_RETRY_SECONDS": float(os.environ.get("SUBMIT_RETRY_SECONDS", "10")),
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR", str(instance_path / "search-index")),
         # Load jieba and check the index when the app is built (wsgi.py; tests load lazily).
         "SEARCH_PRELOAD": _flag("SEARCH_PRELOAD", False),

@@ -16,6 +16,7 @@ from portal.core.timefmt import local_today
 from portal.disclose import public_text
 from portal.extensions import db
 from portal.matters.files import attach_file
+from portal.matters.models import Matter
 from portal.matters.services import (
     access_code_for,
     add_event,
@@ -23,6 +24,7 @@ from portal.matters.services import (
     matter_by_submission,
     recompute_due,
 )
+from portal.matters.submission import access_code, store_once
 from portal.matters.uploads import CheckedFile
 from portal.outbox.services import enqueue
 from portal.withholding.services import check_markup
@@ -60,29 +62,43 @@ def handling_department(about: Department, officer: User | None) -> Department:
 
 def file_complaint(fields: dict, *, submission_key: str, attachment: CheckedFile | None,
                    received_on: date | None = None) -> FiledComplaint:
-    """Create the complaint (or return the one this same form already created)."""
+    """Create and commit the complaint (or return the one this same form already created).
+
+    Who handles it and the access code's hash are worked out first; the number is taken in the
+    transaction that stores the complaint.
+    """
     existing = matter_by_submission(submission_key)
     if existing is not None:
-        complaint = db.session.get_one(Complaint, existing.id)
-        code = None if complaint.anonymous else access_code_for(submission_key)
-        return FiledComplaint(complaint, code, repeated=True)
+        return _repeated(existing)
     about = db.session.get(Department, fields["about_department_id"])
     if about is None:
         raise FieldError("about_department_id", "请选择被投诉单位。")
     officer = _officer(about.id, fields.get("officer_name", ""), fields.get("officer_number", ""))
-    handler = handling_department(about, officer)
-    matter, code = create_matter("complaint", PREFIX, department_id=handler.id,
-                                 received_on=received_on or local_today(),
-                                 submission_key=submission_key)
-    complaint = Complaint(matter=matter, officer_user_id=officer.id if officer else None, **fields)
-    db.session.add(complaint)
-    db.session.flush()
-    if attachment is not None:
-        attach_file(matter, attachment)
-    recompute_due(matter)  # now with this type's policy
-    notify(complaint, "received", f"本局已于 {matter.received_on.isoformat()} 收到您的投诉，"
-           f"将在 {matter.due_on.isoformat() if matter.due_on else '规定期限'} 前告知是否受理。", "0")
-    return FiledComplaint(complaint, None if complaint.anonymous else code, repeated=False)
+    handler_id, officer_id = handling_department(about, officer).id, officer.id if officer else None
+    code = access_code(submission_key)
+
+    def store() -> FiledComplaint:
+        matter, _code = create_matter("complaint", PREFIX, department_id=handler_id,
+                                      received_on=received_on or local_today(),
+                                      submission_key=submission_key, access_code_hash=code.hash)
+        complaint = Complaint(matter=matter, officer_user_id=officer_id, **fields)
+        db.session.add(complaint)
+        db.session.flush()
+        if attachment is not None:
+            attach_file(matter, attachment)
+        recompute_due(matter)  # now with this type's policy
+        notify(complaint, "received", f"本局已于 {matter.received_on.isoformat()} 收到您的投诉，"
+               f"将在 {matter.due_on.isoformat() if matter.due_on else '规定期限'} 前告知是否受理。", "0")
+        return FiledComplaint(complaint, None if complaint.anonymous else code.code, repeated=False)
+
+    return store_once(submission_key, store, _repeated)
+
+
+def _repeated(matter: Matter) -> FiledComplaint:
+    """The outcome of a form submitted again: the complaint it already created, and its code."""
+    complaint = db.session.get_one(Complaint, matter.id)
+    code = None if complaint.anonymous else access_code_for(matter.submission_key)
+    return FiledComplaint(complaint, code, repeated=True)
 
 
 def may_handle(complaint: Complaint, user: User) -> bool:

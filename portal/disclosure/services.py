@@ -24,6 +24,7 @@ from portal.matters.services import (
     create_matter,
     matter_by_submission,
 )
+from portal.matters.submission import access_code, store_once
 from portal.matters.uploads import CheckedFile
 from portal.withholding.services import check_markup
 
@@ -49,27 +50,41 @@ def looks_like_complaint(text: str) -> bool:
 
 def file_request(fields: dict, *, submission_key: str, attachment: CheckedFile | None,
                  received_on: date | None = None) -> Filed:
-    """Create the request (or return the one this same form already created)."""
+    """Create and commit the request (or return the one this same form already created).
+
+    The access code's hash, the receiving department and the check for a similar earlier request
+    are worked out first; the number is taken in the transaction that stores the request.
+    """
     existing = matter_by_submission(submission_key)
     if existing is not None:
-        request = db.session.get_one(DisclosureRequest, existing.id)
-        return Filed(request, access_code_for(submission_key), repeated=True)
+        return _repeated(existing)
     department = db.session.scalar(select(Department).where(Department.code == RECEIVING_DEPARTMENT))
     if department is None:
         raise FieldError("department", "受理部门未配置（公开办）。")
-    matter, code = create_matter("request", PREFIX, department_id=department.id,
-                                 received_on=received_on or local_today(),
-                                 submission_key=submission_key)
-    request = DisclosureRequest(matter=matter, **fields)
-    request.repeat_of_id = _similar_earlier_request(fields)
-    db.session.add(request)
-    db.session.flush()
-    if attachment is not None:
-        attach_file(matter, attachment)
-    notify_applicant(request, "received",
-                     f"本局已于 {matter.received_on.isoformat()} 收到您的申请。"
-                     + "".join(f"\n{step}" for step in matter.clock_steps), "0")
-    return Filed(request, code, repeated=False)
+    code = access_code(submission_key)
+    department_id, repeat_of_id = department.id, _similar_earlier_request(fields)
+
+    def store() -> Filed:
+        matter, _code = create_matter("request", PREFIX, department_id=department_id,
+                                      received_on=received_on or local_today(),
+                                      submission_key=submission_key, access_code_hash=code.hash)
+        request = DisclosureRequest(matter=matter, repeat_of_id=repeat_of_id, **fields)
+        db.session.add(request)
+        db.session.flush()
+        if attachment is not None:
+            attach_file(matter, attachment)
+        notify_applicant(request, "received",
+                         f"本局已于 {matter.received_on.isoformat()} 收到您的申请。"
+                         + "".join(f"\n{step}" for step in matter.clock_steps), "0")
+        return Filed(request, code.code, repeated=False)
+
+    return store_once(submission_key, store, _repeated)
+
+
+def _repeated(matter: Matter) -> Filed:
+    """The outcome of a form submitted again: the request it already created, and its code."""
+    return Filed(db.session.get_one(DisclosureRequest, matter.id), access_code_for(matter.submission_key),
+                 repeated=True)
 
 
 def _similar_earlier_request(fields: dict) -> int | None:

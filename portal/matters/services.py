@@ -65,14 +65,18 @@ def matter_by_submission(submission_key: str) -> Matter | None:
 
 
 def create_matter(kind: str, prefix: str, *, department_id: int, received_on: date,
-                  submission_key: str) -> tuple[Matter, str]:
-    """Create a matter with its tracking number; return it and its access code."""
+                  submission_key: str, access_code_hash: str | None = None) -> tuple[Matter, str]:
+    """Create a matter with its tracking number; return it and its access code.
+
+    ``access_code_hash`` is the code's hash computed beforehand (it is slow, and the number's
+    counter stays locked until the commit); without it the hash is computed here.
+    """
     code = access_code_for(submission_key)
+    code_hash = access_code_hash or generate_password_hash(code, current_app.config["PASSWORD_HASH_METHOD"])
     matter = Matter(
         kind=kind, tracking_no=next_tracking_number(prefix, received_on.year),
-        access_code_hash=generate_password_hash(code, current_app.config["PASSWORD_HASH_METHOD"]),
-        submission_key=submission_key, received_on=received_on, department_id=department_id,
-        status="received",
+        access_code_hash=code_hash, submission_key=submission_key, received_on=received_on,
+        department_id=department_id, status="received",
     )
     db.session.add(matter)
     db.session.flush()

@@ -149,6 +149,13 @@ class IndexReader:
             self._searcher, self._version = None, None
             self._results.clear()
 
+    def forget(self) -> None:
+        """Drop the searcher and cached results without closing them: in a forked child, what the
+        parent opened is the parent's. The next search opens the index anew."""
+        self._lock = threading.RLock()
+        self._searcher, self._version, self._hidden_memo = None, None, None
+        self._results = OrderedDict()
+
     def _current(self):
         version = self.version()
         if self._searcher is None or version != self._version or version is None:

@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -248,6 +249,24 @@ def warm_up(app: Flask) -> None:
             log.exception("search index warm-up failed")
 
 
+_INDEXES: weakref.WeakSet[SearchIndex] = weakref.WeakSet()
+
+
+def forget_readers(*, close: bool = False) -> None:
+    """Drop every index replica's open searcher and result cache in this process; each reopens
+    on its next search. After a fork the child only forgets what its parent opened (so no worker
+    reads through the parent's handles); ``close=True`` closes them, in the process that opened them."""
+    for index in list(_INDEXES):
+        if close:
+            index.reader.close()
+        else:
+            index.reader.forget()
+
+
+# A forked worker never reads through its parent's index handles (gunicorn --preload).
+os.register_at_fork(after_in_child=forget_readers)
+
+
 def install_search(app: Flask) -> None:
     """Attach the index replica; warm up now when ``SEARCH_PRELOAD`` is set."""
     from portal.extensions import db
@@ -255,6 +274,7 @@ def install_search(app: Flask) -> None:
     directory = Path(app.config["SEARCH_INDEX_DIR"])
     with app.app_context():
         engine = db.engine
-    app.extensions["search_index"] = SearchIndex(directory, engine)
+    app.extensions["search_index"] = index = SearchIndex(directory, engine)
+    _INDEXES.add(index)
     if app.config.get("SEARCH_PRELOAD", os.environ.get("SEARCH_PRELOAD", "") in {"1", "true", "on"}):
         warm_up(app)

@@ -3,6 +3,7 @@
 - :mod:`portal.web.hooks`: one commit per request;
 - :mod:`portal.web.headers`: security headers, ``no-store`` on staff pages;
 - :mod:`portal.web.errors`: error pages in Chinese;
+- :mod:`portal.web.busy`: a busy database retried, then answered 503 with ``Retry-After``;
 - :mod:`portal.web.template_guard`: public templates never receive model objects;
 - :mod:`portal.web.filters`: Jinja filters and globals;
 - :mod:`portal.web.layout`: the links and header every page's layout shows;
@@ -15,6 +16,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
+from portal.web.busy import install_busy_handlers
 from portal.web.errors import install_error_pages
 from portal.web.filters import install_filters
 from portal.web.headers import SecurityHeaders
@@ -32,6 +34,7 @@ def install_web(app: Flask, pages_valid_until: Callable[[], float | None] = lamb
     install_transaction_hooks(app)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     install_error_pages(app)
+    install_busy_handlers(app)
     install_template_guard(app)
     install_filters(app)
     install_layout_helpers(app)

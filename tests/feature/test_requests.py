@@ -149,27 +149,35 @@ def test_wrong_codes_are_throttled(client, app):
     assert response.status_code == 429 and "查询失败次数过多" in response.get_data(as_text=True)
 
 
-def test_tracking_numbers_are_gap_free_under_concurrent_submissions(app):
-    from portal.disclosure.services import file_request
+def test_tracking_numbers_are_gap_free_under_concurrent_submissions(app, monkeypatch):
+    from portal.disclosure import services
     from portal.matters.services import new_submission_key
 
     errors = []
+    notify = services.notify_applicant
+
+    def notify_or_fail(req, kind, text, event_id):
+        if "放弃" in req.description:
+            raise RuntimeError("the submission fails after taking its number")
+        notify(req, kind, text, event_id)
+
+    monkeypatch.setattr(services, "notify_applicant", notify_or_fail)
 
     def worker(index: int) -> None:
-        try:
-            with app.app_context():
-                fields = {k: v for k, v in form_data().items() if k not in ("consent",)}
-                fields["description"] = f"第 {index} 份并发申请：请公开某项统计数据{index}"
-                fields["org_kind"] = None
-                file_request(fields, submission_key=new_submission_key(), attachment=None,
-                             received_on=date(2026, 11, 2))
-                if index % 5 == 0:
-                    db.session.rollback()  # an abandoned submission gives its number back
-                else:
-                    db.session.commit()
-                db.session.remove()
-        except Exception as exc:
-            errors.append(exc)
+        with app.app_context():
+            fields = {k: v for k, v in form_data().items() if k not in ("consent",)}
+            fields["description"] = f"第 {index} 份并发申请：请公开某项统计数据{index}"
+            if index % 5 == 0:  # a submission that fails after taking its number gives it back
+                fields["description"] += "（放弃）"
+            fields["org_kind"] = None
+            try:
+                services.file_request(fields, submission_key=new_submission_key(), attachment=None,
+                                      received_on=date(2026, 11, 2))
+            except RuntimeError:
+                db.session.rollback()
+            except Exception as exc:
+                errors.append(exc)
+            db.session.remove()
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(1, 21)]
     for thread in threads:
