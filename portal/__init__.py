@@ -72,7 +72,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     install_web_hooks(app)
     from portal.pagecache import install_page_cache
+    from portal.public_content import install_content_generation
 
+    install_content_generation(app)
     install_page_cache(app)
     register_search_sources()
     from portal.search.services import install_search
