@@ -1,7 +1,7 @@
 """The content generation: one number in the database that changes when public pages would.
 
 Models whose rows public pages show are marked with :func:`public_content`. A flush that adds,
-changes or deletes such a row (or an ORM ``UPDATE``/``DELETE`` statement on one) raises the single
+changes or deletes such a row (or an ORM ``INSERT``/``UPDATE``/``DELETE`` statement on one) raises the single
 row of ``content_generation`` in the same transaction, so every process of every machine sharing
 the database sees the change once it commits. Writes to anything else (login throttles, audit rows,
 outbox, search change log) leave it alone, so traffic that only writes those cannot invalidate
@@ -87,7 +87,7 @@ def _bump_on_public_write(session: Session, _context) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _bump_on_bulk_write(state: ORMExecuteState) -> None:
-    if not (state.is_update or state.is_delete) or state.session.info.get(CHANGED):
+    if not (state.is_insert or state.is_update or state.is_delete) or state.session.info.get(CHANGED):
         return
     mapper = state.bind_mapper
     if mapper is not None and mapper.class_ in PUBLIC_CONTENT:

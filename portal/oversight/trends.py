@@ -8,9 +8,9 @@ from a second, index-only GROUP BY over ``ix_matters_kind_received``. Python add
 few thousand grouped rows, never one row per matter.
 
 The join to the kind's own table is the costly part at a million matters (see README "Oversight at
-scale"), so :func:`dashboard` keeps its result per process until the next commit that wrote
-anything (the page cache's generation stamp, one ``stat``) or for :data:`MEMO_SECONDS` at most
-(writes on another machine): a supervisor never sees figures older than the latest local write.
+scale"), so :func:`dashboard` keeps its result per process until the content generation changes
+(any change to the matters on any machine, :mod:`portal.public_content`) or for
+:data:`MEMO_SECONDS` at most: a supervisor never sees figures older than the latest write.
 """
 
 from __future__ import annotations

@@ -127,3 +127,12 @@ def test_a_visitor_with_a_session_cookie_is_never_served_from_the_cache(client, 
     client.delete_cookie(app.config["SESSION_COOKIE_NAME"])
     client.set_cookie("remember_token", "anything")
     assert "带会话的访客看到的新标题" in client.get(f"/guides/{slug}").get_data(as_text=True)
+
+
+def test_a_bulk_update_statement_also_marks_the_page_stale(client, app):
+    slug = first_slug(app)
+    client.get(f"/guides/{slug}")
+    with app.app_context():
+        db.session.execute(update(Guide).where(Guide.slug == slug).values(title="批量更新后的标题"))
+        db.session.commit()
+    assert "批量更新后的标题" in client.get(f"/guides/{slug}").get_data(as_text=True)
