@@ -46,10 +46,12 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.blueprints import register_blueprints
     from portal.cli import register_commands
     from portal.notices.queries import next_scheduled_publish
+    from portal.public_content import install_content_generation
     from portal.search.services import install_search
     from portal.web import install_web
 
     register_blueprints(app)
+    install_content_generation(app)
     install_web(app, pages_valid_until=next_scheduled_publish)
     register_search_sources()
     install_search(app)

@@ -85,6 +85,10 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "FEE_NOTICE_PAUSES_CLOCK": _flag("FEE_NOTICE_PAUSES_CLOCK", True),
         # Rendered public pages are reused until content changes (0 disables the cache).
         "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "60")),
+        # How often each process reads the shared content generation (portal/public_content.py)
+        # and the search change log: a change made on another machine shows within about this long.
+        "CONTENT_GENERATION_SECONDS": float(os.environ.get("CONTENT_GENERATION_SECONDS", "1")),
+        "SEARCH_CATCH_UP_SECONDS": float(os.environ.get("SEARCH_CATCH_UP_SECONDS", "1")),
         "SITE_NAME": os.environ.get("SITE_NAME", "示例市公安局警务公开"),
         # Outbox delivery (portal outbox send): the SMTP relay and the sender address.
         "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),

@@ -3,7 +3,7 @@
 Loading ``content/`` (reading the files, saving every guide and notice, building the search index)
 was most of a database test's set-up: 0.6 s on SQLite and 0.8 s on PostgreSQL, for each of about a
 thousand tests. :class:`LoadedCopies` loads it once per backend and clock into a template (a
-database and an instance folder holding the search index and the page cache's generation stamp)
+database, with its content generation, and an instance folder holding the search index)
 and gives each test its own copy: a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on
 PostgreSQL (0.2–0.4 s). The copy is what loading would have left, row for row, so the test sees
 the same database; only the rows' timestamps are those of the template's loading.

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.classification import INTERNAL_FIELD, NEVER, PUBLIC_FIELD
 from portal.core.timefmt import utcnow
 from portal.extensions import Model
+from portal.public_content import public_content
 
 
 class Role(StrEnum):
@@ -27,6 +28,7 @@ class Role(StrEnum):
         return {"staff": "工作人员", "supervisor": "监督人员", "admin": "系统管理员"}[self.value]
 
 
+@public_content
 class Department(Model):
     """A unit of the bureau (户政, 出入境, ...) that owns guides, notices and matters."""
 

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from portal.audit.chain import parse_checkpoint, verify
 from portal.audit.checkpoints import ChainBroken, take_checkpoint
+from portal.joblock import single_runner, skipped
 
 
 @click.group("audit")
@@ -43,7 +44,16 @@ def verify_command(kept) -> None:
 @audit_group.command("checkpoint")
 @with_appcontext
 def checkpoint_command() -> None:
-    """Record today's checkpoint of the chain head (once a day; run it daily from cron)."""
+    """Record today's checkpoint of the chain head (once a day; run it daily from cron; one
+    machine at a time, the others skip)."""
+    with single_runner("audit-checkpoint") as mine:
+        if not mine:
+            skipped("audit checkpoint")
+            return
+        _checkpoint()
+
+
+def _checkpoint() -> None:
     try:
         outcome = take_checkpoint()
     except ChainBroken as exc:

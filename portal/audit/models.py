@@ -11,6 +11,7 @@ from portal.accounts.models import User
 from portal.core.classification import PUBLIC_FIELD
 from portal.core.timefmt import utcnow
 from portal.extensions import Model
+from portal.public_content import public_content
 
 
 class AuditEvent(Model):
@@ -47,6 +48,7 @@ class AuditChainHead(Model):
     hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
 
 
+@public_content
 class AuditCheckpoint(Model):
     """The chain's head as it stood on one day, published so a later rewrite can be detected.
 

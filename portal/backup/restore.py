@@ -7,9 +7,9 @@ file against the SHA-256 it is named by and the one its rows record, touching no
 program's; (3) refuse a target that holds data unless ``replace``; (4) create the schema through
 the migrations when the target has no tables at all; (5) in one transaction (PostgreSQL: every
 table locked) delete the old rows if replacing, insert every row in foreign-key order, reset the
-PostgreSQL sequences to ``max(id)``; any error rolls it all back;
-(6) after the commit, rebuild this machine's search index, invalidate cached public pages and
-verify the audit chain, then append the restore's own audit event.
+PostgreSQL sequences to ``max(id)`` and raise the content generation (cached public pages of
+every machine go stale); any error rolls it all back; (6) after the commit, rebuild this
+machine's search index and verify the audit chain, then append the restore's own audit event.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import Connection, Table, bindparam, func, select, text, update
 from sqlalchemy.exc import DBAPIError
@@ -38,6 +37,7 @@ from portal.backup.services import (
     target_state,
 )
 from portal.extensions import db
+from portal.public_content import raise_generation
 
 
 @dataclass
@@ -121,9 +121,6 @@ def execute_restore(plan: RestorePlan, *, replace: bool = False) -> RestoreRepor
     except DBAPIError as exc:
         raise BackupError(_database_problem(exc.orig or exc)) from exc
     phases["load"] = time.monotonic() - started
-    cache = current_app.extensions.get("page_cache")
-    if cache is not None:
-        cache.bump()
     from portal.search.services import rebuild
 
     documents = rebuild()
@@ -220,6 +217,7 @@ def _load_all(plan: RestorePlan, replace: bool) -> dict[str, int]:
             for table in reversed(tables()):
                 conn.execute(table.delete())
         rows = _load(conn, plan)
+        raise_generation(conn)  # cached public pages of every machine are stale now
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn)
     return rows

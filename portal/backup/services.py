@@ -52,8 +52,11 @@ class BackupReport:
 
 
 def tables() -> list[Table]:
-    """Every table of the portal, in foreign-key order (a table after the ones it refers to)."""
-    return list(db.metadata.sorted_tables)
+    """Every table of the portal, in foreign-key order (a table after the ones it refers to).
+
+    Tables marked ``info={"backup": False}`` (the content generation, which each database keeps
+    for itself) are left out of archives and restores."""
+    return [table for table in db.metadata.sorted_tables if table.info.get("backup", True)]
 
 
 def recorded_digests() -> dict[str, tuple[str, str]]:

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.core.classification import PUBLIC_FIELD
 from portal.core.timefmt import utcnow
 from portal.extensions import Model
+from portal.public_content import public_content
 
 
+@public_content
 class CalendarOverride(Model):
     """One date declared a working day or a holiday, overriding the package."""
 
@@ -24,6 +26,7 @@ class CalendarOverride(Model):
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+@public_content
 class CalendarYear(Model):
     """A year whose complete holiday list an administrator has entered (so it is covered)."""
 

@@ -13,6 +13,7 @@ from portal.accounts.models import Department, User
 from portal.core.classification import PUBLIC_FIELD, Level, classified, disclosed_property
 from portal.core.timefmt import utcnow
 from portal.extensions import Model
+from portal.public_content import public_content
 
 
 class LimitUnit(StrEnum):
@@ -27,6 +28,7 @@ class LimitUnit(StrEnum):
         return "个工作日" if self is LimitUnit.WORKING_DAYS else "日（自然日）"
 
 
+@public_content
 class Category(Model):
     """A group of guides shown together (户政, 出入境, ...)."""
 
@@ -39,6 +41,7 @@ class Category(Model):
     position: Mapped[int] = mapped_column(default=0, info=PUBLIC_FIELD)
 
 
+@public_content
 class Guide(Model):
     """One service item (事项) with every element a citizen needs to get it done."""
 
@@ -101,6 +104,7 @@ class Guide(Model):
         return f"{self.promised_days} {LimitUnit(self.promised_unit).label}"
 
 
+@public_content
 class GuideFee(Model):
     """One fee item of a guide; 免费 is an amount of 0 with its legal basis."""
 
@@ -114,6 +118,7 @@ class GuideFee(Model):
     basis: Mapped[str] = mapped_column(String(255), info=PUBLIC_FIELD)
 
 
+@public_content
 class GuideVersion(Model):
     """A guide as it stood at one version: who changed which fields, and when."""
 

@@ -12,6 +12,7 @@ from portal.core.classification import INTERNAL_FIELD, PUBLIC_FIELD, Level, clas
 from portal.core.timefmt import utcnow
 from portal.extensions import Model
 from portal.matters.models import Matter, MatterDetails, rated_index
+from portal.public_content import public_content
 
 COMPLAINT_TYPES = {"unfair": "执法不公", "conduct": "态度作风", "misconduct": "违法违纪",
                    "inaction": "不作为慢作为", "fees": "收费问题", "other": "其他"}
@@ -20,6 +21,7 @@ OUTCOMES = {"upheld": "投诉属实", "partly": "部分属实", "not_upheld": "�
 PRIVATE = classified(Level.PRIVATE)
 
 
+@public_content
 class Complaint(MatterDetails, Model):
     """Who and what the complaint is about, and how it was decided and answered."""
 
@@ -63,6 +65,7 @@ class Complaint(MatterDetails, Model):
 
 
 
+@public_content
 class ComplaintPolicy(Model):
     """Time limits for one complaint type; defaults from 《信访工作条例》 (calendar days)."""
 

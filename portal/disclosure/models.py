@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.classification import INTERNAL_FIELD, PUBLIC_FIELD, Level, classified
 from portal.extensions import Model
 from portal.matters.models import Matter, MatterDetails, rated_index
+from portal.public_content import public_content
 
 APPLICANT_TYPES = {"person": "自然人", "org": "法人或其他组织"}
 ORG_KINDS = {"business": "商业企业", "research": "科研机构", "nonprofit": "社会公益组织",
@@ -20,6 +21,7 @@ DELIVERY = {"paper": "纸质", "email": "电子邮件", "electronic": "电子数
 PRIVATE = classified(Level.PRIVATE)
 
 
+@public_content
 class DisclosureRequest(MatterDetails, Model):
     """What the applicant asked for and who they are (personal data: 个人隐私)."""
 

@@ -12,6 +12,7 @@ from portal.accounts.models import Department, User
 from portal.core.classification import INTERNAL_FIELD, NEVER, PUBLIC_FIELD, Level, classified
 from portal.core.timefmt import utcnow
 from portal.extensions import Model
+from portal.public_content import public_content
 
 
 class TrackingCounter(Model):
@@ -24,6 +25,7 @@ class TrackingCounter(Model):
     last_value: Mapped[int] = mapped_column(default=0)
 
 
+@public_content
 class Matter(Model):
     """A request or complaint: who handles it, where it stands, and when it is due."""
 
@@ -92,6 +94,7 @@ class MatterDetails:
         return self.matter.involves_minor
 
 
+@public_content
 class MatterEvent(Model):
     """One step in a matter's life: received, clarification asked, paused, extended, replied ...
 

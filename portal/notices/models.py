@@ -12,6 +12,7 @@ from portal.accounts.models import Department, User
 from portal.core.classification import PUBLIC_FIELD, Level, classified
 from portal.core.timefmt import utcnow
 from portal.extensions import Model
+from portal.public_content import public_content
 
 NOTICE_KINDS = ("通知公告", "警务动态")
 
@@ -29,6 +30,7 @@ class NoticeStatus(StrEnum):
         return {"draft": "草稿", "published": "已发布", "withdrawn": "已撤回"}[self.value]
 
 
+@public_content
 class Notice(Model):
     """A notice; visible to the public when published and its publish time has come."""
 
@@ -71,6 +73,7 @@ class Notice(Model):
         )
 
 
+@public_content
 class NoticeVersion(Model):
     """The text of a notice at one version, with who saved it and when."""
 

@@ -10,12 +10,19 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db
+from portal.joblock import single_runner, skipped
 from portal.outbox.mailer import SmtpSender
 from portal.outbox.services import DeliveryReport, deliver_due
 
 
 def _summary(report: DeliveryReport) -> str:
     return f"已发送 {report.sent} 封，失败 {report.failed} 封，放弃 {report.gave_up} 封"
+
+
+def _round(sender: SmtpSender, batch: int) -> DeliveryReport:
+    """One batch, unless another process (on any machine) is sending one right now."""
+    with single_runner("outbox-send") as mine:
+        return deliver_due(sender, batch=batch) if mine else DeliveryReport()
 
 
 @click.group("outbox")
@@ -38,13 +45,17 @@ def send_command(once: bool, interval: float, batch: int) -> None:
     except ValueError as exc:
         raise click.ClickException(f"邮件设置有误：{exc}") from None
     if once:
-        click.echo(_summary(deliver_due(sender, batch=batch)))
+        with single_runner("outbox-send") as mine:
+            if not mine:
+                skipped("outbox send")
+                return
+            click.echo(_summary(deliver_due(sender, batch=batch)))
         return
     click.echo(f"每 {interval:g} 秒检查一次待发邮件，按 Ctrl-C 停止。")
     try:
         while True:
             try:
-                report = deliver_due(sender, batch=batch)
+                report = _round(sender, batch)
             except SQLAlchemyError as exc:  # database restarting: keep the worker alive
                 db.session.rollback()
                 click.echo(f"数据库错误，稍后重试：{type(exc).__name__}", err=True)

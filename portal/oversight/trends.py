@@ -8,9 +8,9 @@ from a second, index-only GROUP BY over ``ix_matters_kind_received``. Python add
 few thousand grouped rows, never one row per matter.
 
 The join to the kind's own table is the costly part at a million matters (see README "Oversight at
-scale"), so :func:`dashboard` keeps its result per process until the next commit that wrote
-anything (the page cache's generation stamp, one ``stat``) or for :data:`MEMO_SECONDS` at most
-(writes on another machine): a supervisor never sees figures older than the latest local write.
+scale"), so :func:`dashboard` keeps its result per process until the content generation changes
+(any change to the matters on any machine, :mod:`portal.public_content`) or for
+:data:`MEMO_SECONDS` at most: a supervisor never sees figures older than the latest write.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from portal.matters.models import Matter
 from portal.oversight.charts import Chart, HorizontalChart, grouped_bars, horizontal_bars
 from portal.oversight.performance import SATISFIED, Figures, share
 from portal.oversight.queries import department_names, trend_start
+from portal.public_content import content_generation
 
 MEMO_SECONDS = 60
 UNRECORDED = "未记录（如撤回）"
@@ -165,11 +166,11 @@ _memo_lock = threading.Lock()
 
 def dashboard(today: date) -> list[KindTrends]:
     """The further trends of every kind, in the order of :data:`KIND_LABELS`, computed again
-    after any local write (or :data:`MEMO_SECONDS`)."""
-    stamp = current_app.extensions.get("page_cache")
-    if stamp is None:
+    after any change to the matters (the content generation) or :data:`MEMO_SECONDS`."""
+    generation = content_generation()
+    if generation is None:
         return [kind_trends(kind, today) for kind in KIND_LABELS]
-    key, generation = (current_app.instance_path, today), stamp.generation()
+    key = (current_app.instance_path, today)
     with _memo_lock:
         hit = _memo.get(key)
     if hit is not None and hit[0] == generation and hit[1] > time.monotonic():

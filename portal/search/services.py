@@ -2,8 +2,9 @@
 
 Every flush that writes a guide, notice or complaint adds rows to the change log in the same
 transaction; after the commit (never inside it) the worker applies the log to this machine's
-index under the writer lock. Other machines, and workers whose hook failed, catch up on their
-next search (:func:`ensure_fresh`).
+index under the writer lock. Other machines, and workers whose hook failed, catch up before
+their next search, reading the log at most every ``SEARCH_CATCH_UP_SECONDS`` (default 1;
+:func:`ensure_fresh`).
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from sqlalchemy import event, func, insert, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from portal.public_content import content_generation
 from portal.search.analysis import initials, jieba_module, query_terms, vocabulary
 from portal.search.documents import indexed_models, type_labels
 from portal.search.index import SearchIndex, SearchResults
 
 log = logging.getLogger(__name__)
 
-FRESHNESS_SECONDS = 2.0  # how often a worker checks the change log before a search
+CATCH_UP_SECONDS = 1.0  # default of SEARCH_CATCH_UP_SECONDS: how often a worker reads the change log
 SUGGEST_LIMIT = 8
 PAGE_MEMO_ENTRIES = 256  # rendered search pages kept per process
 
@@ -93,12 +95,14 @@ _checked_at: dict[str, float] = {}
 
 
 def ensure_fresh(index: SearchIndex | None = None) -> None:
-    """Apply changes other workers or machines logged (at most every couple of seconds)."""
+    """Apply changes other workers or machines logged (at most every ``SEARCH_CATCH_UP_SECONDS``)."""
     index = index or search_index()
     key = str(index.directory)
+    every = float(current_app.config.get("SEARCH_CATCH_UP_SECONDS", CATCH_UP_SECONDS)) if has_app_context() \
+        else CATCH_UP_SECONDS
     now = time.monotonic()
     with _fresh_lock:
-        if now - _checked_at.get(key, -FRESHNESS_SECONDS) < FRESHNESS_SECONDS:
+        if now - _checked_at.get(key, float("-inf")) < every:
             return
         _checked_at[key] = now
     try:
@@ -152,8 +156,8 @@ def search(q: str, *, doc_type: str = "", category: str = "", page: int = 1,
 class PageMemo:
     """Rendered anonymous search pages of this process, keyed by URL and by everything they
     depend on: the index state (:meth:`IndexReader.state`) and the site's content generation
-    (any commit, e.g. the guide categories of the empty-results page). The index state is read
-    after the catch-up with the change log, so a page rendered before a publish reached this
+    (:mod:`portal.public_content`: e.g. the guide categories of the empty-results page). The
+    index state is read after the catch-up with the change log, so a page rendered before a publish reached this
     index is never served after it."""
 
     def __init__(self, entries: int = PAGE_MEMO_ENTRIES) -> None:
@@ -165,8 +169,7 @@ class PageMemo:
         """The cache key of ``url`` now."""
         index = search_index()
         ensure_fresh(index)
-        cache = current_app.extensions.get("page_cache")
-        return (url, index.reader.state(), cache.generation() if cache is not None else 0)
+        return (url, index.reader.state(), content_generation())
 
     def get(self, key: tuple) -> bytes | None:
         """The page stored under ``key``, or None."""
@@ -201,11 +204,10 @@ _titles_cache: dict[str, tuple[int, list[GuideTitle]]] = {}
 
 def guide_titles() -> list[GuideTitle]:
     """Every guide title (from the public view of each guide), cached until content changes."""
-    cache = current_app.extensions.get("page_cache")
-    generation = cache.generation() if cache is not None else 0
+    generation = content_generation()
     key = current_app.config["SQLALCHEMY_DATABASE_URI"]
     cached = _titles_cache.get(key)
-    if cached is not None and cached[0] == generation:
+    if cached is not None and generation is not None and cached[0] == generation:
         return cached[1]
     from portal.catalog.models import Guide
     from portal.core.classification import PUBLIC
@@ -217,7 +219,8 @@ def guide_titles() -> list[GuideTitle]:
     for guide in db.session.scalars(select(Guide).order_by(Guide.id)):
         d = disclose(guide, PUBLIC)
         titles.append(GuideTitle(d.title, public_path("catalog.detail", slug=d.slug), tuple(initials(d.title))))
-    _titles_cache[key] = (generation, titles)
+    if generation is not None:
+        _titles_cache[key] = (generation, titles)
     return titles
 
 

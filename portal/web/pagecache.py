@@ -1,34 +1,36 @@
 """A per-process cache of rendered public pages for anonymous visitors.
 
 Public pages are the same for every citizen, so a page rendered once (through the
-classification filter like any other) is served again until the content changes. Any commit
-that wrote something bumps a generation stamp (a file's mtime under ``instance/``), which
-every worker of the machine checks with one ``stat`` per request; entries also expire after
-``PAGE_CACHE_SECONDS`` and at the next scheduled notice's publish time. With several machines
-each keeps its own cache, stale for at most ``PAGE_CACHE_SECONDS`` after a change made on
-another machine.
+classification filter like any other) is served again until the content changes: entries are
+keyed on the content generation (:mod:`portal.public_content`), which only writes to what public
+pages show raise, and which every machine sharing the database sees within
+``CONTENT_GENERATION_SECONDS``. Throttle counters, audit rows and other bookkeeping do not touch
+it, so a flood of failed look-ups cannot empty the cache. Entries also expire after
+``PAGE_CACHE_SECONDS`` and at the next scheduled notice's publish time.
+
+Only requests that carry neither a session nor a remember-me cookie are served from the cache
+(and fill it); every answer to a cacheable request says ``X-Page-Cache: hit`` or ``miss``.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import Flask, Response, current_app, g, get_flashed_messages, has_app_context, request, session
+from flask import Flask, Response, current_app, g, get_flashed_messages, request, session
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+
+from portal.public_content import content_generation
 
 CACHED_BLUEPRINTS = frozenset({"public", "catalog", "notices", "feeds", "accountability"})
 # Answers with no site header (no signed-in name, no messages): the same for every visitor, so the
 # cache serves them to signed-in staff too.
 VISITOR_INDEPENDENT_BLUEPRINTS = frozenset({"feeds"})
 MAX_ENTRIES = 512
+HEADER = "X-Page-Cache"
 
 
 @dataclass(frozen=True)
@@ -43,46 +45,30 @@ class _Entry:
 class PageCache:
     """Rendered anonymous GET responses keyed by path and query string."""
 
-    def __init__(self, stamp_file: Path, ttl_seconds: int) -> None:
-        self.stamp_file = stamp_file
+    def __init__(self, ttl_seconds: int) -> None:
         self.ttl = ttl_seconds
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def generation(self) -> int:
-        """The content generation: changes whenever any commit wrote something."""
-        try:
-            return self.stamp_file.stat().st_mtime_ns
-        except FileNotFoundError:
-            return 0
-
-    def bump(self) -> None:
-        """Mark all cached pages of every worker on this machine stale."""
-        self.stamp_file.parent.mkdir(parents=True, exist_ok=True)
-        now = time.time_ns()
-        self.stamp_file.touch()
-        os.utime(self.stamp_file, ns=(now, max(now, self.generation() + 1)))
-
-    def get(self, key: str) -> Response | None:
-        """A fresh cached response for ``key``, or None."""
+    def get(self, key: str, generation: int) -> Response | None:
+        """A fresh cached response for ``key`` made at ``generation``, or None."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            if entry.generation != self.generation() or entry.expires < time.time():
+            if entry.generation != generation or entry.expires < time.time():
                 del self._entries[key]
                 return None
             self._entries.move_to_end(key)
         return Response(entry.body, status=entry.status, headers=entry.headers)
 
-    def put(self, key: str, response: Response, valid_until: float | None) -> None:
+    def put(self, key: str, generation: int, response: Response, valid_until: float | None) -> None:
         """Keep ``response`` until the content changes, the TTL or ``valid_until``."""
         expires = time.time() + self.ttl
         if valid_until is not None:
             expires = min(expires, valid_until)
-        entry = _Entry(self.generation(), expires, response.status_code,
-                       [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"],
-                       response.get_data())
+        kept = [(k, v) for k, v in response.headers.items() if k.lower() not in {"set-cookie", HEADER.lower()}]
+        entry = _Entry(generation, expires, response.status_code, kept, response.get_data())
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)
@@ -90,11 +76,18 @@ class PageCache:
                 self._entries.popitem(last=False)
 
 
+def _carries_a_visitor_cookie() -> bool:
+    """True when the request has a session or remember-me cookie (a visitor with state)."""
+    config = current_app.config
+    names = (config.get("SESSION_COOKIE_NAME", "session"), config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+    return any(name in request.cookies for name in names)
+
+
 def _cacheable_request() -> bool:
     blueprint = request.blueprint
     if request.method != "GET" or blueprint not in CACHED_BLUEPRINTS:
         return False
-    return blueprint in VISITOR_INDEPENDENT_BLUEPRINTS or same_for_every_visitor()
+    return blueprint in VISITOR_INDEPENDENT_BLUEPRINTS or not _carries_a_visitor_cookie()
 
 
 def same_for_every_visitor() -> bool:
@@ -112,22 +105,10 @@ def _session_changed() -> bool:
     return session.modified
 
 
-@event.listens_for(Session, "after_flush")
-def _note_write(db_session, _flush_context) -> None:
-    db_session.info["portal_wrote"] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _bump_on_write(db_session) -> None:
-    if db_session.info.pop("portal_wrote", False) and has_app_context():
-        cache = current_app.extensions.get("page_cache")
-        if cache is not None:
-            cache.bump()
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_write(db_session) -> None:
-    db_session.info.pop("portal_wrote", None)
+def _storable(response: Response) -> bool:
+    return (response.status_code == 200 and not response.direct_passthrough
+            and "Set-Cookie" not in response.headers and not _session_changed()
+            and not _shows_a_csrf_token())
 
 
 def install_page_cache(app: Flask, valid_until: Callable[[], float | None] = lambda: None) -> None:
@@ -137,25 +118,31 @@ def install_page_cache(app: Flask, valid_until: Callable[[], float | None] = lam
     again, e.g. when the next scheduled notice goes public; None for no such moment.
     """
     ttl = app.config["PAGE_CACHE_SECONDS"]
-    cache = PageCache(Path(app.instance_path) / "content-generation", ttl)
+    cache = PageCache(ttl)
     app.extensions["page_cache"] = cache
     if ttl <= 0:
         return
 
     @app.before_request
     def serve_cached():
-        if _cacheable_request():
-            hit = cache.get(request.script_root + request.full_path)
-            if hit is not None:
-                g.page_cache_hit = True
-                return hit
-        return None
+        if not _cacheable_request():
+            return None
+        g.page_cache_generation = generation = content_generation()
+        if generation is None:
+            return None
+        hit = cache.get(request.script_root + request.full_path, generation)
+        if hit is None:
+            return None
+        g.page_cache_hit = True
+        hit.headers[HEADER] = "hit"
+        return hit
 
     @app.after_request
     def fill_cache(response: Response) -> Response:
-        if (_cacheable_request() and not g.get("page_cache_hit")
-                and response.status_code == 200 and not response.direct_passthrough
-                and "Set-Cookie" not in response.headers and not _session_changed()
-                and not _shows_a_csrf_token()):
-            cache.put(request.script_root + request.full_path, response, valid_until())
+        if not _cacheable_request() or g.get("page_cache_hit"):
+            return response
+        response.headers[HEADER] = "miss"
+        generation = g.get("page_cache_generation")
+        if generation is not None and _storable(response):
+            cache.put(request.script_root + request.full_path, generation, response, valid_until())
         return response

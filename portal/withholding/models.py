@@ -10,8 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.core.timefmt import utcnow
 from portal.extensions import Model
+from portal.public_content import public_content
 
 
+@public_content
 class WithheldMark(Model):
     """A span of ``target_type``/``target_id``'s ``field`` withheld for ``reason_code``.
 
