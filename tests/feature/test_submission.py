@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from datetime import date
 
 import pytest
@@ -150,3 +151,44 @@ def test_a_broken_query_is_still_a_500(app):
     app.add_url_rule("/broken-probe", "broken_probe", _raising(sqlite3.OperationalError("no such table: x")))
     response = app.test_client().get("/broken-probe")
     assert response.status_code == 500 and "Retry-After" not in response.headers
+
+
+def test_slow_access_code_hashes_do_not_queue_behind_the_tracking_number(app, monkeypatch):
+    """Six submissions whose hash takes 0.5 s each finish in far less than 6 × 0.5 s: the hash is
+    computed before the number's counter is locked, so the hashes run side by side."""
+    from portal.disclosure.services import file_request
+    from portal.matters import services
+
+    hash_seconds = 0.5
+    real_hash = submission.generate_password_hash
+
+    def slow_hash(code: str, method: str) -> str:
+        time.sleep(hash_seconds)
+        return real_hash(code, method)
+
+    monkeypatch.setattr(submission, "generate_password_hash", slow_hash)
+    monkeypatch.setattr(services, "generate_password_hash", slow_hash)
+    errors = []
+
+    def post(index: int) -> None:
+        with app.app_context():
+            try:
+                file_request(_fields(f"请公开第{index}号统计数据"), submission_key=f"form-{index}",
+                             attachment=None, received_on=date(2026, 11, 2))
+            except Exception as exc:
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(6)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    assert errors == []
+    assert elapsed < 4 * hash_seconds, f"6 submissions took {elapsed:.2f} s"
+    with app.app_context():
+        numbers = sorted(db.session.scalars(select(Matter.tracking_no)))
+    assert numbers == [f"GK-2026-{n:06d}" for n in range(1, 7)]
