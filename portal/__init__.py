@@ -9,6 +9,7 @@ from flask import Flask
 
 from portal.config import MIGRATIONS_DIR, load_settings
 from portal.extensions import csrf, db, login_manager, migrate
+from portal.input_guard import install_input_guard
 
 __all__ = ["MIGRATIONS_DIR", "create_app"]
 
@@ -32,6 +33,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     app = PortalFlask(__name__, instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or None)
     app.config.from_mapping(load_settings(Path(app.instance_path), config))
+    from portal.api.http import error_response
+
+    install_input_guard(app, error_response)  # first: its URL converter and hook precede all others
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)

@@ -22,6 +22,7 @@ from portal.matters.services import (
     create_matter,
     matter_by_submission,
     recompute_due,
+    unused_key_for,
 )
 from portal.matters.uploads import CheckedFile
 from portal.outbox.services import enqueue
@@ -61,6 +62,7 @@ def handling_department(about: Department, officer: User | None) -> Department:
 def file_complaint(fields: dict, *, submission_key: str, attachment: CheckedFile | None,
                    received_on: date | None = None) -> FiledComplaint:
     """Create the complaint (or return the one this same form already created)."""
+    submission_key = unused_key_for("complaint", submission_key)
     existing = matter_by_submission(submission_key)
     if existing is not None:
         complaint = db.session.get(Complaint, existing.id)

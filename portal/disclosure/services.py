@@ -23,6 +23,7 @@ from portal.matters.services import (
     add_event,
     create_matter,
     matter_by_submission,
+    unused_key_for,
 )
 from portal.matters.uploads import CheckedFile
 from portal.withholding.services import check_markup
@@ -50,6 +51,7 @@ def looks_like_complaint(text: str) -> bool:
 def file_request(fields: dict, *, submission_key: str, attachment: CheckedFile | None,
                  received_on: date | None = None) -> Filed:
     """Create the request (or return the one this same form already created)."""
+    submission_key = unused_key_for("request", submission_key)
     existing = matter_by_submission(submission_key)
     if existing is not None:
         request = db.session.get(DisclosureRequest, existing.id)

@@ -22,6 +22,7 @@ from portal.matters.models import Matter, MatterEvent, TrackingCounter
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 CODE_LENGTH = 8
+SUBMISSION_KEY_LENGTH = Matter.__table__.c.submission_key.type.length  # a longer key is no form's
 
 
 def next_tracking_number(prefix: str, year: int) -> str:
@@ -62,6 +63,13 @@ def new_submission_key() -> str:
 def matter_by_submission(submission_key: str) -> Matter | None:
     """The matter an earlier submission of the same form created, if any."""
     return db.session.scalar(select(Matter).where(Matter.submission_key == submission_key))
+
+
+def unused_key_for(kind: str, submission_key: str) -> str:
+    """``submission_key``, unless a matter of another kind holds it (a key copied from another
+    form): then a fresh key, so the submission is filed as new."""
+    existing = matter_by_submission(submission_key)
+    return new_submission_key() if existing is not None and existing.kind != kind else submission_key
 
 
 def create_matter(kind: str, prefix: str, *, department_id: int, received_on: date,
