@@ -5,9 +5,9 @@ make PostgreSQL (and sometimes the drivers) fail deep inside a query, which a vi
 as a 500. :func:`install_input_guard` stops them at the door with a 400 (the Chinese error page,
 or the API's JSON error under ``/api/``):
 
-- the path and the query string must be valid UTF-8 without NUL bytes; a form value or an upload's
-  file name must hold no NUL byte, no lone surrogate and no U+FFFD (the character a browser's bytes
-  become when they are not UTF-8);
+- the path and the query string must be valid UTF-8; they, the form's names and values and the
+  file names of uploads must hold no NUL byte, no lone surrogate and no U+FFFD (the character
+  bytes that are not UTF-8 become when a form is decoded);
 - a query-string value longer than :data:`MAX_QUERY_VALUE` characters is refused;
 - the integer query parameters the pages read (:data:`INTEGER_QUERY_PARAMS`) must fit the
   database's 32-bit integer columns when they are numbers at all;
@@ -46,9 +46,9 @@ def is_usable_text(value: str) -> bool:
 
 
 def _utf8(raw: str) -> str | None:
-    """A WSGI string (bytes as Latin-1, possibly %-encoded) decoded strictly as UTF-8, else None."""
+    """A WSGI string (the request's bytes as Latin-1) decoded strictly as UTF-8, else None."""
     try:
-        return unquote_to_bytes(raw.encode("latin-1")).decode("utf-8")
+        return raw.encode("latin-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return None
 
@@ -104,6 +104,15 @@ def drop_longer_than(limit: int) -> Callable[[str | None], str | None]:
         return value if value is None or len(value) <= limit else None
 
     return dropped
+
+
+def whole_number(text: str, maximum: int = INT_MAX) -> int | None:
+    """``text`` as a whole number from 0 to ``maximum`` written in ASCII digits, else None
+    (``str.isdigit`` also accepts digits ``int`` refuses, such as "²")."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    return int(text) if int(text) <= maximum else None
 
 
 def query_int(name: str, default: int, *, minimum: int = 1, maximum: int = INT_MAX) -> int:

@@ -32,7 +32,7 @@ QUERY_NAMES = ["page", "per_page", "category", "kind", "q", "type", "fee", "onli
                "department", "assignee", "timing", "state", "status", "user", "target", "action", "from",
                "to", "verify", "next", "year", "id", "format"]
 # Form values as raw urlencoded bytes, so that invalid UTF-8 reaches the server as sent.
-ONE_FIELD_VALUES = ["字" * 5000, "a\x00b"]
+ONE_FIELD_VALUES = ["字" * 5000, "a\x00b", "²", "9" * 30]
 HOSTILE_FORM_VALUES = ["a%00b", "%FF%FE", "%ED%A0%80", "%E5%AD%97" * 300, "99999999999999999999"]
 CHINESE = re.compile("[\u4e00-\u9fff]")
 MAIN = re.compile(r"<main[^>]*>(.*)</main>", re.S)
@@ -89,7 +89,7 @@ class Walk:
         self.problems: list[str] = []
         self.sent = 0
 
-    def send(self, method: str, url: str, body: bytes | dict | None = None, client=None) -> None:
+    def send(self, method: str, url: str, body: bytes | dict | None = None, client=None, label: str = "") -> None:
         """A GET, or a POST of a urlencoded ``body`` (bytes as given), and its check."""
         client = client or (self.app.test_client() if url == "/logout" else self.staff)
         if method == "GET":
@@ -102,7 +102,7 @@ class Walk:
         self.sent += 1
         problem = self.judge(response, url)
         if problem:
-            self.problems.append(f"{method} {url[:160]}: {problem}")
+            self.problems.append(f"{method} {url[:160]} {label}: {problem}")
 
     @staticmethod
     def judge(response, url: str) -> str | None:
@@ -161,7 +161,7 @@ class Walk:
                 assert "has-error" not in accepted.get_data(as_text=True), f"{page}: the valid form was refused"
             for name in [*reader.text_fields, "submission_key"]:
                 for value in ONE_FIELD_VALUES:
-                    self.send("POST", page, {**baseline, name: value}, client=client)
+                    self.send("POST", page, {**baseline, name: value}, client=client, label=f"{name}={value[:8]}")
 
 
 class FormReader(HTMLParser):
@@ -188,7 +188,7 @@ class FormReader(HTMLParser):
                 self.values.setdefault(name, attributes.get("value") or "y")
                 return
             self.values[name] = attributes.get("value") or ""
-            if attributes.get("type", "text") in ("text", "email", "tel", "search", "password"):
+            if attributes.get("type", "text") in ("text", "email", "tel", "search", "password", "number", "date"):
                 self.text_fields.append(name)
         elif tag == "textarea" and name:
             self._textarea = name
@@ -246,7 +246,36 @@ def test_no_hostile_input_reaches_a_server_error(app, users):
     walk.query_strings()
     walk.all_form_fields()
     walk.one_field_at_a_time([*FORM_PAGES, fill("/staff/guides/<slug>/edit", walk.arguments),
-                              fill("/staff/notices/<notice_id>/edit", walk.arguments)])
+                              fill("/staff/notices/<notice_id>/edit", walk.arguments),
+                              "/staff/cases/policies", "/staff/complaints/policies", "/staff/annual-report/2026"])
     assert not walk.problems, "\n".join(walk.problems)
     assert walk.sent > 1500
     assert walk.staff.get("/staff/").status_code == 200  # the walk ran logged in to the end
+
+
+def test_the_examples_citizens_and_scanners_send_are_refused_plainly(app):
+    client = app.test_client()
+    huge = "99999999999999999999"
+    for url in (f"/notices/{huge}", f"/api/v1/notices/{huge}", "/notices/2147483648"):
+        assert client.get(url).status_code == 404, url
+    assert client.get(f"/api/v1/notices/{huge}").get_json()["error"] == "not_found"
+    for url in ("/notices/?page=999999999999999999", "/guides/?category=a%00b", "/track/GK-2026-%00001",
+                "/search?q=%FF%FE", "/guides/%ED%A0%80"):
+        response = client.get(url)
+        assert response.status_code == 400 and "请求无效" in response.get_data(as_text=True), url
+    api = client.get("/api/v1/guides?category=%00")
+    assert api.status_code == 400 and api.get_json()["message"] == "请求参数无效。"
+    page = client.get("/login").get_data(as_text=True)
+    token = CSRF_RE.search(page).group(1)
+    refused = client.post("/login", data={"csrf_token": token, "username": "admin\x00", "password": "x"})
+    assert refused.status_code == 400 and "请求无效" in refused.get_data(as_text=True)
+
+
+def test_an_over_long_submission_key_still_gets_a_receipt(app):
+    client = app.test_client()
+    reader = FormReader()
+    reader.feed(client.get("/apply").get_data(as_text=True))
+    data = {**reader.values, **FORM_PAGES["/apply"], "submission_key": "k" * 200}
+    response = client.post("/apply", data=data)
+    assert response.status_code == 200
+    assert re.search(r"GK-\d{4}-\d{6}", response.get_data(as_text=True)), "no receipt shown"
