@@ -23,8 +23,7 @@ from tests.helpers import CSRF_RE, login
 
 # Values for path variables and query strings, as they appear in a URL (%-encoded bytes).
 HOSTILE_URL_VALUES = [
-    "a%00b", "%FF%FEx", "%ED%A0%80", "%C0%AF", "x" * 3000, "99999999999999999999",
-    "-99999999999999999999", "2147483648", "0", "-1",
+    "a%00b", "%FF%FEx", "%ED%A0%80", "x" * 3000, "99999999999999999999", "2147483648", "-1",
 ]
 # Query values the guard lets through, so that the views themselves must cope with them.
 ACCEPTED_QUERY_VALUES = ["2147483647", "-2147483647", "x" * 999, "2026-13-45", "%E2%80%AE%27%22<"]
@@ -32,7 +31,8 @@ QUERY_NAMES = ["page", "per_page", "category", "kind", "q", "type", "fee", "onli
                "department", "assignee", "timing", "state", "status", "user", "target", "action", "from",
                "to", "verify", "next", "year", "id", "format"]
 # Form values as raw urlencoded bytes, so that invalid UTF-8 reaches the server as sent.
-ONE_FIELD_VALUES = ["字" * 5000, "a\x00b", "²", "9" * 30]
+ONE_FIELD_VALUES = ["字" * 5000, "a\x00b"]
+NUMBER_VALUES = ["²", "9" * 30]  # for pages of figures: digits int() refuses, numbers beyond any column
 HOSTILE_FORM_VALUES = ["a%00b", "%FF%FE", "%ED%A0%80", "%E5%AD%97" * 300, "99999999999999999999"]
 CHINESE = re.compile("[\u4e00-\u9fff]")
 MAIN = re.compile(r"<main[^>]*>(.*)</main>", re.S)
@@ -159,8 +159,9 @@ class Walk:
                 accepted = client.post(page, data=baseline)
                 assert accepted.status_code in (200, 302, 303), f"{page}: the valid form was refused"
                 assert "has-error" not in accepted.get_data(as_text=True), f"{page}: the valid form was refused"
+            figures = "/policies" in page or "/annual-report/" in page
             for name in [*reader.text_fields, "submission_key"]:
-                for value in ONE_FIELD_VALUES:
+                for value in ONE_FIELD_VALUES + (NUMBER_VALUES if figures else []):
                     self.send("POST", page, {**baseline, name: value}, client=client, label=f"{name}={value[:8]}")
 
 
