@@ -11,6 +11,7 @@ from portal.auth.csrf import install_csrf
 from portal.auth.login import install_login
 from portal.config import MIGRATIONS_DIR, load_settings
 from portal.extensions import db, migrate
+from portal.web.input_guard import install_input_guard
 
 __all__ = ["MIGRATIONS_DIR", "create_app"]
 
@@ -33,6 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
     Nothing runs at import."""
     app = Flask(__name__, instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or None)
     app.config.from_mapping(load_settings(Path(app.instance_path), config))
+    from portal.api.http import error_response
+
+    install_input_guard(app, error_response)  # first: its URL converter and hook precede all others
 
     db.init_app(app)
     from portal.engines import install_engines

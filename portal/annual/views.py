@@ -21,6 +21,7 @@ from portal.auth.access import role_required
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.extensions import db
+from portal.web.input_guard import whole_number
 
 bp = Blueprint("annual", __name__, url_prefix="/staff/annual-report")
 TEXT_FIELDS = ("overview", "problems", "other_matters")
@@ -52,10 +53,10 @@ def show(year: int):
         figures = {}
         for key in [k for k, _ in PROACTIVE_ITEMS] + [f"{g}.{c}" for g, _ in REVIEW_GROUPS
                                                       for c, _ in REVIEW_COLUMNS]:
-            raw = request.form.get(key, "0").strip() or "0"
-            if not raw.isdigit():
+            number = whole_number(request.form.get(key, "0").strip() or "0")
+            if number is None:
                 errors.append(key)
-            figures[key] = int(raw) if raw.isdigit() else 0
+            figures[key] = number or 0
         if errors:
             db.session.rollback()
             flash("数字栏只能填写非负整数。", "error")

@@ -14,6 +14,7 @@ from portal.audit.models import AuditCheckpoint
 from portal.core.classification import PUBLIC
 from portal.disclose import disclose_all
 from portal.extensions import db
+from portal.web.input_guard import query_int
 
 bp = Blueprint("audit_public", __name__, url_prefix="/audit")
 PAGE_SIZE = 60
@@ -24,7 +25,7 @@ FEED_SIZE = 30
 def checkpoints():
     """Every published checkpoint, newest first, paginated."""
     page = db.paginate(db.select(AuditCheckpoint).order_by(AuditCheckpoint.day.desc()),
-                       per_page=PAGE_SIZE, error_out=False)
+                       page=query_int("page", 1), per_page=PAGE_SIZE, error_out=False)
     pager = {"page": page.page, "pages": page.pages, "prev_num": page.prev_num,
              "next_num": page.next_num, "has_prev": page.has_prev, "has_next": page.has_next}
     return render_template("audit/checkpoints.html", checkpoints=disclose_all(page.items, PUBLIC),

@@ -31,6 +31,7 @@ from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclose import disclose, disclose_all, viewer_of
 from portal.extensions import db
+from portal.web.input_guard import whole_number
 
 bp = Blueprint("cases_staff", __name__, url_prefix="/staff/cases")
 MAX_POLICY_DAYS = 730
@@ -211,9 +212,10 @@ def policy_page():
         wanted = {}
         for number in range(len(rows)):
             text = request.form.get(f"days-{number}", "").strip()
-            if text and (not text.isdigit() or not 1 <= int(text) <= MAX_POLICY_DAYS):
+            days = whole_number(text, MAX_POLICY_DAYS)
+            if text and (days is None or days < 1):
                 errors[number] = f"请填写 1–{MAX_POLICY_DAYS} 的整数，或留空表示不提醒。"
-            wanted[number] = (int(text) if text.isdigit() else None,
+            wanted[number] = (days,
                               request.form.get(f"confirm-{number}") == "1")
         if not errors:
             changed = [row.key for number, row in enumerate(rows)

@@ -20,6 +20,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.complaints.models import COMPLAINT_TYPES, DECISIONS, OUTCOMES
 from portal.forms import PortalForm
+from portal.matters.models import SUBMISSION_KEY_LENGTH
+from portal.web.input_guard import drop_longer_than
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 
@@ -32,7 +34,7 @@ def _choices(mapping: dict[str, str], blank: str | None = None) -> list[SelectCh
 class ComplaintForm(PortalForm):
     """A complaint about police conduct; anonymous ones leave the contact fields empty."""
 
-    submission_key = HiddenField()
+    submission_key = HiddenField(filters=[drop_longer_than(SUBMISSION_KEY_LENGTH)])
     complaint_type = SelectField("投诉类型", choices=_choices(COMPLAINT_TYPES, "请选择"),
                                  validators=[DataRequired("请选择投诉类型。")])
     about_department_id = SelectField("被投诉单位", coerce=int,

@@ -23,6 +23,7 @@ from portal.matters.services import (
     create_matter,
     matter_by_submission,
     recompute_due,
+    unused_key_for,
 )
 from portal.matters.submission import access_code, store_once
 from portal.matters.uploads import CheckedFile
@@ -67,6 +68,7 @@ def file_complaint(fields: dict, *, submission_key: str, attachment: CheckedFile
     Who handles it and the access code's hash are worked out first; the number is taken in the
     transaction that stores the complaint.
     """
+    submission_key = unused_key_for("complaint", submission_key)
     existing = matter_by_submission(submission_key)
     if existing is not None:
         return _repeated(existing)

@@ -24,6 +24,7 @@ from portal.matters.forms import AssignForm
 from portal.matters.labels import event_label
 from portal.matters.models import Matter
 from portal.matters.services import add_event, recompute_open_deadlines
+from portal.web.input_guard import whole_number
 
 bp = Blueprint("complaints_staff", __name__, url_prefix="/staff/complaints")
 
@@ -188,11 +189,11 @@ def policies():
             values = {}
             for name in ("accept_days", "handle_days", "max_extension_days", "review_window_days",
                          "review_days"):
-                raw = request.form.get(f"{row.complaint_type}-{name}", "")
-                if not raw.isdigit() or not 0 < int(raw) <= 365:
+                days = whole_number(request.form.get(f"{row.complaint_type}-{name}", ""), 365)
+                if not days:
                     errors.append(f"{COMPLAINT_TYPES[row.complaint_type]}：天数应为 1–365 的整数")
                     break
-                values[name] = int(raw)
+                values[name] = days
             unit = request.form.get(f"{row.complaint_type}-unit", row.unit)
             if unit not in ("calendar_days", "working_days"):
                 errors.append("计时单位不正确")

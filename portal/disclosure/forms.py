@@ -12,6 +12,8 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from portal.core.pii import is_valid_citizen_id
 from portal.disclosure.models import APPLICANT_TYPES, DELIVERY, ID_TYPES, ORG_KINDS
 from portal.forms import PortalForm
+from portal.matters.models import SUBMISSION_KEY_LENGTH
+from portal.web.input_guard import drop_longer_than
 
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 
@@ -24,7 +26,7 @@ def _choices(mapping: dict[str, str], blank: str | None = None) -> list[SelectCh
 class RequestForm(PortalForm):
     """依申请公开 application: who asks, how to reach them, what they want."""
 
-    submission_key = HiddenField()
+    submission_key = HiddenField(filters=[drop_longer_than(SUBMISSION_KEY_LENGTH)])
     applicant_type = RadioField("申请人类型", choices=_choices(APPLICANT_TYPES), default="person",
                                 validators=[DataRequired("请选择申请人类型。")])
     org_kind = SelectField("组织类型（法人或其他组织填写）", choices=_choices(ORG_KINDS, "请选择"))

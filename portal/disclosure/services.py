@@ -23,6 +23,7 @@ from portal.matters.services import (
     add_event,
     create_matter,
     matter_by_submission,
+    unused_key_for,
 )
 from portal.matters.submission import access_code, store_once
 from portal.matters.uploads import CheckedFile
@@ -55,6 +56,7 @@ def file_request(fields: dict, *, submission_key: str, attachment: CheckedFile |
     The access code's hash, the receiving department and the check for a similar earlier request
     are worked out first; the number is taken in the transaction that stores the request.
     """
+    submission_key = unused_key_for("request", submission_key)
     existing = matter_by_submission(submission_key)
     if existing is not None:
         return _repeated(existing)

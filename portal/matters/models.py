@@ -14,6 +14,8 @@ from portal.core.timefmt import utcnow
 from portal.extensions import Model
 from portal.public_content import public_content
 
+SUBMISSION_KEY_LENGTH = 64  # the hidden key a form carries; a longer one is no form's
+
 
 class TrackingCounter(Model):
     """The last number issued for a prefix and year (GK-2026-000123 → prefix GK, 2026, 123)."""
@@ -44,7 +46,7 @@ class Matter(Model):
     kind: Mapped[str] = mapped_column(String(16), info=PUBLIC_FIELD)  # "request" | "complaint"
     tracking_no: Mapped[str] = mapped_column(String(20), unique=True, info=PUBLIC_FIELD)
     access_code_hash: Mapped[str] = mapped_column(String(255), info=NEVER)
-    submission_key: Mapped[str] = mapped_column(String(64), unique=True, info=NEVER)
+    submission_key: Mapped[str] = mapped_column(String(SUBMISSION_KEY_LENGTH), unique=True, info=NEVER)
     received_on: Mapped[date] = mapped_column(info=PUBLIC_FIELD)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True,
                                                info=PUBLIC_FIELD)

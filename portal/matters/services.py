@@ -64,6 +64,13 @@ def matter_by_submission(submission_key: str) -> Matter | None:
     return db.session.scalar(select(Matter).where(Matter.submission_key == submission_key))
 
 
+def unused_key_for(kind: str, submission_key: str) -> str:
+    """``submission_key``, unless a matter of another kind holds it (a key copied from another
+    form): then a fresh key, so the submission is filed as new."""
+    existing = matter_by_submission(submission_key)
+    return new_submission_key() if existing is not None and existing.kind != kind else submission_key
+
+
 def create_matter(kind: str, prefix: str, *, department_id: int, received_on: date,
                   submission_key: str, access_code_hash: str | None = None) -> tuple[Matter, str]:
     """Create a matter with its tracking number; return it and its access code.

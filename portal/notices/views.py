@@ -9,6 +9,7 @@ from portal.disclose import disclose, disclose_all
 from portal.extensions import db
 from portal.notices.models import NOTICE_KINDS
 from portal.notices.queries import public_notice, public_notices
+from portal.web.input_guard import query_int
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 PAGE_SIZE = 20
@@ -23,7 +24,7 @@ def index():
         query = query.filter_by(kind=kind)
     else:
         kind = ""
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=query_int("page", 1), per_page=PAGE_SIZE, error_out=False)
     pager = {"page": page.page, "pages": page.pages, "prev_num": page.prev_num,
              "next_num": page.next_num, "has_prev": page.has_prev, "has_next": page.has_next}
     return render_template("notices/index.html", notices=disclose_all(page.items, PUBLIC),

@@ -16,6 +16,7 @@ from portal.matters.labels import KIND_LABELS
 from portal.oversight import case_stages, queries
 from portal.oversight.charts import grouped_bars
 from portal.oversight.trends import dashboard as trends_more
+from portal.web.input_guard import query_id, query_int
 
 bp = Blueprint("oversight", __name__, url_prefix="/staff/oversight")
 DASHBOARD_ROWS = 20
@@ -64,11 +65,11 @@ def section_list():
     if section not in queries.SECTIONS:
         abort(404)
     today = local_today()
-    flt = queries.Filter(department_id=request.args.get("department", type=int),
+    flt = queries.Filter(department_id=query_id("department"),
                          assignee_id=request.args.get("assignee", type=int))
     total = queries.section_count(section, today, flt)
     pages = max(1, -(-total // PAGE_SIZE))
-    page = request.args.get("page", 1, type=int)
+    page = query_int("page", 1, minimum=0)
     if page < 1 or page > pages:
         abort(404)
     rows = queries.section_rows(section, today, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, flt=flt)

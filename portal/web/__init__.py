@@ -2,6 +2,7 @@
 
 - :mod:`portal.web.hooks`: one commit per request;
 - :mod:`portal.web.headers`: security headers, ``no-store`` on staff pages;
+- :mod:`portal.web.input_guard`: unusable input (NUL, bad UTF-8, huge numbers) refused with 400;
 - :mod:`portal.web.errors`: error pages in Chinese;
 - :mod:`portal.web.busy`: a busy database retried, then answered 503 with ``Retry-After``;
 - :mod:`portal.web.template_guard`: public templates never receive model objects;
