@@ -59,6 +59,8 @@ class User(UserMixin, Model):
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=INTERNAL_FIELD)
     is_department_head: Mapped[bool] = mapped_column(default=False, info=INTERNAL_FIELD)
     active: Mapped[bool] = mapped_column(default=True)
+    # Raised to end every session of the account at once, on every machine (see get_id).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -68,6 +70,10 @@ class User(UserMixin, Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot log in
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's session token: ``"<id>:<epoch>"``, void once the epoch is raised."""
+        return f"{self.id}:{self.session_epoch or 0}"
 
     @property
     def role_enum(self) -> Role:
