@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from portal.accounts.models import Role
 from portal.accounts.services import MIN_PASSWORD_LENGTH
@@ -45,12 +45,12 @@ class NewPasswordMixin:
         if self.password_mode.data != "manual":  # type: ignore[attr-defined]
             return
         if len(field.data or "") < MIN_PASSWORD_LENGTH:
-            raise ValueError(f"密码至少 {MIN_PASSWORD_LENGTH} 位。")
+            raise ValidationError(f"密码至少 {MIN_PASSWORD_LENGTH} 位。")
 
     def validate_confirm(self, field: PasswordField) -> None:
         """Both typed passwords agree."""
         if self.password_mode.data == "manual" and field.data != self.password.data:  # type: ignore[attr-defined]
-            raise ValueError("两次输入的密码不一致。")
+            raise ValidationError("两次输入的密码不一致。")
 
 
 class ProfileFields(PortalForm):
