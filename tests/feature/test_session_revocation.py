@@ -174,3 +174,14 @@ def test_reading_public_pages_does_not_keep_a_session_alive(app, users, monkeypa
     page = browser.get("/guides/").get_data(as_text=True)  # shown as to any visitor, with the reason
     assert TIMED_OUT in page and "退出" not in page
     assert _is_login_redirect(browser.get(STAFF_PAGE))
+
+
+def test_a_valid_remember_cookie_does_not_outlive_the_session_rules(app, users):
+    from flask_login import encode_cookie
+
+    with app.test_request_context():
+        staff = db.session.scalar(select(User).where(User.username == users["staff"]))
+        cookie = encode_cookie(staff.get_id())
+    visitor = app.test_client()
+    visitor.set_cookie(app.config.get("REMEMBER_COOKIE_NAME", "remember_token"), cookie)
+    assert _is_login_redirect(visitor.get(STAFF_PAGE))
