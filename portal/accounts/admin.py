@@ -79,9 +79,11 @@ def set_active(user: User, actor_id: int, active: bool) -> None:
            target_id=user.id, detail={"username": user.username})
 
 
-def reset_password(user: User, actor_id: int, password: str) -> None:
-    """Give ``user`` a new password chosen by an administrator; their sessions end."""
+def reset_password(user: User, actor_id: int, password: str, one_time: bool) -> None:
+    """Give ``user`` a new password set by an administrator; their sessions end. A ``one_time``
+    (generated) password must be replaced at the next sign-in."""
     user.password_hash = hash_password(password)
+    user.password_must_change = one_time
     revoke_sessions(user)
     record("user.password_reset", user_id=actor_id, target_type="user", target_id=user.id,
            detail={"username": user.username})
@@ -102,6 +104,7 @@ def change_own_password(user: User, old: str, new: str) -> None:
     if old == new:
         raise AccountError("新密码不能与原密码相同。")
     user.password_hash = hash_password(new)
+    user.password_must_change = False
     revoke_sessions(user)
     record("user.password_change", user_id=user.id, target_type="user", target_id=user.id)
 

@@ -75,6 +75,7 @@ def create():
             form.username.errors = [*form.username.errors, str(exc)]
         else:
             if generated:
+                user.password_must_change = True
                 return render_template("accounts/staff_password_shown.html", user=user,
                                        password=password, created=True)
             flash(f"账号 {user.username} 已创建。", "success")
@@ -124,7 +125,7 @@ def reset_password(user_id: int):
         edit_form.department_id.data = user.department_id or 0
         return _edit_page(user, edit_form, form, 422)
     password, generated = _new_password(form)
-    admin.reset_password(user, current_user.id, password)
+    admin.reset_password(user, current_user.id, password, one_time=generated)
     if generated:
         return render_template("accounts/staff_password_shown.html", user=user, password=password,
                                created=False)

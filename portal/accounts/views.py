@@ -30,6 +30,18 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+@bp.before_app_request
+def require_new_password():
+    """Send a user signed in with a one-time password to the password page before any other
+    back-office page."""
+    if (request.endpoint in ("static", "accounts.password", "accounts.logout")
+            or not request.path.startswith("/staff") or not current_user.is_authenticated
+            or not current_user.password_must_change):
+        return None
+    flash("请先设置您自己的新密码，一次性密码随后失效。", "warning")
+    return redirect(url_for("accounts.password"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Show the login form and sign the user in."""

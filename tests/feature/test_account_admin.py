@@ -72,7 +72,16 @@ def test_a_generated_password_is_shown_once_and_works(app, admin):
         "department_id": 0, "password_mode": "generate"})
     assert response.status_code == 200 and "只显示这一次" in response.get_data(as_text=True)
     password = re.search(r"<code>([^<]+)</code>", response.get_data(as_text=True)).group(1)
-    assert login(app.test_client(), "qianqi", password).status_code == 302
+    newcomer = app.test_client()
+    assert login(newcomer, "qianqi", password).status_code == 302
+    # A one-time password opens only the page that replaces it.
+    first = newcomer.get("/staff/oversight/")
+    assert first.status_code == 302 and first.headers["Location"] == "/staff/password"
+    assert post_form(newcomer, "/staff/password", {
+        "old_password": password, "new_password": "my-own-secret-1",
+        "confirm": "my-own-secret-1"}).status_code == 302
+    assert newcomer.get("/staff/oversight/").status_code == 200
+    assert login(app.test_client(), "qianqi", password).status_code == 401
 
 
 def test_staff_need_a_department_and_typed_passwords_must_match(app, admin):

@@ -88,6 +88,12 @@ def test_an_administrators_reset_ends_the_sessions(app, users, staff_cookie):
     assert _is_login_redirect(_replay(app, cookie))
     assert login(app.test_client(), users["staff"]).status_code == 401
     assert login(app.test_client(), users["staff"], password).status_code == 302
+    typed = post_form(admin, f"{url}/password", {"password_mode": "manual", "password": "typed-by-admin",
+                                                  "confirm": "typed-by-admin"}, form_url=url)
+    assert typed.status_code == 302
+    staff = app.test_client()
+    assert login(staff, users["staff"], "typed-by-admin").status_code == 302
+    assert staff.get(STAFF_PAGE).status_code == 200  # a typed password is not a one-time one
     assert password not in admin.get(url).get_data(as_text=True)  # shown once only
 
 
