@@ -58,13 +58,21 @@ def _new_password(form: AccountCreateForm | PasswordResetForm) -> tuple[str, boo
     return admin.generate_password(), True
 
 
+def _lacks_department(form: AccountCreateForm) -> bool:
+    """True (and the field marked) when a member of staff is to be created without a department."""
+    if form.role.data == Role.STAFF.value and not form.department_id.data:
+        form.department_id.errors = [*form.department_id.errors, "工作人员必须属于一个部门。"]
+        return True
+    return False
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @admin_required
 def create():
     """Create an account with a generated or typed password."""
     form = AccountCreateForm()
     form.department_id.choices = _department_choices("无")
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _lacks_department(form):
         password, generated = _new_password(form)
         department = db.session.get(Department, form.department_id.data or 0)
         try:
