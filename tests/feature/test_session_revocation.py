@@ -191,3 +191,12 @@ def test_a_valid_remember_cookie_does_not_outlive_the_session_rules(app, users):
     visitor = app.test_client()
     visitor.set_cookie(app.config.get("REMEMBER_COOKIE_NAME", "remember_token"), cookie)
     assert _is_login_redirect(visitor.get(STAFF_PAGE))
+
+
+def test_ending_sessions_on_one_machine_holds_on_another(app, users, make_app):
+    other_machine = make_app()  # a second process on the same database and SECRET_KEY
+    browser = _signed_in(app, users["staff"])
+    cookie = browser.get_cookie("session").value
+    assert _replay(other_machine, cookie).status_code == 200
+    browser.post("/logout", data={"csrf_token": csrf_token(browser, "/staff/")})
+    assert _is_login_redirect(_replay(other_machine, cookie))
