@@ -7,6 +7,7 @@ from flask import Blueprint, Flask
 
 def all_blueprints() -> list[Blueprint]:
     """The public, back-office and API blueprints, in registration order."""
+    from portal.accounts.staff_views import bp as accounts_staff
     from portal.accounts.views import bp as accounts
     from portal.annual.views import bp as annual
     from portal.api.views import bp as api
@@ -31,7 +32,7 @@ def all_blueprints() -> list[Blueprint]:
     from portal.staff.views import bp as staff
 
     return [
-        public, accounts, staff, catalog, catalog_staff, notices, notices_staff, feeds,
+        public, accounts, accounts_staff, staff, catalog, catalog_staff, notices, notices_staff, feeds,
         disclosure, disclosure_staff, calendar, complaints, complaints_staff, audit, oversight,
         accountability, annual, cases, cases_staff, search, api, audit_public,
     ]

@@ -81,6 +81,10 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
+        # A signed-in session ends after this long without back-office activity, and in any case
+        # this long after login (portal/auth/sessions.py).
+        "STAFF_IDLE_MINUTES": int(os.environ.get("STAFF_IDLE_MINUTES", "30")),
+        "STAFF_SESSION_HOURS": int(os.environ.get("STAFF_SESSION_HOURS", "12")),
         # Local practice (DOMAIN.md): does the time until a fee is paid count toward the deadline?
         "FEE_NOTICE_PAUSES_CLOCK": _flag("FEE_NOTICE_PAUSES_CLOCK", True),
         # Rendered public pages are reused until content changes (0 disables the cache).

@@ -42,6 +42,7 @@ STAFF_PAGES = [
     ("staff-requests", "/staff/requests/"),
     ("staff-complaints", "/staff/complaints/"),
     ("staff-cases", "/staff/cases/"),
+    ("staff-own-password", "/staff/password"),
 ]
 
 # (name, path) of pages for supervisors (cross-department work, approvals, calendar).

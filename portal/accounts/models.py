@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.classification import INTERNAL_FIELD, NEVER, PUBLIC_FIELD
@@ -61,6 +61,10 @@ class User(UserMixin, Model):
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=INTERNAL_FIELD)
     is_department_head: Mapped[bool] = mapped_column(default=False, info=INTERNAL_FIELD)
     active: Mapped[bool] = mapped_column(default=True)
+    # Raised to end every session of the account at once, on every machine (see get_id).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set with a generated one-time password: the back office asks for a new one first.
+    password_must_change: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -70,6 +74,10 @@ class User(UserMixin, Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot log in
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's session token: ``"<id>:<epoch>"``, void once the epoch is raised."""
+        return f"{self.id}:{self.session_epoch or 0}"
 
     @property
     def role_enum(self) -> Role:

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.accounts.models import Department, Role, User
@@ -32,13 +32,14 @@ def create_user(
     department_code: str | None = None,
     display_name: str = "",
     email: str = "",
+    actor_id: int | None = None,
 ) -> User:
-    """Create an active user; staff must belong to a department."""
+    """Create an active user; staff must belong to a department. ``actor_id`` is the administrator
+    creating it (None from the command line)."""
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
         raise AccountError("用户名应为 3–32 位小写字母、数字、点、下划线或连字符，且以字母开头。")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位。")
+    password_hash = hash_password(password)
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise AccountError(f"用户名 {username} 已存在。")
     department = None
@@ -52,15 +53,31 @@ def create_user(
         username=username,
         display_name=display_name or username,
         email=email.strip(),
-        password_hash=generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"]),
+        password_hash=password_hash,
         role=role.value,
         department=department,
     )
     db.session.add(user)
     db.session.flush()
-    record("user.create", user_id=None, target_type="user", target_id=user.id,
+    record("user.create", user_id=actor_id, target_type="user", target_id=user.id,
            detail={"username": username, "role": role.value, "department": department_code})
     return user
+
+
+def hash_password(password: str) -> str:
+    """The stored hash of ``password`` (length checked: :class:`AccountError` when too short)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 位。")
+    return generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def revoke_sessions(user: User) -> None:
+    """End every session of ``user`` at once, on every machine: the user loader accepts only the
+    account's current epoch (see ``User.get_id``)."""
+    # An SQL increment, not a value read earlier: two revocations at once both count. The ORM
+    # brings the loaded account up to date with it.
+    db.session.execute(update(User).where(User.id == user.id)
+                       .values(session_epoch=User.session_epoch + 1))
 
 
 def _throttle_keys(username: str, remote_addr: str) -> list[str]:
