@@ -6,7 +6,7 @@ effect at once on every machine sharing the database. ``password_must_change`` m
 one-time password, to be replaced at the next sign-in.
 
 Revision ID: 3e1f0c7a9b52
-Revises: 720e93b544dd
+Revises: 9d2e4b7c1a30
 Create Date: 2026-12-05 21:45:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3e1f0c7a9b52'
-down_revision = '720e93b544dd'
+down_revision = '9d2e4b7c1a30'
 branch_labels = None
 depends_on = None
 

@@ -42,14 +42,14 @@ class NewPasswordMixin:
 
     def validate_password(self, field: PasswordField) -> None:
         """A typed password is required, long enough, when the administrator chose to type one."""
-        if self.password_mode.data != "manual":  # type: ignore[attr-defined]
+        if self.password_mode.data != "manual":
             return
         if len(field.data or "") < MIN_PASSWORD_LENGTH:
             raise ValidationError(f"密码至少 {MIN_PASSWORD_LENGTH} 位。")
 
     def validate_confirm(self, field: PasswordField) -> None:
         """Both typed passwords agree."""
-        if self.password_mode.data == "manual" and field.data != self.password.data:  # type: ignore[attr-defined]
+        if self.password_mode.data == "manual" and field.data != self.password.data:
             raise ValidationError("两次输入的密码不一致。")
 
 
