@@ -137,3 +137,46 @@ def test_settings_name_the_bureau_and_the_remedy_bodies(make_app):
         assert issuer() == "乙市公安局" and letter_number("开", 2026, 7) == "乙公开〔2026〕第7号"
         assert "六十日内" in remedies and "向乙市人民政府申请行政复议" in remedies
         assert "六个月内" in remedies and "向乙市甲区人民法院提起行政诉讼" in remedies
+
+
+def test_complaint_opinion_names_the_complainant_and_both_remedies_everywhere(client, app, users):
+    from tests.feature.test_complaints import file_on, reply_and_track
+
+    number, code = file_on(app, received=date(2026, 10, 30))
+    citizen = reply_and_track(client, app, users, number, code)
+    status = citizen.get(f"/complaints/{number}").get_data(as_text=True)
+    event_ids = re.findall(rf"/complaints/{number}/letters/(\d+)\"", status)
+    assert len(event_ids) == 2  # the decision to accept, then the handling opinion
+    decision = citizen.get(f"/complaints/{number}/letters/{event_ids[0]}").get_data(as_text=True)
+    assert "投诉受理告知书" in decision and "李四：" in decision
+    page = citizen.get(f"/complaints/{number}/letters/{event_ids[1]}").get_data(as_text=True)
+    response = citizen.get(f"/complaints/{number}/letters/{event_ids[1]}.pdf")
+    assert response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    for expected in ("投诉处理意见书", "李四：", "示例市公安局", f"示公投〔2026〕第{event_ids[1]}号",
+                     "《信访工作条例》第三十四条", "投诉不属实", "三十日内申请复查", "六十日内",
+                     "示例市人民政府", "行政复议", "六个月内", "示例市某区人民法院", "行政诉讼"):
+        assert expected in text and expected in page
+    assert "王小明" not in text and "王某某" in text  # the officer named in the reply stays masked
+    with app.app_context():
+        body = db.session.scalars(select(OutboxMessage.body).where(
+            OutboxMessage.recipient == "ls@example.com", OutboxMessage.body.contains("处理意见书"))).one()
+    for paragraph in paragraphs(page):
+        assert squash(paragraph) in text and paragraph in body
+    assert app.test_client().get(f"/complaints/{number}/letters/{event_ids[1]}.pdf").status_code == 404
+    assert client.get(f"/staff/complaints/{number}/letters/{event_ids[1]}.pdf").status_code == 200
+
+
+def test_not_accepted_complaint_letter_gives_the_reason(client, app, users):
+    from tests.feature.test_complaints import file_on, staff_post
+
+    number, code = file_on(app)
+    login(client, users["supervisor"])
+    staff_post(client, number, "decide", {"decision-decision": "not_accepted", "decision-day": "2026-10-09",
+                                          "decision-reason": "不属于本机关职责范围"})
+    citizen = tracked(app, number, code)
+    status = citizen.get(f"/complaints/{number}").get_data(as_text=True)
+    event_id = re.findall(rf"/complaints/{number}/letters/(\d+)\"", status)[0]
+    text = pdf_text(citizen.get(f"/complaints/{number}/letters/{event_id}.pdf").data)
+    for expected in ("投诉不予受理告知书", "李四：", "不属于本机关职责范围", "2026年10月9日", "行政复议", "行政诉讼"):
+        assert expected in text
