@@ -1,11 +1,14 @@
-"""The letters of a complaint: the decision on acceptance (受理, 不予受理, 转送) and the handling
-opinion (处理意见书, or 复查意见书 after a review), each a :class:`~portal.matters.letters.Letter`.
+"""The letters of a complaint: the decision on acceptance (受理, 不予受理, 转送), the notice of an
+extension (延期告知书) and the handling opinion (处理意见书, or 复查意见书 after a review), each a
+:class:`~portal.matters.letters.Letter`.
 
 The remedies are those the complaint channel offers (复查 within 30 days, then 复核) and, for
 the enforcement act the complaint is about, 行政复议 and 行政诉讼 with where to bring them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from portal.complaints.models import DECISIONS, OUTCOMES, Complaint
 from portal.disclose import public_text
@@ -26,6 +29,7 @@ DECISION_TITLES = {"accepted": "投诉受理告知书", "not_accepted": "投诉�
 DECISION_BASIS = f"{ACT}第二十三条"
 REPLY_BASIS = f"{ACT}第三十四条"
 REVIEW_BASIS = f"{ACT}第三十五条"
+EXTENSION_TITLE = "投诉办理延期告知书"
 REVIEW_REMEDY = "如对本处理意见不服，可以自收到本意见书之日起三十日内申请复查（可在本网站“投诉进度”页面提出）。"
 RE_REVIEW_REMEDY = "如对本复查意见不服，可以自收到本意见书之日起三十日内向复查机关的上一级机关请求复核。"
 ACT_SUBJECT = "投诉所涉及的行政执法行为"
@@ -84,22 +88,38 @@ def reply_letter(complaint: Complaint, event: MatterEvent, addressee: str) -> Le
                   issuer=issuer(), reference=complaint.matter.tracking_no)
 
 
-def complaint_letter(complaint: Complaint, event_id: int, addressee: str) -> Letter | None:
-    """The letter of event ``event_id`` (the decision or the latest opinion), or None."""
+def extension_letter(complaint: Complaint, event: MatterEvent, addressee: str) -> Letter:
+    """The notice that the handling period was extended, with the reason given."""
+    safe, _reasons = public_text(event.message or "")
+    paragraphs = (_opening(complaint) + f"依据{REPLY_BASIS}的规定，现告知如下：", safe)
+    return Letter(title=EXTENSION_TITLE, number=letter_number("投", event.day.year, event.id),
+                  date=event.day, addressee=addressee, paragraphs=paragraphs, basis=REPLY_BASIS,
+                  remedies=_remedies(), issuer=issuer(), reference=complaint.matter.tracking_no)
+
+
+def _letters(complaint: Complaint) -> list[tuple[MatterEvent, str, Callable[..., Letter]]]:
+    """(event, title, builder) of every letter the complainant has received, in order."""
     decision, reply = decision_event(complaint), reply_event(complaint)
-    if reply is not None and reply.id == event_id and reply is not decision:
-        return reply_letter(complaint, reply, addressee)
-    if decision is not None and decision.id == event_id:
-        return decision_letter(complaint, decision, addressee)
+    found = []
+    for event in complaint.matter.events:
+        if event is decision:
+            found.append((event, DECISION_TITLES[complaint.decision], decision_letter))
+        elif event is reply:
+            title = "投诉复查意见书" if _is_review(complaint, event) else "投诉处理意见书"
+            found.append((event, title, reply_letter))
+        elif event.kind == "extension_granted":
+            found.append((event, EXTENSION_TITLE, extension_letter))
+    return found
+
+
+def complaint_letter(complaint: Complaint, event_id: int, addressee: str) -> Letter | None:
+    """The letter of event ``event_id`` addressed to ``addressee``, or None if it has none."""
+    for event, _title, build in _letters(complaint):
+        if event.id == event_id:
+            return build(complaint, event, addressee)
     return None
 
 
 def letter_events(complaint: Complaint) -> list[tuple[int, str]]:
     """(event id, title) of the letters the complainant has received, in order."""
-    found = []
-    decision, reply = decision_event(complaint), reply_event(complaint)
-    if decision is not None:
-        found.append((decision.id, DECISION_TITLES[complaint.decision]))
-    if reply is not None and reply is not decision:
-        found.append((reply.id, "投诉复查意见书" if _is_review(complaint, reply) else "投诉处理意见书"))
-    return found
+    return [(event.id, title) for event, title, _build in _letters(complaint)]

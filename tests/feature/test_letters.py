@@ -180,3 +180,32 @@ def test_not_accepted_complaint_letter_gives_the_reason(client, app, users):
     text = pdf_text(citizen.get(f"/complaints/{number}/letters/{event_id}.pdf").data)
     for expected in ("投诉不予受理告知书", "李四：", "不属于本机关职责范围", "2026年10月9日", "行政复议", "行政诉讼"):
         assert expected in text
+
+
+def test_extension_notices_are_letters_for_requests_and_complaints(client, app, users, filed):
+    from tests.feature.test_complaints import file_on, staff_post
+
+    number, code = filed
+    login(client, users["supervisor"])
+    act(client, number, "extension_requested", date(2026, 10, 20), days="15", note="需协调多个部门")
+    assert decide(client, number, "extension").status_code == 302
+    applicant = tracked(app, number, code)
+    status = applicant.get(f"/track/{number}").get_data(as_text=True)
+    event_id = status.split(f"/track/{number}/notices/")[1].split('"')[0]
+    text = pdf_text(applicant.get(f"/track/{number}/notices/{event_id}.pdf").data)
+    for expected in ("延期答复告知书", "张三：", "第三十三条第二款", "延长15个工作日", "需协调多个部门",
+                     "行政复议", "行政诉讼"):
+        assert expected in text
+
+    complaint, complaint_code = file_on(app)
+    staff_post(client, complaint, "decide", {"decision-decision": "accepted", "decision-day": "2026-10-09"})
+    staff_post(client, complaint, "extension", {"ext-days": "30", "ext-reason": "需调取监控"})
+    url = f"/staff/complaints/{complaint}"
+    client.post(f"{url}/extension/approve", data={"csrf_token": csrf_token(client, url)})
+    citizen = tracked(app, complaint, complaint_code)
+    status = citizen.get(f"/complaints/{complaint}").get_data(as_text=True)
+    assert "投诉受理告知书" in status and "投诉办理延期告知书" in status
+    event_id = re.findall(rf"/complaints/{complaint}/letters/(\d+)\"", status)[-1]
+    text = pdf_text(citizen.get(f"/complaints/{complaint}/letters/{event_id}.pdf").data)
+    for expected in ("投诉办理延期告知书", "李四：", "延长30日", "需调取监控", "行政复议", "行政诉讼"):
+        assert expected in text
