@@ -13,13 +13,18 @@ from portal.matters.letters import Letter, chinese_date
 PDF_MIMETYPE = "application/pdf"
 
 
+def refuse_fetch(url: str, *args: object, **kwargs: object) -> dict:
+    """WeasyPrint's URL fetcher for letters: a letter is self-contained and loads nothing."""
+    raise ValueError(f"letters load no external resources ({url})")
+
+
 def letter_pdf(letter: Letter) -> bytes:
     """The letter as an A4 PDF document."""
     from weasyprint import HTML  # heavy import, only when a PDF is asked for
 
     source = render_template("letters/letter_pdf.html", letter=letter,
                              letter_date=chinese_date(letter.date))
-    return HTML(string=source).write_pdf()
+    return HTML(string=source, url_fetcher=refuse_fetch).write_pdf()
 
 
 def pdf_response(letter: Letter, filename: str) -> Response:
