@@ -128,6 +128,9 @@ def test_step_notices_have_a_pdf_with_the_same_paragraphs(client, app, users, fi
     body = outbox_body(app, f"政府信息公开申请{title[:2]}")
     for paragraph in paragraphs(page):
         assert squash(paragraph) in text and paragraph in body
+    staff_page = client.get(f"/staff/requests/{number}/notices/{event_id}").get_data(as_text=True)
+    assert paragraphs(staff_page) == paragraphs(page)
+    assert pdf_text(client.get(f"/staff/requests/{number}/notices/{event_id}.pdf").data) == text
 
 
 def test_letter_pdf_needs_the_access_code_or_the_handling_staff(client, app, users, filed):
