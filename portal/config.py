@@ -94,6 +94,12 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "CONTENT_GENERATION_SECONDS": float(os.environ.get("CONTENT_GENERATION_SECONDS", "1")),
         "SEARCH_CATCH_UP_SECONDS": float(os.environ.get("SEARCH_CATCH_UP_SECONDS", "1")),
         "SITE_NAME": os.environ.get("SITE_NAME", "示例市公安局警务公开"),
+        # Letters (portal/matters/letters.py): the authority that issues and seals them, the short
+        # name heading their numbers, and where a party seeks 行政复议 and 行政诉讼.
+        "ISSUING_AUTHORITY": os.environ.get("ISSUING_AUTHORITY", "示例市公安局"),
+        "LETTER_PREFIX": os.environ.get("LETTER_PREFIX", "示公"),
+        "REVIEW_BODY": os.environ.get("REVIEW_BODY", "示例市人民政府"),
+        "LITIGATION_COURT": os.environ.get("LITIGATION_COURT", "示例市某区人民法院"),
         # Outbox delivery (portal outbox send): the SMTP relay and the sender address.
         "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),

@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 
 from portal.accounts.models import Department, User
 from portal.complaints import policy as _policy  # noqa: F401  (registers the clock policy)
+from portal.complaints.letters import complaint_letter
 from portal.complaints.models import DECISIONS, OUTCOMES, Complaint
 from portal.core.clock import ClockError, EventKind
 from portal.core.errors import FieldError
@@ -16,6 +17,7 @@ from portal.core.timefmt import local_today
 from portal.disclose import public_text
 from portal.extensions import db
 from portal.matters.files import attach_file
+from portal.matters.letters import letter_text
 from portal.matters.models import Matter
 from portal.matters.services import (
     access_code_for,
@@ -202,7 +204,9 @@ def notify(complaint: Complaint, kind: str, text: str, event_id: object) -> None
     """E-mail the complainant (never for anonymous complaints or without an address)."""
     if complaint.anonymous or not complaint.email:
         return
-    safe, _ = public_text(text)
+    letter = complaint_letter(complaint, event_id, complaint.complainant_name) \
+        if isinstance(event_id, int) else None
+    safe = f"{letter.title}全文如下：\n\n{letter_text(letter)}" if letter else public_text(text)[0]
     number = complaint.matter.tracking_no
     enqueue(complaint.email, f"投诉办理情况告知（{number}）",
             f"您好：\n\n您的投诉（编号 {number}）：\n\n{safe}\n\n可凭编号和查询码在本局网站查询进度。",

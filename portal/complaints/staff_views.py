@@ -12,6 +12,7 @@ from portal.accounts.models import Role, User
 from portal.auth.access import role_required, staff_required
 from portal.complaints import services
 from portal.complaints.forms import DecisionForm, ExtensionForm, ReplyForm, SummaryForm
+from portal.complaints.letters import complaint_letter, letter_events
 from portal.complaints.models import COMPLAINT_TYPES, Complaint
 from portal.complaints.policy import all_policies
 from portal.complaints.views import LABELS, STATUS
@@ -22,6 +23,8 @@ from portal.extensions import db
 from portal.matters import time_extension
 from portal.matters.forms import AssignForm
 from portal.matters.labels import event_label
+from portal.matters.letter_pdf import pdf_response
+from portal.matters.letters import Letter, render_letter_page
 from portal.matters.models import Matter
 from portal.matters.services import add_event, recompute_open_deadlines
 from portal.web.input_guard import whole_number
@@ -69,7 +72,7 @@ def _page(complaint: Complaint, status: int = 200, **forms):
     return render_template(
         "complaints/staff_show.html", c=complaint, shown=disclose(complaint, viewer_of(current_user)),
         status=STATUS, labels=LABELS, event_label=event_label,
-        pending=time_extension.pending_extension(complaint.matter),
+        pending=time_extension.pending_extension(complaint.matter), letters=letter_events(complaint),
         is_supervisor=current_user.has_role(Role.SUPERVISOR, Role.ADMIN), **context), status
 
 
@@ -176,6 +179,30 @@ def summary(tracking_no: str):
         services.publish_summary(c, f.summary_md.data, current_user.id)
         return "处理情况摘要已公开。"
     return _act(tracking_no, SummaryForm, "summary", run)
+
+
+def _letter(tracking_no: str, event_id: int) -> Letter:
+    complaint = _complaint_or_404(tracking_no)
+    addressee = disclose(complaint, viewer_of(current_user)).get("complainant_name") or "投诉人"
+    letter = complaint_letter(complaint, event_id, addressee)
+    if letter is None:
+        abort(404)
+    return letter
+
+
+@bp.route("/<tracking_no>/letters/<int:event_id>")
+@staff_required
+def letter(tracking_no: str, event_id: int):
+    """A decision or handling opinion as the complainant receives it."""
+    return render_letter_page(_letter(tracking_no, event_id), url_for(
+        "complaints_staff.letter_pdf", tracking_no=tracking_no, event_id=event_id))
+
+
+@bp.route("/<tracking_no>/letters/<int:event_id>.pdf")
+@staff_required
+def letter_pdf(tracking_no: str, event_id: int):
+    """The same letter as a PDF."""
+    return pdf_response(_letter(tracking_no, event_id), f"{tracking_no}-{event_id}.pdf")
 
 
 @bp.route("/policies", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Department
 from portal.complaints.forms import ComplaintForm, RatingForm, ReviewForm
+from portal.complaints.letters import complaint_letter, letter_events
 from portal.complaints.models import COMPLAINT_TYPES, DECISIONS, OUTCOMES, Complaint
 from portal.complaints.services import file_complaint, request_review
 from portal.complaints.stats import monthly_statistics, published_summaries
@@ -16,6 +17,8 @@ from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclose import disclose, disclose_all
 from portal.extensions import db
+from portal.matters.letter_pdf import pdf_response
+from portal.matters.letters import Letter, render_letter_page
 from portal.matters.services import add_event, new_submission_key
 from portal.matters.tracked import lookup_prefill, remember_tracked, tracked_matter
 from portal.matters.uploads import check_upload
@@ -82,7 +85,29 @@ def status(tracking_no: str):
     events = [e for e in disclose_all(complaint.matter.events, PUBLIC) if e.message]
     return render_template("complaints/status.html", c=shown, matter=shown.matter, events=events,
                            status=STATUS.get(complaint.matter.status, complaint.matter.status),
+                           letters=letter_events(complaint),
                            labels=LABELS, rating_form=RatingForm(), review_form=ReviewForm())
+
+
+def _letter(tracking_no: str, event_id: int) -> Letter:
+    complaint = _tracked(tracking_no)
+    letter = complaint_letter(complaint, event_id, complaint.complainant_name)
+    if letter is None:
+        abort(404)
+    return letter
+
+
+@bp.route("/complaints/<tracking_no>/letters/<int:event_id>")
+def letter(tracking_no: str, event_id: int):
+    """The complainant's printable copy of a decision or handling opinion."""
+    return render_letter_page(_letter(tracking_no, event_id), url_for(
+        "complaints.letter_pdf", tracking_no=tracking_no, event_id=event_id))
+
+
+@bp.route("/complaints/<tracking_no>/letters/<int:event_id>.pdf")
+def letter_pdf(tracking_no: str, event_id: int):
+    """The same letter as a PDF."""
+    return pdf_response(_letter(tracking_no, event_id), f"{tracking_no}-{event_id}.pdf")
 
 
 @bp.route("/complaints/<tracking_no>/rate", methods=["POST"])

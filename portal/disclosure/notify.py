@@ -1,7 +1,8 @@
 """Messages to the applicant, written to the outbox in the same transaction as the change.
 
 Every body passes the classification filter's public text path (withheld spans replaced,
-personal data masked), like any other public output.
+personal data masked), like any other public output. A step that has a letter (补正, 延期, 收费,
+征求意见, the 答复书) sends the letter's full text, the same as its page and its PDF.
 """
 
 from __future__ import annotations
@@ -9,7 +10,11 @@ from __future__ import annotations
 from flask import current_app
 
 from portal.disclose import public_text
+from portal.disclosure.letters import LETTER_BASIS, event_letter, reply_letter
 from portal.disclosure.models import DisclosureRequest
+from portal.extensions import db
+from portal.matters.letters import Letter, letter_text
+from portal.matters.models import MatterEvent
 from portal.outbox.services import enqueue
 
 SUBJECTS = {
@@ -26,7 +31,11 @@ def notify_applicant(req: DisclosureRequest, kind: str, text: str, event_id: int
     """Queue an e-mail about ``kind`` to the applicant, if they gave an address."""
     if not req.email or kind not in SUBJECTS:
         return
-    safe, _reasons = public_text(text)
+    letter = _letter(req, kind, event_id)
+    if letter is not None:
+        safe = f"{letter.title}全文如下：\n\n{letter_text(letter)}"
+    else:
+        safe, _reasons = public_text(text)
     matter = req.matter
     body = (
         f"您好：\n\n您的政府信息公开申请（受理编号 {matter.tracking_no}）有新的进展：\n\n{safe}\n\n"
@@ -36,3 +45,13 @@ def notify_applicant(req: DisclosureRequest, kind: str, text: str, event_id: int
     )
     subject = f"{SUBJECTS[kind]}（{matter.tracking_no}）"
     enqueue(req.email, subject, body, dedupe_key=f"request:{matter.id}:{kind}:{event_id}")
+
+
+def _letter(req: DisclosureRequest, kind: str, event_id: int | str) -> Letter | None:
+    """The letter this message carries, if the step has one."""
+    if kind == "replied" and req.reply_sent_on is not None:
+        return reply_letter(req, req.applicant_name)
+    if kind in LETTER_BASIS and isinstance(event_id, int):
+        event = db.session.get(MatterEvent, event_id)
+        return event_letter(req, event, req.applicant_name) if event is not None else None
+    return None

@@ -13,6 +13,8 @@ from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclose import disclose, viewer_of
 from portal.disclosure import actions
+from portal.disclosure.letters import event_letter as notice_letter
+from portal.disclosure.letters import letter_event, reply_letter
 from portal.disclosure.models import DisclosureRequest
 from portal.disclosure.queries import QueueFilter, queue
 from portal.disclosure.replies import REPLY_TYPES, sub_reason_label
@@ -23,6 +25,8 @@ from portal.extensions import db
 from portal.matters.files import attach_office_file, send_attachment
 from portal.matters.forms import AssignForm
 from portal.matters.labels import event_label
+from portal.matters.letter_pdf import pdf_response
+from portal.matters.letters import render_letter_page
 from portal.matters.models import Matter
 from portal.matters.uploads import check_upload
 
@@ -103,25 +107,54 @@ def file(tracking_no: str, attachment_id: int):
     return send_attachment(req.matter, attachment_id, office_only=False)
 
 
+def _addressee(req: DisclosureRequest) -> str:
+    """The applicant's name as this member of staff may see it (the view is audited)."""
+    return disclose(req, viewer_of(current_user)).get("applicant_name") or "申请人"
+
+
+def _notice(tracking_no: str, event_id: int):
+    req = _request_or_404(tracking_no)
+    event = letter_event(req, event_id)
+    if event is None:
+        abort(404)
+    return notice_letter(req, event, _addressee(req))
+
+
 @bp.route("/<tracking_no>/notices/<int:event_id>")
 @staff_required
 def event_letter(tracking_no: str, event_id: int):
     """The printable notice (告知书) of one step, as the applicant receives it."""
-    from portal.disclosure.views import render_event_letter
+    return render_letter_page(_notice(tracking_no, event_id), url_for(
+        "disclosure_staff.event_letter_pdf", tracking_no=tracking_no, event_id=event_id))
 
-    return render_event_letter(_request_or_404(tracking_no), event_id)
+
+@bp.route("/<tracking_no>/notices/<int:event_id>.pdf")
+@staff_required
+def event_letter_pdf(tracking_no: str, event_id: int):
+    """The same notice as a PDF."""
+    return pdf_response(_notice(tracking_no, event_id), f"{tracking_no}-{event_id}.pdf")
+
+
+def _reply(tracking_no: str):
+    req = _request_or_404(tracking_no)
+    if req.reply_sent_on is None:
+        abort(404)
+    return reply_letter(req, _addressee(req))
 
 
 @bp.route("/<tracking_no>/letter")
 @staff_required
 def letter(tracking_no: str):
     """The reply letter as the applicant receives it."""
-    req = _request_or_404(tracking_no)
-    if req.reply_sent_on is None:
-        abort(404)
-    from portal.disclosure.views import render_letter
+    return render_letter_page(_reply(tracking_no),
+                              url_for("disclosure_staff.letter_pdf", tracking_no=tracking_no))
 
-    return render_letter(req)
+
+@bp.route("/<tracking_no>/letter.pdf")
+@staff_required
+def letter_pdf(tracking_no: str):
+    """The reply letter as a PDF."""
+    return pdf_response(_reply(tracking_no), f"{tracking_no}.pdf")
 
 
 @bp.route("/<tracking_no>/assign", methods=["POST"])

@@ -11,12 +11,17 @@ from portal.core.classification import PUBLIC
 from portal.core.errors import FieldError
 from portal.disclose import disclose, disclose_all
 from portal.disclosure.forms import LookupForm, RatingForm, RequestForm
+from portal.disclosure.letters import LETTER_BASIS, letter_event, reply_letter
+from portal.disclosure.letters import event_letter as notice_letter
 from portal.disclosure.models import DisclosureRequest
-from portal.disclosure.replies import REMEDIES, REPLY_TYPES, sub_reason_label
+from portal.disclosure.replies import REPLY_TYPES, sub_reason_label
 from portal.disclosure.services import file_request, looks_like_complaint
 from portal.disclosure.status import status_label
 from portal.extensions import db
 from portal.matters.files import office_files, send_attachment
+from portal.matters.letter_pdf import pdf_response
+from portal.matters.letters import administrative_remedies, render_letter_page
+from portal.matters.models import MatterEvent
 from portal.matters.services import add_event, find_by_code, new_submission_key
 from portal.matters.tracked import lookup_prefill, remember_tracked, tracked_matter
 from portal.matters.uploads import check_upload
@@ -103,7 +108,7 @@ def status(tracking_no: str):
         "disclosure/status.html", req=shown, matter=shown.matter, events=events,
         files=office_files(req.matter) if req.reply_sent_on else [], letters=LETTER_BASIS,
         status_label=status_label(req.matter.status), reply_type=reply_type,
-        sub_reason=sub_reason_label(req.reply_type, req.reply_sub_reason), remedies=REMEDIES,
+        sub_reason=sub_reason_label(req.reply_type, req.reply_sub_reason), remedies="".join(administrative_remedies()),
         rating_form=RatingForm())
 
 
@@ -116,46 +121,50 @@ def file(tracking_no: str, attachment_id: int):
     return send_attachment(req.matter, attachment_id, office_only=True)
 
 
-LETTER_BASIS = {
-    "clarification_requested": ("补正通知书", "《政府信息公开条例》第三十条"),
-    "consultation_started": ("征求意见告知书", "《政府信息公开条例》第三十二条、第三十三条"),
-    "extension_granted": ("延期答复告知书", "《政府信息公开条例》第三十三条第二款"),
-    "fee_notice_sent": ("收费通知书", "《政府信息公开条例》第四十二条、国办函〔2020〕109号"),
-}
-
-
-def render_event_letter(req: DisclosureRequest, event_id: int):
-    """The printable notice of one step (补正, 征求意见, 延期, 收费), from its public text."""
-    event = next((e for e in req.matter.events if e.id == event_id), None)
-    if event is None or event.kind not in LETTER_BASIS:
+def _event_or_404(req: DisclosureRequest, event_id: int) -> MatterEvent:
+    event = letter_event(req, event_id)
+    if event is None:
         abort(404)
-    title, basis = LETTER_BASIS[event.kind]
-    return render_template("disclosure/event_letter.html", title=title, basis=basis,
-                           event=disclose(event, PUBLIC), matter=disclose(req.matter, PUBLIC))
+    return event
 
 
 @bp.route("/track/<tracking_no>/notices/<int:event_id>")
 def event_letter(tracking_no: str, event_id: int):
     """The applicant's printable copy of a notice the office sent."""
-    return render_event_letter(_tracked_request(tracking_no), event_id)
+    req = _tracked_request(tracking_no)
+    letter = notice_letter(req, _event_or_404(req, event_id), req.applicant_name)
+    return render_letter_page(letter, url_for("disclosure.event_letter_pdf", tracking_no=tracking_no,
+                                              event_id=event_id))
+
+
+@bp.route("/track/<tracking_no>/notices/<int:event_id>.pdf")
+def event_letter_pdf(tracking_no: str, event_id: int):
+    """The same notice as a PDF."""
+    req = _tracked_request(tracking_no)
+    letter = notice_letter(req, _event_or_404(req, event_id), req.applicant_name)
+    return pdf_response(letter, f"{tracking_no}-{event_id}.pdf")
+
+
+def _replied_request(tracking_no: str) -> DisclosureRequest:
+    req = _tracked_request(tracking_no)
+    if req.reply_sent_on is None:
+        abort(404)
+    return req
 
 
 @bp.route("/track/<tracking_no>/letter")
 def letter(tracking_no: str):
     """The printable reply letter (答复书), once the reply has been sent."""
-    req = _tracked_request(tracking_no)
-    if req.reply_sent_on is None:
-        abort(404)
-    return render_letter(req)
+    req = _replied_request(tracking_no)
+    return render_letter_page(reply_letter(req, req.applicant_name),
+                              url_for("disclosure.letter_pdf", tracking_no=tracking_no))
 
 
-def render_letter(req: DisclosureRequest):
-    """The reply letter, from the public version of the request (names appear as 张某)."""
-    shown = disclose(req, PUBLIC)
-    return render_template("disclosure/letter.html", req=shown, matter=shown.matter,
-                           reply_type=REPLY_TYPES[req.reply_type or ""],
-                           sub_reason=sub_reason_label(req.reply_type, req.reply_sub_reason),
-                           remedies=REMEDIES)
+@bp.route("/track/<tracking_no>/letter.pdf")
+def letter_pdf(tracking_no: str):
+    """The reply letter as a PDF."""
+    req = _replied_request(tracking_no)
+    return pdf_response(reply_letter(req, req.applicant_name), f"{tracking_no}.pdf")
 
 
 @bp.route("/track/<tracking_no>/rate", methods=["POST"])

@@ -3,7 +3,7 @@
 A citizen files a request and keeps the receipt; the 公开办 supervisor asks for a
 clarification, records it, consults a third party, asks for and approves an extension, writes
 a partly withheld reply and approves it; the citizen looks the request up, reads the reply
-with its placeholder and reasons, opens the letter and rates it.
+with its placeholder and reasons, opens the letter addressed to them and rates it.
 """
 
 from __future__ import annotations
@@ -103,7 +103,9 @@ def test_a_request_from_filing_to_rating(any_portal, browser):
     assert "延长答复期限 10 个工作日" in status and "补正" in status
     citizen.get_by_role("link", name="查看并打印答复书").click()
     citizen.get_by_role("heading", name="政府信息公开申请答复书").wait_for()
-    assert "王小二" not in citizen.locator("main").inner_text()
+    letter = citizen.locator("main").inner_text()
+    assert "王小二：" in letter and "示例市人民政府" in letter and "示例市某区人民法院" in letter
+    assert citizen.get_by_role("link", name="下载 PDF").get_attribute("href").endswith("/letter.pdf")
     citizen.go_back()
     citizen.get_by_label("满意", exact=True).check()
     citizen.get_by_role("button", name="提交评价").click()
