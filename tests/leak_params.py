@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.cases.models import Case
 from portal.catalog.models import Category, Guide
 from portal.extensions import db
@@ -33,6 +34,7 @@ PARAM_SOURCES = {
     "party_id": lambda: [1],
     "attachment_id": lambda: [*_all(Attachment.id), 999999],
     "event_id": lambda: [*_all(MatterEvent.id), 999999],
+    "user_id": lambda: [*_all(User.id), 999999],  # account pages (administrators only)
 }
 
 # Query strings worth trying on every parameterless page (filters, pagination, search).

@@ -10,9 +10,10 @@ in :data:`YEAR` whatever the real date.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_spec
 from referencing import Registry, Resource
@@ -65,7 +66,11 @@ def api_app(app, users):
         report.proactive = {"licences": 1200, "penalties": 35}
         report.review_litigation = {"review.upheld": 2, "review.total": 2}
         supervisor = db.session.scalar(select(User.id).where(User.username == users["supervisor"]))
-        approve_and_publish(YEAR, supervisor)
+        # A report is published once its year has ended: approve it on the next 4 January, then
+        # date its notice back to now, where the rest of this module's clock stands.
+        with time_machine.travel(datetime(YEAR + 1, 1, 4, 9, 0), tick=False):
+            notice_id = approve_and_publish(YEAR, supervisor)
+        db.session.get(Notice, notice_id).publish_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
     return app, ids
 
