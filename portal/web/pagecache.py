@@ -25,10 +25,10 @@ from flask_login import current_user
 
 from portal.public_content import content_generation
 
-CACHED_BLUEPRINTS = frozenset({"public", "catalog", "notices", "feeds", "accountability"})
+CACHED_BLUEPRINTS = frozenset({"public", "catalog", "notices", "feeds", "accountability", "api"})
 # Answers with no site header (no signed-in name, no messages): the same for every visitor, so the
 # cache serves them to signed-in staff too.
-VISITOR_INDEPENDENT_BLUEPRINTS = frozenset({"feeds"})
+VISITOR_INDEPENDENT_BLUEPRINTS = frozenset({"feeds", "api"})
 MAX_ENTRIES = 512
 HEADER = "X-Page-Cache"
 
@@ -135,7 +135,7 @@ def install_page_cache(app: Flask, valid_until: Callable[[], float | None] = lam
             return None
         g.page_cache_hit = True
         hit.headers[HEADER] = "hit"
-        return hit
+        return hit.make_conditional(request)  # 304 when the client holds this version (ETag)
 
     @app.after_request
     def fill_cache(response: Response) -> Response:

@@ -137,3 +137,18 @@ def test_a_bulk_update_statement_also_marks_the_page_stale(client, app):
         db.session.execute(update(Guide).where(Guide.slug == slug).values(title="批量更新后的标题"))
         db.session.commit()
     assert "批量更新后的标题" in client.get(f"/guides/{slug}").get_data(as_text=True)
+
+
+def test_open_data_answers_are_cached_conditional_and_follow_changes(client, app):
+    first = client.get("/api/v1/guides")
+    assert first.status_code == 200 and first.headers["X-Page-Cache"] == "miss"
+    again = client.get("/api/v1/guides")
+    assert again.headers["X-Page-Cache"] == "hit" and again.get_data() == first.get_data()
+    held = client.get("/api/v1/guides", headers={"If-None-Match": first.headers["ETag"]})
+    assert held.status_code == 304 and held.get_data() == b""
+    with app.app_context():
+        guide = db.session.scalar(select(Guide).order_by(Guide.slug))
+        guide.title = "开放数据新标题"
+        db.session.commit()
+    changed = client.get("/api/v1/guides", headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and "开放数据新标题" in changed.get_data(as_text=True)
