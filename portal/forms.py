@@ -84,3 +84,10 @@ def _radio_group(f: Field, hint: str | None) -> Markup:
         parts.append(Markup('<p class="error" id="{}-error">{}</p>').format(fid, "；".join(f.errors)))
     parts.append(Markup("</fieldset>"))
     return Markup("\n").join(parts)
+
+
+def optional_id(value: object) -> int | None:
+    """A select field's coerce for ids with a 请选择 choice: the blank choice is None."""
+    if value is None or value == "":
+        return None
+    return int(str(value))

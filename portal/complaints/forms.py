@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from portal.complaints.models import COMPLAINT_TYPES, DECISIONS, OUTCOMES
-from portal.forms import PortalForm
+from portal.forms import PortalForm, optional_id
 from portal.matters.models import SUBMISSION_KEY_LENGTH
 from portal.web.input_guard import drop_longer_than
 
@@ -37,8 +37,8 @@ class ComplaintForm(PortalForm):
     submission_key = HiddenField(filters=[drop_longer_than(SUBMISSION_KEY_LENGTH)])
     complaint_type = SelectField("投诉类型", choices=_choices(COMPLAINT_TYPES, "请选择"),
                                  validators=[DataRequired("请选择投诉类型。")])
-    about_department_id = SelectField("被投诉单位", coerce=int,
-                                      validators=[InputRequired("请选择被投诉单位。")])
+    about_department_id = SelectField("被投诉单位", coerce=optional_id,
+                                      validators=[DataRequired("请选择被投诉单位。")])
     officer_name = StringField("被投诉民警姓名（选填）", validators=[Optional(), Length(max=50)])
     officer_number = StringField("警号（选填）", validators=[
         Optional(), Regexp(r"^\d{6}$", message="警号为 6 位数字。")])

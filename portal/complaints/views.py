@@ -41,7 +41,8 @@ def _departments() -> list:
 def complain():
     """The complaint form; a valid submission answers with the receipt."""
     form = ComplaintForm()
-    form.about_department_id.choices = [SelectChoice(d.id, d.name) for d in _departments()]
+    form.about_department_id.choices = [SelectChoice("", "请选择"),
+                                        *(SelectChoice(d.id, d.name) for d in _departments())]
     if not form.is_submitted():
         form.submission_key.data = new_submission_key()
     elif form.validate():

@@ -44,7 +44,7 @@ class RequestForm(PortalForm):
     description = TextAreaField("所需政府信息的名称、文号或便于查询的其他特征性描述", validators=[
         DataRequired("请描述所需的政府信息。"), Length(min=5, max=5000, message="请用 5–5000 字描述。")])
     purpose = TextAreaField("用途（选填）", validators=[Optional(), Length(max=1000)])
-    delivery = RadioField("获取信息的方式", choices=_choices(DELIVERY), default="email",
+    delivery = RadioField("获取信息的方式", choices=_choices(DELIVERY),
                           validators=[DataRequired("请选择获取方式。")])
     attachment = FileField("附件（选填，PDF、JPEG 或 PNG，不超过 10 MB）")
     consent = BooleanField("我已阅读并同意《个人信息保护说明》：所填信息仅用于办理本申请。",

@@ -26,8 +26,17 @@ def yuan(amount: Decimal | float | None) -> str:
     return "免费" if not amount else f"{amount:.2f} 元"
 
 
+def bullet_items(text: str | None) -> list[str]:
+    """The items of a text written as a "- " list (as guides write 受理条件), else an empty list."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not lines or not all(line.startswith(("- ", "* ")) for line in lines):
+        return []
+    return [line[2:].strip() for line in lines]
+
+
 def install_filters(app: Flask) -> None:
     """Register the filters and the template globals."""
-    app.jinja_env.filters.update(local_time=format_local, iso_utc=iso_utc, local_date=local_date, yuan=yuan)
+    app.jinja_env.filters.update(local_time=format_local, iso_utc=iso_utc, local_date=local_date, yuan=yuan,
+                                 bullet_items=bullet_items)
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["field"] = form_field

@@ -264,3 +264,17 @@ def test_a_bookmarked_complaint_link_opens_the_lookup_form_with_the_number(clien
     new_browser.post("/track", data={"csrf_token": csrf_token(new_browser, "/track"),
                                      "tracking_no": number, "access_code": code})
     assert number in new_browser.get(f"/complaints/{number}").get_data(as_text=True)
+
+
+def test_the_unit_complained_about_starts_unchosen_and_must_be_chosen(client, app):
+    page = client.get("/complain").get_data(as_text=True)
+    select = page[page.index('id="about_department_id"'):]
+    select = select[:select.index("</select>")]
+    assert '<option selected value="">请选择</option>' in select and select.count("selected") == 1
+    data = {"csrf_token": csrf_token(client, "/complain"), "complaint_type": "conduct",
+            "about_department_id": "", "happened_on": "2026-11-01",
+            "what_happened": "窗口工作人员态度很差，拒绝回答问题。", "wants": "道歉",
+            "complainant_name": "李四", "phone": "13911112222", "email": ""}
+    refused = client.post("/complain", data=data)
+    assert refused.status_code == 200 and "请选择被投诉单位。" in refused.get_data(as_text=True)
+    assert "Not a valid choice" not in refused.get_data(as_text=True)

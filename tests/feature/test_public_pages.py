@@ -170,3 +170,10 @@ def test_header_links_every_citizen_service_and_footer_the_privacy_notice(client
     assert icon.status_code == 301
     with client.get(icon.headers["Location"]) as svg:
         assert svg.mimetype == "image/svg+xml"
+
+
+def test_a_guides_conditions_written_as_a_list_show_as_a_list(client, app):
+    page = client.get("/guides/birth-registration").get_data(as_text=True)
+    conditions = page[page.index('id="conditions-heading"'):]
+    conditions = conditions[:conditions.index("</section>")]
+    assert "<li>新生儿可以随父亲或者随母亲登记常住户口。</li>" in conditions and "- " not in conditions

@@ -210,3 +210,10 @@ def test_radio_groups_are_fieldsets_with_each_label_beside_its_radio(client):
     assert "<legend>申请人类型</legend>" in group and "<ul" not in group
     assert re.search(r'<label class="check"><input[^>]*type="radio"[^>]*> 自然人</label>', group)
     assert 'for="applicant_type"' not in page and 'for="delivery"' not in page
+
+
+def test_no_delivery_is_chosen_for_the_applicant(client):
+    page = client.get("/apply").get_data(as_text=True)
+    group = page[page.index('id="delivery"'):]
+    group = group[:group.index("</fieldset>")]
+    assert "checked" not in group and "电子邮件" in group
