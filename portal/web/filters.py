@@ -39,4 +39,5 @@ def install_filters(app: Flask) -> None:
     app.jinja_env.filters.update(local_time=format_local, iso_utc=iso_utc, local_date=local_date, yuan=yuan,
                                  bullet_items=bullet_items)
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
+    app.jinja_env.globals["issuing_authority"] = app.config["ISSUING_AUTHORITY"]
     app.jinja_env.globals["field"] = form_field

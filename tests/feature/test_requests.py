@@ -58,6 +58,7 @@ def test_filing_gives_a_receipt_with_number_code_and_computed_due_date(pinned_to
     body = response.get_data(as_text=True)
     assert add_workdays(today, 20).isoformat() in body  # the clock's date, not a guess
     assert "20 个工作日" in body
+    assert "<dt>受理机关</dt><dd>示例市公安局（政务公开办公室）</dd>" in body  # the bureau, not the website
     with app.app_context():
         matter = db.session.scalar(select(Matter))
         assert code not in matter.access_code_hash  # stored hashed
