@@ -29,6 +29,7 @@ PUBLIC_PAGES = [
     ("search", "/search?q=身份证"),
     ("search-empty", "/search"),
     ("not-found", "/no-such-page"),
+    ("privacy", "/privacy"),
 ]
 
 # (name, path) of back-office pages, opened after logging in as 户政 staff.
@@ -57,12 +58,18 @@ SUPERVISOR_PAGES = [
     ("supervisor-complaint", "/staff/complaints/{complaint}"),
 ]
 
+ADMIN_PAGES = [
+    ("admin-accounts", "/staff/accounts/"),
+    ("admin-account-new", "/staff/accounts/new"),
+]
+
 
 def all_pages() -> list[tuple[str, str, str | None]]:
     """Every page as (name, path, the demo user to log in as, or None for anonymous)."""
     return ([(name, path, None) for name, path in PUBLIC_PAGES]
             + [(name, path, "staff") for name, path in STAFF_PAGES]
-            + [(name, path, "supervisor") for name, path in SUPERVISOR_PAGES])
+            + [(name, path, "supervisor") for name, path in SUPERVISOR_PAGES]
+            + [(name, path, "admin") for name, path in ADMIN_PAGES])
 
 
 def fill(path: str, *, guide: str, notice: int, request: str = "", complaint: str = "") -> str:

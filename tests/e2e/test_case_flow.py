@@ -42,7 +42,7 @@ def record_case(page, case_no: str) -> str:
 def look_up(page, case_no: str, code: str) -> str:
     """Open the lookup from the home page as a visitor would; return the result's text."""
     page.goto("/")
-    page.get_by_role("link", name="案件进度查询").click()
+    page.get_by_role("main").get_by_role("link", name="案件进度查询").click()
     page.get_by_role("heading", name="案件办理进度查询").wait_for()
     page.get_by_label("案件编号").fill(case_no)
     page.get_by_label("查询码").fill(code.lower())  # codes are not case-sensitive

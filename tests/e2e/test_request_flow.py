@@ -30,6 +30,7 @@ def file_request(page) -> tuple[str, str]:
     page.get_by_label("电子邮箱（选填）").fill("wxe@example.com")
     page.get_by_label("通讯地址").fill("示例市示例区幸福路 8 号")
     page.get_by_label("所需政府信息的名称").fill("请公开本局2025年办理居民身份证的数量和平均办理时间。")
+    page.get_by_label("电子邮件", exact=True).check()
     page.get_by_label("我已阅读并同意").check()
     page.get_by_role("button", name="提交申请").click()
     page.get_by_role("heading", name="政府信息公开申请回执").wait_for()
