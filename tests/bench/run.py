@@ -64,6 +64,8 @@ from tests.pages import PUBLIC_PAGES, fill
 
 # Public pages to load, by their name in tests/pages.py; the form POST is added after them.
 GET_PAGES = ("home", "guide-list", "guide-detail", "notice-list")
+# The open-data API's answers, loaded like pages (JSON, the same for every client).
+API_ROWS = (("api-guides", "/api/v1/guides"), ("api-notices", "/api/v1/notices"))
 POST_NAME = "login-invalid"
 SEARCH_NOTES = {"search-popular": " (189 queries rotated)", "search-new": " (every query new: no cache)"}
 VALIDATION_ERROR = "请输入用户名"
@@ -98,7 +100,7 @@ def discover_endpoints(port: int, workdir: Path) -> list[Endpoint]:
     endpoints = [
         Endpoint(name, fill(paths[name], guide=slug.group(1), notice=int(notice.group(1)) if notice else 0))
         for name in GET_PAGES
-    ]
+    ] + [Endpoint(name, path) for name, path in API_ROWS]
 
     status, headers, page = fetch(port, "/login")
     token = CSRF_RE.search(page.decode())
@@ -180,7 +182,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="only this backend (repeatable; default: both)")
     parser.add_argument("--only", type=lambda text: [n for n in text.split(",") if n],
                         help="only these rows, by name (comma-separated: home, guide-list, guide-detail, "
-                             "notice-list, login-invalid, search-popular, search-new; search rows bring guide-list)")
+                             "notice-list, api-guides, api-notices, login-invalid, search-popular, search-new; "
+                             "search rows bring guide-list)")
     parser.add_argument("--app", default="wsgi:app",
                         help="gunicorn app spec of the portal (default wsgi:app; e.g. a variant under test)")
     args = parser.parse_args(argv)
