@@ -33,10 +33,10 @@ def install_web(app: Flask, pages_valid_until: Callable[[], float | None] = lamb
     """Attach the request hooks, headers, error pages, template guard, Jinja helpers and page cache
     (whose pages are rendered again by ``pages_valid_until()``, see :func:`install_page_cache`)."""
     install_transaction_hooks(app)
-    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]
     install_error_pages(app)
     install_busy_handlers(app)
     install_template_guard(app)
     install_filters(app)
     install_layout_helpers(app)
     install_page_cache(app, pages_valid_until)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]  # outermost: cached answers too

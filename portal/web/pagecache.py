@@ -17,11 +17,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, get_flashed_messages, request, session
 from flask_login import current_user
+from werkzeug.http import parse_cookie
+from werkzeug.wrappers import Request
 
 from portal.public_content import content_generation
 
@@ -49,6 +51,10 @@ class PageCache:
         self.ttl = ttl_seconds
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._lock = threading.Lock()
+
+    def holds(self, key: str) -> bool:
+        """True when an entry for ``key`` is kept (fresh or not)."""
+        return key in self._entries
 
     def get(self, key: str, generation: int) -> Response | None:
         """A fresh cached response for ``key`` made at ``generation``, or None."""
@@ -111,6 +117,30 @@ def _storable(response: Response) -> bool:
             and not _shows_a_csrf_token())
 
 
+class CachedPageServer:
+    """WSGI middleware answering a cookie-less GET straight from the cache, before Flask builds a
+    request context and runs its hooks; anything else (and every miss) goes on to the app."""
+
+    def __init__(self, wsgi_app: Callable, app: Flask, cache: PageCache) -> None:
+        self.wsgi_app, self.app, self.cache = wsgi_app, app, cache
+        self.visitor_cookies = {app.config.get("SESSION_COOKIE_NAME", "session"),
+                                app.config.get("REMEMBER_COOKIE_NAME", "remember_token")}
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        """Serve a cached answer when there is a fresh one for this path, else call the app."""
+        if environ.get("REQUEST_METHOD") == "GET" and not self.visitor_cookies & parse_cookie(environ).keys():
+            incoming = Request(environ)
+            key = incoming.script_root + incoming.full_path
+            if self.cache.holds(key):
+                with self.app.app_context():
+                    generation = content_generation()
+                hit = self.cache.get(key, generation) if generation is not None else None
+                if hit is not None:
+                    hit.headers[HEADER] = "hit"
+                    return hit.make_conditional(incoming)(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+
 def install_page_cache(app: Flask, valid_until: Callable[[], float | None] = lambda: None) -> None:
     """Serve and fill the cache around public views (``PAGE_CACHE_SECONDS`` 0 disables it).
 
@@ -122,6 +152,7 @@ def install_page_cache(app: Flask, valid_until: Callable[[], float | None] = lam
     app.extensions["page_cache"] = cache
     if ttl <= 0:
         return
+    app.wsgi_app = CachedPageServer(app.wsgi_app, app, cache)  # type: ignore[method-assign]
 
     @app.before_request
     def serve_cached():
