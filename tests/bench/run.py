@@ -302,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(format_table(rows))
     print()
-    print(f"target: ratio ≥ {TARGET_RATIO} and portal p99 < {TARGET_P99_MS:.0f} ms at {args.connections} connections; "
+    print(f"target: GET pages and API ratio ≥ {TARGET_RATIO}; every row p99 < {TARGET_P99_MS:.0f} ms at "
+          f"{args.connections} connections; "
           f"cores: {os.cpu_count()}; load average now: {_load()}; total {time.monotonic() - started:.0f} s")
     ratios = search_ratios(rows)
     if ratios:

@@ -24,7 +24,7 @@ from urllib.parse import quote
 from tests.search_relevance import QUERIES
 
 ROWS = ("search-popular", "search-new")
-TARGET_RATIO = 0.5
+TARGET_RATIO = 0.3  # search req/s against the guide list's, same backend and run
 _CACHE_LINE = re.compile(r"^search cache: (\d+) hits, (\d+) misses$", re.MULTILINE)
 
 _SCRIPT = """

@@ -21,8 +21,8 @@ from pathlib import Path
 from tests.bench import search_load
 from tests.bench.servers import HOST, Server, workers_cpu
 
-TARGET_RATIO = 0.6
-TARGET_P99_MS = 100.0
+TARGET_RATIO = 0.8  # public GET pages and the JSON API, against the bare Flask baseline
+TARGET_P99_MS = 100.0  # every row, form posts included, at the run's connections
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,8 @@ class Row:
     def verdict(self) -> str:
         """``ok``, or why the row misses the target (median ratio, median p99, any error)."""
         problems, portal, baseline = [], self.portal, self.baseline
-        if self.ratio < TARGET_RATIO:
+        judged_by_ratio = self.name not in search_load.ROWS and not self.endpoint.startswith("POST")
+        if judged_by_ratio and self.ratio < TARGET_RATIO:  # posts: p99; search: its own table
             problems.append(f"ratio < {TARGET_RATIO}")
         if portal.p99_ms >= TARGET_P99_MS:
             problems.append(f"p99 ≥ {TARGET_P99_MS:.0f} ms")
