@@ -37,10 +37,6 @@ REPLY_TYPES: dict[str, ReplyType] = {
     )
 }
 
-REMEDIES = ("申请人对本答复不服的，可以自收到本答复之日起六十日内依法申请行政复议，"
-            "或者自收到本答复之日起六个月内依法向人民法院提起行政诉讼。")
-
-
 def sub_reason_label(type_code: str | None, sub_code: str | None) -> str:
     """The Chinese label of a reply's sub-reason, or empty."""
     reply_type = REPLY_TYPES.get(type_code or "")

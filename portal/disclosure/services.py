@@ -14,7 +14,7 @@ from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclosure.models import DisclosureRequest
 from portal.disclosure.notify import notify_applicant
-from portal.disclosure.replies import REMEDIES, REPLY_TYPES
+from portal.disclosure.replies import REPLY_TYPES
 from portal.extensions import db
 from portal.matters.files import attach_file
 from portal.matters.models import Matter
@@ -142,6 +142,5 @@ def reply(request: DisclosureRequest, *, type_code: str, sub_code: str | None, t
     matter.closed_on = request.reply_sent_on
     event = add_event(matter, EventKind.REPLIED, request.reply_sent_on, actor_id=actor_id,
                       message=f"答复类型：{reply_type.label}")
-    notify_applicant(request, "replied", f"答复类型：{reply_type.label}\n\n{text}\n\n{REMEDIES}",
-                     event.id)
+    notify_applicant(request, "replied", f"答复类型：{reply_type.label}\n\n{text}", event.id)  # sends the letter
     return matter.status
