@@ -209,6 +209,10 @@ class SearchIndex:
         return self.reader.search(terms, doc_type=doc_type, category=category, page=page, per_page=per_page,
                                   now=now)
 
+    def warm(self) -> int:
+        """Open the index and decode its most read postings now (before workers fork)."""
+        return self.reader.warm()
+
     def clear_cache(self) -> None:
         """Forget this process's cached results."""
         self.reader.clear_cache()

@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 BOOSTS = {"title": 6.0, "body": 1.0, "synonym": 0.7, "initials": 8.0, "pieces": 1.5}
 RESULT_CACHE_ENTRIES = 256
+SCORED_FIELDS = ("title", "body")  # text fields whose frequent terms are decoded at warm-up
+FILTER_FIELDS = ("type",)  # every search counts per type
 HIDDEN_MEMO = timedelta(seconds=1)  # how long the set of not-yet-visible documents is reused
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
 
@@ -148,6 +150,12 @@ class IndexReader:
                 self._searcher.close()
             self._searcher, self._version = None, None
             self._results.clear()
+
+    def warm(self, terms: int = ranking.WARM_TERMS) -> int:
+        """Open the searcher and decode what searches read most, for the life of the process
+        (called before workers fork, so they share it); returns the bytes kept."""
+        with self._lock:
+            return ranking.warm(self._current(), SCORED_FIELDS, FILTER_FIELDS, terms)
 
     def _current(self):
         version = self.version()

@@ -21,6 +21,7 @@ from sqlalchemy import event, func, insert, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from portal.search import ranking
 from portal.search.analysis import initials, jieba_module, query_terms, vocabulary
 from portal.search.documents import indexed_models, type_labels
 from portal.search.index import SearchIndex, SearchResults
@@ -239,22 +240,31 @@ def suggest(q: str) -> list[dict]:
 
 
 def warm_up(app: Flask) -> None:
-    """Load jieba's dictionary and make sure the index exists (before workers fork)."""
+    """Load jieba's dictionary and the query vocabulary, make sure the index exists and decode
+    its most read postings (before workers fork, so that every worker shares them)."""
     jieba_module()
+    vocabulary(app.config["CONTENT_DIR"])
     with app.app_context():
         try:
-            search_index(app).sync()
+            index = search_index(app)
+            index.sync()
+            kept = index.warm()
+            log.info("search index warmed: %.1f MB of postings shared by the workers", kept / 2**20)
         except Exception:  # a database not migrated yet must not stop the server
             log.exception("search index warm-up failed")
 
 
 def install_search(app: Flask) -> None:
-    """Attach the index replica; warm up now when ``SEARCH_PRELOAD`` is set."""
+    """Attach the index replica and bound its postings cache (``SEARCH_CACHE_MB``); warm up
+    now when ``SEARCH_PRELOAD`` is set."""
     from portal.extensions import db
 
     directory = Path(app.config["SEARCH_INDEX_DIR"])
     with app.app_context():
         engine = db.engine
+    megabytes = app.config.get("SEARCH_CACHE_MB", os.environ.get("SEARCH_CACHE_MB", ""))
+    if str(megabytes).strip():
+        ranking.CACHE.resize(int(float(megabytes) * 2**20))
     app.extensions["search_index"] = SearchIndex(directory, engine)
     if app.config.get("SEARCH_PRELOAD", os.environ.get("SEARCH_PRELOAD", "") in {"1", "true", "on"}):
         warm_up(app)
