@@ -11,7 +11,6 @@ Nothing here decides what is public: it ranks only what the index holds.
 
 from __future__ import annotations
 
-import heapq
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -20,7 +19,9 @@ import numpy as np
 from whoosh.scoring import BM25F
 
 CACHE_BYTES = 48 * 2**20  # decoded postings a process keeps beyond the warmed ones (SEARCH_CACHE_MB)
-WARM_TERMS = 200  # most frequent terms per text field and segment decoded when the index opens
+WARM_BYTES = 64 * 2**20  # postings decoded when the index opens, shared by forked workers (SEARCH_WARM_MB)
+WARM_MIN_DOCS = 128  # terms in fewer documents read one block from disk: not worth warming
+POSTING_BYTES = 8  # one decoded posting: int32 docnum and float32 frequency
 
 
 @dataclass(frozen=True)
@@ -168,22 +169,31 @@ def lengths(reader, field: str) -> np.ndarray:
     return found[0]
 
 
-def warm(searcher, fields: tuple[str, ...], filters: tuple[str, ...], terms: int = WARM_TERMS) -> int:
+def warm(searcher, fields: tuple[str, ...], filters: tuple[str, ...], budget: int = WARM_BYTES) -> int:
     """Decode now, and keep for the life of the process, what searches read most: the lengths
-    of the scored ``fields`` in every segment, the postings of their ``terms`` most frequent
-    terms and of every term of the ``filters`` fields. Returns the bytes kept."""
+    of the scorable ``fields`` in every segment, the postings of every term of the ``filters``
+    fields, and the postings of the terms of ``fields`` that span more than one block on disk,
+    most documents first, up to about ``budget`` bytes. Returns the bytes kept."""
     entries: dict[tuple, tuple] = {}
+    frequent = []
     for reader, _offset in searcher.reader().leaf_readers():
         segment = _segment_key(reader)
-        for field in fields:
-            entries[("l", segment, field)] = (_read_lengths(reader, field),)
-            frequent = heapq.nlargest(terms, ((info.doc_frequency(), text)
-                                              for text, info in reader.iter_field(field)))
-            for _count, text in frequent:
-                entries[("p", segment, field, text)] = _read_postings(reader, field, text)
         for field in filters:
             for text in reader.field_terms(field):
                 entries[("p", segment, field, text)] = _read_postings(reader, field, text)
+        for field in fields:
+            if reader.schema[field].scorable:
+                entries[("l", segment, field)] = (_read_lengths(reader, field),)
+            from_bytes = reader.schema[field].from_bytes
+            frequent.extend((info.doc_frequency(), segment, field, from_bytes(raw), reader)
+                            for raw, info in reader.iter_field(field) if info.doc_frequency() > WARM_MIN_DOCS)
+    frequent.sort(key=lambda item: -item[0])
+    spent = sum(_nbytes(value) for value in entries.values())
+    for count, segment, field, text, reader in frequent:
+        if spent + count * POSTING_BYTES > budget:
+            break
+        entries[("p", segment, field, text)] = _read_postings(reader, field, text)
+        spent += count * POSTING_BYTES
     CACHE.keep_warm(entries)
     return CACHE.warmed_size
 

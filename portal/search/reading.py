@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import threading
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -46,12 +47,15 @@ class IndexStore(Protocol):
     def open(self) -> Any:
         """The opened Whoosh index."""
 
+    def open_for_search(self) -> Any:
+        """The opened Whoosh index, for a searcher kept open between searches."""
+
 
 log = logging.getLogger(__name__)
 
 BOOSTS = {"title": 6.0, "body": 1.0, "synonym": 0.7, "initials": 8.0, "pieces": 1.5}
 RESULT_CACHE_ENTRIES = 256
-SCORED_FIELDS = ("title", "body")  # text fields whose frequent terms are decoded at warm-up
+SCORED_FIELDS = ("title", "body", "title_pieces", "initials")  # frequent terms decoded at warm-up
 FILTER_FIELDS = ("type",)  # every search counts per type
 HIDDEN_MEMO = timedelta(seconds=1)  # how long the set of not-yet-visible documents is reused
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
@@ -111,18 +115,33 @@ def _hit(stored: dict, score: float, words: frozenset[str]) -> Hit:
                url=stored["url"], score=round(score, 4), date=stored.get("date"))
 
 
+_OPEN_READERS: weakref.WeakSet[IndexReader] = weakref.WeakSet()
+
+
+def _reopen_after_fork() -> None:
+    """A forked worker opens its own files: read position is shared with the parent's."""
+    for reader in list(_OPEN_READERS):
+        reader.close()
+
+
+os.register_at_fork(after_in_child=_reopen_after_fork)
+
+
 class IndexReader:
-    """The open searcher and the result cache of one index replica, shared by a process's threads."""
+    """The open searcher and the result cache of one index replica, shared by a process's threads.
+    A forked child reopens the index files on its first search (the warmed postings stay)."""
 
     def __init__(self, index: IndexStore, cache_entries: int = RESULT_CACHE_ENTRIES) -> None:
         self.index = index
         self.cache_entries = cache_entries
         self._lock = threading.RLock()
         self._searcher = None
+        self._closer: weakref.finalize | None = None
         self._version: tuple | None = None
         self._results: OrderedDict[tuple, SearchResults] = OrderedDict()
         self._hidden_memo: tuple | None = None
         self.hits = self.misses = 0
+        _OPEN_READERS.add(self)
 
     def version(self) -> tuple | None:
         """(generation, inode, mtime) of the newest table of contents, or None without an index."""
@@ -146,16 +165,19 @@ class IndexReader:
     def close(self) -> None:
         """Close the searcher (it is reopened on the next search)."""
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher, self._version = None, None
+            if self._closer is not None:
+                self._closer()
+            self._searcher, self._closer, self._version = None, None, None
             self._results.clear()
 
-    def warm(self, terms: int = ranking.WARM_TERMS) -> int:
-        """Open the searcher and decode what searches read most, for the life of the process
-        (called before workers fork, so they share it); returns the bytes kept."""
+    def warm(self, budget: int = ranking.WARM_BYTES) -> int:
+        """Open the searcher and decode what searches read most, about ``budget`` bytes kept for
+        the life of the process (called before workers fork, so they share it); returns the
+        bytes kept."""
         with self._lock:
-            return ranking.warm(self._current(), SCORED_FIELDS, FILTER_FIELDS, terms)
+            kept = ranking.warm(self._current(), SCORED_FIELDS, FILTER_FIELDS, budget)
+            self.close()  # its files are not shared with forked workers: each opens its own
+            return kept
 
     def _current(self):
         version = self.version()
@@ -165,7 +187,8 @@ class IndexReader:
                 log.warning("search index missing or unreadable; rebuilding from the database")
                 self.index.sync()
                 version = self.version()
-            self._searcher = self.index.open().searcher()
+            self._searcher = self.index.open_for_search().searcher()
+            self._closer = weakref.finalize(self, self._searcher.close)  # files closed with the reader
             self._version = version
         return self._searcher
 

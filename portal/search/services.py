@@ -239,6 +239,12 @@ def suggest(q: str) -> list[dict]:
     return [{"title": t.title, "url": t.url} for t in found[:SUGGEST_LIMIT]]
 
 
+def _megabytes(app: Flask, name: str) -> int | None:
+    """The setting ``name`` (app config, else environment) in bytes, or None when unset."""
+    value = app.config.get(name, os.environ.get(name, ""))
+    return int(float(value) * 2**20) if str(value).strip() else None
+
+
 def warm_up(app: Flask) -> None:
     """Load jieba's dictionary and the query vocabulary, make sure the index exists and decode
     its most read postings (before workers fork, so that every worker shares them)."""
@@ -248,7 +254,7 @@ def warm_up(app: Flask) -> None:
         try:
             index = search_index(app)
             index.sync()
-            kept = index.warm()
+            kept = index.warm(_megabytes(app, "SEARCH_WARM_MB"))
             log.info("search index warmed: %.1f MB of postings shared by the workers", kept / 2**20)
         except Exception:  # a database not migrated yet must not stop the server
             log.exception("search index warm-up failed")
@@ -262,9 +268,9 @@ def install_search(app: Flask) -> None:
     directory = Path(app.config["SEARCH_INDEX_DIR"])
     with app.app_context():
         engine = db.engine
-    megabytes = app.config.get("SEARCH_CACHE_MB", os.environ.get("SEARCH_CACHE_MB", ""))
-    if str(megabytes).strip():
-        ranking.CACHE.resize(int(float(megabytes) * 2**20))
+    cache = _megabytes(app, "SEARCH_CACHE_MB")
+    if cache is not None:
+        ranking.CACHE.resize(cache)
     app.extensions["search_index"] = SearchIndex(directory, engine)
     if app.config.get("SEARCH_PRELOAD", os.environ.get("SEARCH_PRELOAD", "") in {"1", "true", "on"}):
         warm_up(app)
