@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import threading
+import warnings
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
@@ -183,14 +184,27 @@ class IndexReader:
         version = self.version()
         if self._searcher is None or version != self._version or version is None:
             self.close()
-            if version is None or not self.index.healthy():
+            searcher = self._open_searcher() if version is not None else None
+            if searcher is None:
                 log.warning("search index missing or unreadable; rebuilding from the database")
                 self.index.sync()
                 version = self.version()
-            self._searcher = self.index.open_for_search().searcher()
+                searcher = self.index.open_for_search().searcher()
+            self._searcher = searcher
             self._closer = weakref.finalize(self, self._searcher.close)  # files closed with the reader
             self._version = version
         return self._searcher
+
+    def _open_searcher(self):
+        """A searcher of the index on disk, or None when it cannot be read (opening it reads
+        every segment's directory: no separate health check, which would open them twice)."""
+        with warnings.catch_warnings():
+            # Whoosh leaves a corrupt file open when it fails: drop that warning with the handle.
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                return self.index.open_for_search().searcher()
+            except Exception:  # any failure to read means: rebuild
+                return None
 
     def state(self, now: datetime | None = None) -> tuple:
         """What any answer of this index depends on at ``now``: the index version and the

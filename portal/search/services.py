@@ -106,7 +106,10 @@ def ensure_fresh(index: SearchIndex | None = None) -> None:
 
         with Session(index.engine) as session:
             newest = session.scalar(select(func.max(SearchChange.id))) or 0
-        state = index._read_state() if index.healthy() else None
+        try:  # the state file alone: a damaged index is found (and rebuilt) by sync or search
+            state = index._read_state()
+        except (OSError, ValueError, KeyError):
+            state = None
         if state is None or newest > state["applied"] or state["holes"]:
             index.sync()
     except Exception:
