@@ -6,7 +6,8 @@ a commit by any worker of the machine, or a rebuild that restarts the generation
 by every worker on its next search. Results of popular queries are kept per process, keyed by
 that version and by the set of documents not yet visible at the time of the search (scheduled
 notices): a publish, an edit, a withdrawal or a scheduled notice's time coming all change the
-key, so a cached page can never hide them.
+key, so a cached page can never hide them. Warm-up (before workers fork) decodes the busiest
+postings once for every worker; each worker then opens its own file handles.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ log = logging.getLogger(__name__)
 
 BOOSTS = {"title": 6.0, "body": 1.0, "synonym": 0.7, "initials": 8.0, "pieces": 1.5}
 RESULT_CACHE_ENTRIES = 256
-SCORED_FIELDS = ("title", "body", "title_pieces", "initials")  # frequent terms decoded at warm-up
+WARM_FIELDS = ("title", "body", "title_pieces", "initials")  # frequent terms decoded at warm-up
 FILTER_FIELDS = ("type",)  # every search counts per type
 HIDDEN_MEMO = timedelta(seconds=1)  # how long the set of not-yet-visible documents is reused
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
@@ -176,7 +177,7 @@ class IndexReader:
         the life of the process (called before workers fork, so they share it); returns the
         bytes kept."""
         with self._lock:
-            kept = ranking.warm(self._current(), SCORED_FIELDS, FILTER_FIELDS, budget)
+            kept = ranking.warm(self._current(), WARM_FIELDS, FILTER_FIELDS, budget)
             self.close()  # its files are not shared with forked workers: each opens its own
             return kept
 
