@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 
 from portal.search.analysis import QueryTerms, chinese_analyzer
 from portal.search.documents import all_documents, count_records, document_for, whoosh_fields
@@ -89,6 +90,13 @@ class SearchIndex:
     def open(self):
         """The Whoosh index; raises when it is missing or unreadable."""
         return whoosh_index.open_dir(str(self.directory))
+
+    def open_for_search(self):
+        """The Whoosh index for the long-lived searcher. Its files are read, not memory-mapped:
+        their pages stay in the kernel's page cache, shared by every process, instead of
+        counting in each worker's resident memory (the reader serialises the use of its
+        searcher, as plain file reads need)."""
+        return FileStorage(str(self.directory), supports_mmap=False).open_index()
 
     def healthy(self) -> bool:
         """True when the index opens and its state file reads."""
@@ -209,6 +217,11 @@ class SearchIndex:
         """One page of ranked results for ``terms`` among documents visible at ``now``."""
         return self.reader.search(terms, doc_type=doc_type, category=category, page=page, per_page=per_page,
                                   now=now)
+
+    def warm(self, budget: int | None = None) -> int:
+        """Open the index and decode its most read postings now, about ``budget`` bytes (by
+        default :data:`portal.search.ranking.WARM_BYTES`; before workers fork)."""
+        return self.reader.warm() if budget is None else self.reader.warm(budget)
 
     def clear_cache(self) -> None:
         """Forget this process's cached results."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import whoosh
@@ -39,7 +40,10 @@ def check_whoosh_version(installed: tuple = whoosh.__version__) -> None:
 
 check_whoosh_version()
 
-CACHE_BYTES = 96 * 2**20  # decoded postings kept per process
+CACHE_BYTES = 48 * 2**20  # decoded postings a process keeps beyond the warmed ones (SEARCH_CACHE_MB)
+WARM_BYTES = 64 * 2**20  # postings decoded when the index opens, shared by forked workers (SEARCH_WARM_MB)
+WARM_MIN_DOCS = 128  # terms in fewer documents read one block from disk: not worth warming
+POSTING_BYTES = 8  # one decoded posting: int32 docnum and float32 frequency
 
 
 @dataclass(frozen=True)
@@ -51,16 +55,28 @@ class Clause:
     boost: float
 
 
+def _nbytes(value: tuple) -> int:
+    return sum(getattr(part, "nbytes", 0) for part in value)
+
+
 class _PostingsCache:
-    """LRU of decoded postings and per-segment columns, keyed by segment id (segments never change)."""
+    """Decoded postings and per-segment columns, keyed by segment id (segments never change):
+    a bounded LRU, plus the *warmed* entries decoded when the index was opened, which stay
+    (decoded before a fork they are the master's pages, shared by every worker)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.size = 0
+        self.warmed_size = 0
         self._items: OrderedDict[tuple, tuple] = OrderedDict()
+        self._warmed: dict[tuple, tuple] = {}
         self._lock = threading.Lock()
 
     def get(self, key: tuple):
+        """The entry under ``key`` (warmed or recently used), or None."""
+        value = self._warmed.get(key)
+        if value is not None:
+            return value
         with self._lock:
             value = self._items.get(key)
             if value is not None:
@@ -68,24 +84,45 @@ class _PostingsCache:
             return value
 
     def put(self, key: tuple, value: tuple) -> None:
-        nbytes = sum(getattr(part, "nbytes", 0) for part in value)
+        """Keep ``value``; the least recently used entries go beyond the limit."""
         with self._lock:
-            if key in self._items:
+            if key in self._items or key in self._warmed:
                 return
             self._items[key] = value
-            self.size += nbytes
-            while self.size > self.limit and len(self._items) > 1:
-                _key, old = self._items.popitem(last=False)
-                self.size -= sum(getattr(part, "nbytes", 0) for part in old)
+            self.size += _nbytes(value)
+            self._evict()
+
+    def _evict(self) -> None:
+        while self.size > self.limit and self._items:
+            _key, old = self._items.popitem(last=False)
+            self.size -= _nbytes(old)
+
+    def resize(self, limit: int) -> None:
+        """Keep at most ``limit`` bytes of entries that are not warmed from now on."""
+        with self._lock:
+            self.limit = limit
+            self._evict()
+
+    def keep_warm(self, entries: dict[tuple, tuple]) -> None:
+        """Make ``entries`` the warmed ones (those of segments no longer open go)."""
+        with self._lock:
+            for key in entries:
+                old = self._items.pop(key, None)
+                if old is not None:
+                    self.size -= _nbytes(old)
+            self._warmed = dict(entries)
+            self.warmed_size = sum(_nbytes(value) for value in entries.values())
 
     def clear(self) -> None:
+        """Forget every entry, warmed ones included."""
         with self._lock:
             self._items.clear()
-            self.size = 0
+            self._warmed = {}
+            self.size = self.warmed_size = 0
 
 
 CACHE = _PostingsCache(CACHE_BYTES)
-_EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float64))
+_EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 
 
 def _segment_key(reader) -> str:
@@ -93,14 +130,15 @@ def _segment_key(reader) -> str:
 
 
 def _decode(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """All (docnum, weight) pairs of a raw term matcher, block by block."""
+    """All (docnum, weight) pairs of a raw term matcher, block by block, stored compactly
+    (segment docnums fit 32 bits; weights are term frequencies, exact in float32)."""
     ids_parts, weight_parts = [], []
     if hasattr(matcher, "_read_data") and hasattr(matcher, "_goto"):  # Whoosh 3 on-disk postings
         while not matcher._atend:
             matcher._read_ids()
             matcher._read_weights()
-            ids_parts.append(np.asarray(matcher._ids, dtype=np.int64))
-            weight_parts.append(np.asarray(matcher._weights, dtype=np.float64))
+            ids_parts.append(np.asarray(matcher._ids, dtype=np.int32))
+            weight_parts.append(np.asarray(matcher._weights, dtype=np.float32))
             if matcher._lastblock:
                 break
             matcher._goto(matcher._nextoffset)
@@ -110,10 +148,21 @@ def _decode(matcher) -> tuple[np.ndarray, np.ndarray]:
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-        ids_parts, weight_parts = [np.asarray(ids, np.int64)], [np.asarray(weights, np.float64)]
+        ids_parts, weight_parts = [np.asarray(ids, np.int32)], [np.asarray(weights, np.float32)]
     if not ids_parts:
         return _EMPTY
     return np.concatenate(ids_parts), np.concatenate(weight_parts)
+
+
+def _read_postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    schema_field = reader.schema[field]
+    try:
+        raw = schema_field.to_bytes(text)
+    except ValueError:
+        return _EMPTY
+    if (field, raw) not in reader:
+        return _EMPTY
+    return _decode(reader._terms.matcher(field, raw, schema_field.format))
 
 
 def postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -121,17 +170,15 @@ def postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     key = ("p", _segment_key(reader), field, text)
     found = CACHE.get(key)
     if found is None:
-        schema_field = reader.schema[field]
-        try:
-            raw = schema_field.to_bytes(text)
-        except ValueError:
-            return _EMPTY
-        if (field, raw) not in reader:
-            found = _EMPTY
-        else:
-            found = _decode(reader._terms.matcher(field, raw, schema_field.format))
+        found = _read_postings(reader, field, text)
         CACHE.put(key, found)
     return found
+
+
+def _read_lengths(reader, field: str) -> np.ndarray:
+    count = reader.doc_count_all()
+    return np.fromiter((reader.doc_field_length(d, field, 0) for d in range(count)),
+                       dtype=np.float32, count=count)
 
 
 def lengths(reader, field: str) -> np.ndarray:
@@ -139,11 +186,38 @@ def lengths(reader, field: str) -> np.ndarray:
     key = ("l", _segment_key(reader), field)
     found = CACHE.get(key)
     if found is None:
-        count = reader.doc_count_all()
-        found = (np.fromiter((reader.doc_field_length(d, field, 0) for d in range(count)),
-                             dtype=np.float64, count=count),)
+        found = (_read_lengths(reader, field),)
         CACHE.put(key, found)
     return found[0]
+
+
+def warm(searcher, fields: tuple[str, ...], filters: tuple[str, ...], budget: int = WARM_BYTES) -> int:
+    """Decode now, and keep for the life of the process, what searches read most: the lengths
+    of the scorable ``fields`` in every segment, the postings of every term of the ``filters``
+    fields, and the postings of the terms of ``fields`` that span more than one block on disk,
+    most documents first, up to about ``budget`` bytes. Returns the bytes kept."""
+    entries: dict[tuple, tuple] = {}
+    frequent: list[tuple[Any, ...]] = []
+    for reader, _offset in searcher.reader().leaf_readers():
+        segment = _segment_key(reader)
+        for field in filters:
+            for text in reader.field_terms(field):
+                entries[("p", segment, field, text)] = _read_postings(reader, field, text)
+        for field in fields:
+            if reader.schema[field].scorable:
+                entries[("l", segment, field)] = (_read_lengths(reader, field),)
+            from_bytes = reader.schema[field].from_bytes
+            frequent.extend((info.doc_frequency(), segment, field, from_bytes(raw), reader)
+                            for raw, info in reader.iter_field(field) if info.doc_frequency() > WARM_MIN_DOCS)
+    frequent.sort(key=lambda item: -item[0])
+    spent = sum(_nbytes(value) for value in entries.values())
+    for count, segment, field, text, reader in frequent:
+        if spent + count * POSTING_BYTES > budget:
+            break
+        entries[("p", segment, field, text)] = _read_postings(reader, field, text)
+        spent += count * POSTING_BYTES
+    CACHE.keep_warm(entries)
+    return CACHE.warmed_size
 
 
 def term_mask(searcher, field: str, text: str) -> np.ndarray:
@@ -169,6 +243,8 @@ def scores(searcher, clauses: list[Clause]) -> tuple[np.ndarray, np.ndarray]:
     """Summed BM25F score of every document, and which documents matched any clause."""
     total = np.zeros(searcher.doc_count_all(), dtype=np.float64)
     matched = np.zeros(total.shape, dtype=bool)
+    if not total.size:  # an empty index (e.g. opened while a rebuild starts) matches nothing
+        return total, matched
     weighting = searcher.weighting
     B, K1 = getattr(weighting, "B", 0.75), getattr(weighting, "K1", 1.2)
     field_b = getattr(weighting, "_field_B", {}) if isinstance(weighting, BM25F) else {}
@@ -183,11 +259,12 @@ def scores(searcher, clauses: list[Clause]) -> tuple[np.ndarray, np.ndarray]:
             ids, weights = postings(reader, clause.field, clause.text)
             if not len(ids):
                 continue
+            tf = weights.astype(np.float64)
             if scorable:
-                fl = lengths(reader, clause.field)[ids]
-                part = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - b) + b * fl / avgfl)))
+                fl = lengths(reader, clause.field)[ids].astype(np.float64)
+                part = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - b) + b * fl / avgfl)))
             else:
-                part = weights
+                part = tf
             total[ids + offset] += clause.boost * part
             matched[ids + offset] = True
     return total, matched

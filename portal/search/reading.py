@@ -6,7 +6,8 @@ a commit by any worker of the machine, or a rebuild that restarts the generation
 by every worker on its next search. Results of popular queries are kept per process, keyed by
 that version and by the set of documents not yet visible at the time of the search (scheduled
 notices): a publish, an edit, a withdrawal or a scheduled notice's time coming all change the
-key, so a cached page can never hide them.
+key, so a cached page can never hide them. Warm-up (before workers fork) decodes the busiest
+postings once for every worker; each worker then opens its own file handles.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import logging
 import os
 import re
 import threading
+import warnings
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -46,11 +49,16 @@ class IndexStore(Protocol):
     def open(self) -> Any:
         """The opened Whoosh index."""
 
+    def open_for_search(self) -> Any:
+        """The opened Whoosh index, for a searcher kept open between searches."""
+
 
 log = logging.getLogger(__name__)
 
 BOOSTS = {"title": 6.0, "body": 1.0, "synonym": 0.7, "initials": 8.0, "pieces": 1.5}
 RESULT_CACHE_ENTRIES = 256
+WARM_FIELDS = ("title", "body", "title_pieces", "initials")  # frequent terms decoded at warm-up
+FILTER_FIELDS = ("type",)  # every search counts per type
 HIDDEN_MEMO = timedelta(seconds=1)  # how long the set of not-yet-visible documents is reused
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
 
@@ -110,13 +118,15 @@ def _hit(stored: dict, score: float, words: frozenset[str]) -> Hit:
 
 
 class IndexReader:
-    """The open searcher and the result cache of one index replica, shared by a process's threads."""
+    """The open searcher and the result cache of one index replica, shared by a process's threads.
+    A forked child reopens the index files on its first search (the warmed postings stay)."""
 
     def __init__(self, index: IndexStore, cache_entries: int = RESULT_CACHE_ENTRIES) -> None:
         self.index = index
         self.cache_entries = cache_entries
         self._lock = threading.RLock()
         self._searcher = None
+        self._closer: weakref.finalize | None = None
         self._version: tuple | None = None
         self._results: OrderedDict[tuple, SearchResults] = OrderedDict()
         self._hidden_memo: tuple | None = None
@@ -144,29 +154,56 @@ class IndexReader:
     def close(self) -> None:
         """Close the searcher (it is reopened on the next search)."""
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher, self._version = None, None
+            if self._closer is not None:
+                self._closer()
+            self._searcher, self._closer, self._version = None, None, None
             self._results.clear()
 
     def forget(self) -> None:
-        """Drop the searcher and cached results without closing them: in a forked child, what the
-        parent opened is the parent's. The next search opens the index anew."""
+        """In a forked child: drop the searcher and cached results the parent opened, with a fresh
+        lock (a thread of the parent may have held it). The child's copies of the index files are
+        closed (read without mmap, they would share the parent's read position); the warmed
+        postings stay. The next search opens the index anew."""
         self._lock = threading.RLock()
-        self._searcher, self._version, self._hidden_memo = None, None, None
+        if self._closer is not None:
+            self._closer()
+        self._searcher, self._closer, self._version, self._hidden_memo = None, None, None, None
         self._results = OrderedDict()
+
+    def warm(self, budget: int = ranking.WARM_BYTES) -> int:
+        """Open the searcher and decode what searches read most, about ``budget`` bytes kept for
+        the life of the process (called before workers fork, so they share it); returns the
+        bytes kept."""
+        with self._lock:
+            kept = ranking.warm(self._current(), WARM_FIELDS, FILTER_FIELDS, budget)
+            self.close()  # its files are not shared with forked workers: each opens its own
+            return kept
 
     def _current(self):
         version = self.version()
         if self._searcher is None or version != self._version or version is None:
             self.close()
-            if version is None or not self.index.healthy():
+            searcher = self._open_searcher() if version is not None else None
+            if searcher is None:
                 log.warning("search index missing or unreadable; rebuilding from the database")
                 self.index.sync()
                 version = self.version()
-            self._searcher = self.index.open().searcher()
+                searcher = self.index.open_for_search().searcher()
+            self._searcher = searcher
+            self._closer = weakref.finalize(self, self._searcher.close)  # files closed with the reader
             self._version = version
         return self._searcher
+
+    def _open_searcher(self):
+        """A searcher of the index on disk, or None when it cannot be read (opening it reads
+        every segment's directory: no separate health check, which would open them twice)."""
+        with warnings.catch_warnings():
+            # Whoosh leaves a corrupt file open when it fails: drop that warning with the handle.
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                return self.index.open_for_search().searcher()
+            except Exception:  # any failure to read means: rebuild
+                return None
 
     def state(self, now: datetime | None = None) -> tuple:
         """What any answer of this index depends on at ``now``: the index version and the

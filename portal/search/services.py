@@ -24,6 +24,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from portal.public_content import content_generation
+from portal.search import ranking
 from portal.search.analysis import initials, jieba_module, query_terms, vocabulary
 from portal.search.documents import indexed_models, type_labels
 from portal.search.index import SearchIndex, SearchResults
@@ -110,7 +111,10 @@ def ensure_fresh(index: SearchIndex | None = None) -> None:
 
         with Session(index.engine) as session:
             newest = session.scalar(select(func.max(SearchChange.id))) or 0
-        state = index.read_state() if index.healthy() else None
+        try:  # the state file alone: a damaged index is found (and rebuilt) by sync or search
+            state = index.read_state()
+        except (OSError, ValueError, KeyError):
+            state = None
         if state is None or newest > state["applied"] or state["holes"]:
             index.sync()
     except Exception:
@@ -242,12 +246,23 @@ def suggest(q: str) -> list[dict]:
     return [{"title": t.title, "url": t.url} for t in found[:SUGGEST_LIMIT]]
 
 
+def _megabytes(app: Flask, name: str) -> int | None:
+    """The setting ``name`` (app config, else environment) in bytes, or None when unset."""
+    value = app.config.get(name, os.environ.get(name, ""))
+    return int(float(value) * 2**20) if str(value).strip() else None
+
+
 def warm_up(app: Flask) -> None:
-    """Load jieba's dictionary and make sure the index exists (before workers fork)."""
+    """Load jieba's dictionary and the query vocabulary, make sure the index exists and decode
+    its most read postings (before workers fork, so that every worker shares them)."""
     jieba_module()
+    vocabulary(app.config["CONTENT_DIR"])
     with app.app_context():
         try:
-            search_index(app).sync()
+            index = search_index(app)
+            index.sync()
+            kept = index.warm(_megabytes(app, "SEARCH_WARM_MB"))
+            log.info("search index warmed: %.1f MB of postings shared by the workers", kept / 2**20)
         except Exception:  # a database not migrated yet must not stop the server
             log.exception("search index warm-up failed")
 
@@ -271,12 +286,16 @@ os.register_at_fork(after_in_child=forget_readers)
 
 
 def install_search(app: Flask) -> None:
-    """Attach the index replica; warm up now when ``SEARCH_PRELOAD`` is set."""
+    """Attach the index replica and bound its postings cache (``SEARCH_CACHE_MB``); warm up
+    now when ``SEARCH_PRELOAD`` is set."""
     from portal.extensions import db
 
     directory = Path(app.config["SEARCH_INDEX_DIR"])
     with app.app_context():
         engine = db.engine
+    cache = _megabytes(app, "SEARCH_CACHE_MB")
+    if cache is not None:
+        ranking.CACHE.resize(cache)
     app.extensions["search_index"] = index = SearchIndex(directory, engine)
     _INDEXES.add(index)
     if app.config.get("SEARCH_PRELOAD", os.environ.get("SEARCH_PRELOAD", "") in {"1", "true", "on"}):

@@ -29,3 +29,15 @@ def test_the_pin_in_pyproject_matches_the_ranking_module():
 def test_ranking_refuses_any_other_whoosh_release(other):
     with pytest.raises(RuntimeError, match="Whoosh"):
         check_whoosh_version(other)
+
+
+def test_an_empty_index_ranks_nothing_instead_of_failing(tmp_path):
+    from whoosh import index
+    from whoosh.fields import TEXT, Schema
+
+    from portal.search.ranking import Clause, scores
+
+    empty = index.create_in(str(tmp_path), Schema(title=TEXT))
+    with empty.searcher() as searcher:
+        total, matched = scores(searcher, [Clause("title", "身份证", 2.0)])
+    assert total.size == 0 and not matched.any()
