@@ -1,5 +1,5 @@
-"""Back-office pages for complaints: queue, detail, decision, assignment, extension, reply,
-published summary, and the per-type time-limit policy."""
+"""Back-office pages for complaints: queue, detail, routing, decision, assignment, extension,
+reply, published summary, and the per-type time-limit policy."""
 
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ def _page(complaint: Complaint, status: int = 200, **forms):
         decision_form.day.data = reply_form.day.data = local_today()
     context = {"assign_form": assign_form, "decision_form": decision_form,
                "extension_form": ExtensionForm(prefix="ext"), "reply_form": reply_form,
-               "summary_form": SummaryForm(prefix="summary"), "route_form": _route_form()} | forms
+               "summary_form": SummaryForm(prefix="summary"),
+               "route_form": _route_form(complaint=complaint)} | forms
     return render_template(
         "complaints/staff_show.html", c=complaint, shown=_shown(complaint),
         hidden_reasons=routing.identity_hidden_from(complaint, current_user),
@@ -84,11 +85,13 @@ def _shown(complaint: Complaint):
                     hidden=routing.identity_hidden_from(complaint, current_user))
 
 
-def _route_form(form: RouteForm | None = None) -> RouteForm:
-    """The routing form with every department as a choice."""
+def _route_form(form: RouteForm | None = None, complaint: Complaint | None = None) -> RouteForm:
+    """The routing form with every department as a choice, the unit complained about first."""
     form = form or RouteForm(prefix="route")
     form.department_id.choices = [SelectChoice(d.id, d.name) for d in db.session.scalars(
         select(Department).order_by(Department.id))]
+    if complaint is not None and not form.is_submitted():
+        form.department_id.data = complaint.about_department_id
     return form
 
 

@@ -62,6 +62,8 @@ def test_complaint_handler_defaults_to_ducha_and_reads_the_environment(tmp_path,
 def test_a_supervisor_routes_to_the_unit_with_a_reason_and_it_is_audited(client, app, users):
     number, _ = file_on(app)
     login(client, users["supervisor"])
+    form = client.get(f"/staff/complaints/{number}").get_data(as_text=True)
+    assert f'<option selected value="{dept(app, "jiaoguan")}">' in form  # the unit, preselected
     refused = route_to(client, app, number, "jiaoguan", reason="")
     assert refused.status_code == 422 and "改变承办单位须说明理由" in refused.get_data(as_text=True)
     assert matter(app, number).department_id == dept(app, "ducha")
