@@ -87,6 +87,9 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "STAFF_SESSION_HOURS": int(os.environ.get("STAFF_SESSION_HOURS", "12")),
         # Local practice (DOMAIN.md): does the time until a fee is paid count toward the deadline?
         "FEE_NOTICE_PAUSES_CLOCK": _flag("FEE_NOTICE_PAUSES_CLOCK", True),
+        # Who handles complaints: a department code (督察 by default), or "unit" for the unit
+        # complained about, save complaints about its head, which still go to 督察.
+        "COMPLAINT_HANDLER": os.environ.get("COMPLAINT_HANDLER", "ducha").strip() or "ducha",
         # Rendered public pages are reused until content changes (0 disables the cache).
         "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "60")),
         # How often each process reads the shared content generation (portal/public_content.py)

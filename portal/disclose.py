@@ -9,6 +9,7 @@ templates, the API, feeds, exports, e-mails and the search index receive only th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -138,12 +139,15 @@ def _plain_value(value: Any, declaration: dict, viewer: Viewer, reasons: list[Ex
     return value
 
 
-def disclose(record: Any, viewer: Viewer, _depth: int = 0) -> Disclosed:
+def disclose(record: Any, viewer: Viewer, _depth: int = 0, *,
+             hidden: Mapping[str, str] | None = None) -> Disclosed:
     """Return the part of ``record`` that ``viewer`` may see, as plain data.
 
     The result also carries ``withheld`` (fields not given, each with its legal reason) and
     ``withheld_reasons`` (the exemptions cited by redacted spans in free text). Staff who
-    receive a 个人隐私 field are recorded in the audit log.
+    receive a 个人隐私 field are recorded in the audit log. ``hidden`` names fields of this
+    record withheld from this viewer although their level would allow them, each with the
+    reason cited for it.
     """
     department_id = getattr(record, "department_id", None)
     minor = bool(getattr(record, "involves_minor", False))
@@ -155,6 +159,9 @@ def disclose(record: Any, viewer: Viewer, _depth: int = 0) -> Disclosed:
         if declaration.get("never"):
             continue
         level = declaration["level"]
+        if hidden and name in hidden:
+            withheld.append(WithheldField(name, level, hidden[name]))
+            continue
         if not may_see(viewer, level, record_department_id=department_id, involves_minor=minor):
             withheld.append(WithheldField(name, level, REASONS.get(level, REASONS[Level.INTERNAL])))
             continue

@@ -119,3 +119,10 @@ class SummaryForm(PortalForm):
 
     summary_md = TextAreaField("公开的处理情况摘要（姓名写成 [[姓名]]张三[[/姓名]]，公开时显示为“张某”）",
                                validators=[DataRequired("请填写摘要。"), Length(max=5000)])
+
+
+class RouteForm(PortalForm):
+    """A supervisor sends a complaint to another department (the unit concerned, or back to 督察)."""
+
+    department_id = SelectField("承办单位", coerce=int, validators=[InputRequired("请选择承办单位。")])
+    reason = TextAreaField("理由", validators=[DataRequired("改变承办单位须说明理由。"), Length(max=1000)])

@@ -11,6 +11,7 @@ from portal.accounts.models import Department, User
 from portal.complaints import policy as _policy  # noqa: F401  (registers the clock policy)
 from portal.complaints.letters import complaint_letter
 from portal.complaints.models import DECISIONS, OUTCOMES, Complaint
+from portal.complaints.routing import check_reviewer, handling_department
 from portal.core.clock import ClockError, EventKind
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
@@ -33,7 +34,6 @@ from portal.outbox.services import enqueue
 from portal.withholding.services import check_markup
 
 PREFIX = "TS"
-OVERSIGHT_DEPARTMENT = "ducha"  # 督察 handles complaints about a department's head
 
 
 @dataclass(frozen=True)
@@ -54,13 +54,6 @@ def _officer(about_department_id: int, name: str, number: str) -> User | None:
         [User.police_number == number] if number else []) + ([User.display_name == name] if name else [])))
     matches = list(db.session.scalars(query))
     return matches[0] if len(matches) == 1 else None
-
-
-def handling_department(about: Department, officer: User | None) -> Department:
-    """Complaints go to the unit concerned, except about its head: then to 督察."""
-    if officer is not None and officer.is_department_head:
-        return db.session.scalars(select(Department).where(Department.code == OVERSIGHT_DEPARTMENT)).one()
-    return about
 
 
 def file_complaint(fields: dict, *, submission_key: str, attachment: CheckedFile | None,
@@ -114,9 +107,11 @@ def may_handle(complaint: Complaint, user: User) -> bool:
 
 
 def assign(complaint: Complaint, assignee: User | None, actor_id: int) -> None:
-    """Assign the complaint, refusing the officer concerned and their direct supervisor."""
+    """Assign the complaint, refusing the officer concerned and their direct supervisor, and
+    for a 复查 its first handler."""
     if assignee is not None and not may_handle(complaint, assignee):
         raise FieldError("assignee_id", "不能分配给被投诉民警本人或其直接上级。")
+    check_reviewer(complaint, assignee, "assignee_id")
     complaint.matter.assignee_id = assignee.id if assignee else None
     add_event(complaint.matter, "assigned", local_today(), actor_id=actor_id,
               note=str(assignee.id if assignee else ""))
@@ -158,11 +153,12 @@ def _clocked(matter, kind, day: date, actor_id: int | None, message: str, days: 
         raise FieldError("day", str(exc)) from None
 
 
-def reply(complaint: Complaint, *, outcome: str, text: str, day: date, actor_id: int) -> None:
-    """The handling result (or the review's), told to the complainant."""
+def reply(complaint: Complaint, *, outcome: str, text: str, day: date, actor_id: int | None) -> None:
+    """The handling result (or the review's, never by the first handler), told to the complainant."""
     matter = complaint.matter
     if matter.status not in ("accepted", "reviewing"):
         raise FieldError("outcome", "只有已受理或复查中的投诉可以答复。")
+    check_reviewer(complaint, db.session.get(User, actor_id) if actor_id else None, "outcome")
     if outcome not in OUTCOMES:
         raise FieldError("outcome", "请选择处理结果。")
     check_markup("reply_md", text)
@@ -185,6 +181,9 @@ def request_review(complaint: Complaint, *, reason: str, day: date) -> None:
     event = _clocked(matter, EventKind.REVIEW_REQUESTED, day, None, "您已申请复查。")
     complaint.review_requested_on, complaint.review_reason = day, reason.strip()
     matter.status, matter.closed_on = "reviewing", None
+    if matter.assignee_id is not None:  # the 复查 goes to someone other than the first handler
+        matter.assignee_id = None
+        add_event(matter, "assigned", day, actor_id=None, note="")
     notify(complaint, "review", "本局已收到您的复查申请。", event.id)
 
 

@@ -1,5 +1,5 @@
-"""Back-office pages for complaints: queue, detail, decision, assignment, extension, reply,
-published summary, and the per-type time-limit policy."""
+"""Back-office pages for complaints: queue, detail, routing, decision, assignment, extension,
+reply, published summary, and the per-type time-limit policy."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import Department, Role, User
 from portal.auth.access import role_required, staff_required
-from portal.complaints import services
-from portal.complaints.forms import DecisionForm, ExtensionForm, ReplyForm, SummaryForm
+from portal.complaints import routing, services
+from portal.complaints.forms import DecisionForm, ExtensionForm, ReplyForm, RouteForm, SummaryForm
 from portal.complaints.letters import complaint_letter, letter_events
 from portal.complaints.models import COMPLAINT_TYPES, Complaint
 from portal.complaints.policy import all_policies
@@ -61,19 +61,38 @@ def _page(complaint: Complaint, status: int = 200, **forms):
     assign_form = AssignForm(prefix="assign")
     users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.username))
     assign_form.assignee_id.choices = [SelectChoice(0, "（未分配）")] + [
-        SelectChoice(u.id, u.display_name) for u in users if services.may_handle(complaint, u)]
+        SelectChoice(u.id, u.display_name) for u in users
+        if services.may_handle(complaint, u) and routing.may_review(complaint, u)]
     decision_form = DecisionForm(prefix="decision")
     reply_form = ReplyForm(prefix="reply")
     if not decision_form.is_submitted():
         decision_form.day.data = reply_form.day.data = local_today()
     context = {"assign_form": assign_form, "decision_form": decision_form,
                "extension_form": ExtensionForm(prefix="ext"), "reply_form": reply_form,
-               "summary_form": SummaryForm(prefix="summary")} | forms
+               "summary_form": SummaryForm(prefix="summary"),
+               "route_form": _route_form(complaint=complaint)} | forms
     return render_template(
-        "complaints/staff_show.html", c=complaint, shown=disclose(complaint, viewer_of(current_user)),
+        "complaints/staff_show.html", c=complaint, shown=_shown(complaint),
+        hidden_reasons=routing.identity_hidden_from(complaint, current_user),
         status=STATUS, labels=LABELS, event_label=event_label,
         pending=time_extension.pending_extension(complaint.matter), letters=letter_events(complaint),
         is_supervisor=current_user.has_role(Role.SUPERVISOR, Role.ADMIN), **context), status
+
+
+def _shown(complaint: Complaint):
+    """The complaint as the current user may see it (no complainant identity for the unit)."""
+    return disclose(complaint, viewer_of(current_user),
+                    hidden=routing.identity_hidden_from(complaint, current_user))
+
+
+def _route_form(form: RouteForm | None = None, complaint: Complaint | None = None) -> RouteForm:
+    """The routing form with every department as a choice, the unit complained about first."""
+    form = form or RouteForm(prefix="route")
+    form.department_id.choices = [SelectChoice(d.id, d.name) for d in db.session.scalars(
+        select(Department).order_by(Department.id))]
+    if complaint is not None and not form.is_submitted():
+        form.department_id.data = complaint.about_department_id
+    return form
 
 
 @bp.route("/<tracking_no>")
@@ -87,6 +106,8 @@ def _act(tracking_no: str, form_class, prefix: str, action):
     """Validate a form, run ``action(complaint, form)``; on refusal answer 422, keep nothing."""
     complaint = _complaint_or_404(tracking_no)
     form = form_class(prefix=prefix)
+    if form_class is RouteForm:
+        form = _route_form(form)
     if form_class is AssignForm:  # any user is a valid choice; the service applies the rules
         form.assignee_id.choices = [SelectChoice(0, "")] + [
             SelectChoice(u.id, u.display_name) for u in db.session.scalars(select(User))]
@@ -123,6 +144,17 @@ def assign(tracking_no: str):
                         current_user.id)
         return "已分配。"
     return _act(tracking_no, AssignForm, "assign", run)
+
+
+@bp.route("/<tracking_no>/route", methods=["POST"])
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def route(tracking_no: str):
+    """A supervisor sends the complaint to another department, with a reason (audited)."""
+    def run(c, f):
+        routing.route(c, db.session.get(Department, f.department_id.data), reason=f.reason.data,
+                      actor_id=current_user.id)
+        return "已改变承办单位。"
+    return _act(tracking_no, RouteForm, "route", run)
 
 
 @bp.route("/<tracking_no>/extension", methods=["POST"])
@@ -183,7 +215,7 @@ def summary(tracking_no: str):
 
 def _letter(tracking_no: str, event_id: int) -> Letter:
     complaint = _complaint_or_404(tracking_no)
-    addressee = disclose(complaint, viewer_of(current_user)).get("complainant_name") or "投诉人"
+    addressee = _shown(complaint).get("complainant_name") or "投诉人"
     letter = complaint_letter(complaint, event_id, addressee)
     if letter is None:
         abort(404)

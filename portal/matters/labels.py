@@ -9,7 +9,7 @@ EVENT_LABELS = {
     "fee_notice_sent": "发出收费通知", "fee_paid": "申请人缴费",
     "extension_requested": "申请延期", "extension_granted": "批准延期", "extension_refused": "不批准延期",
     "reply_submitted": "答复送审", "reply_refused": "答复被退回", "replied": "答复",
-    "rated": "申请人评价", "withdrawn": "申请人撤回",
+    "rated": "申请人评价", "withdrawn": "申请人撤回", "routed": "改变承办单位",
 }
 
 

@@ -137,8 +137,9 @@ def test_not_accepted_needs_a_reason_and_transfer_names_the_agency(client, app, 
     assert found.status == "transferred" and found.closed_on == date(2026, 10, 1)
 
 
-def test_officer_and_their_supervisor_never_handle_it_and_head_complaints_go_to_ducha(client, app,
-                                                                                       users):
+def test_officer_and_their_supervisor_never_handle_it_and_head_complaints_go_to_ducha(
+        client, app, users, monkeypatch):
+    monkeypatch.setitem(app.config, "COMPLAINT_HANDLER", "unit")  # the unit handles its own
     with app.app_context():
         chief = create_user("chief1", PASSWORD, Role.STAFF, "jiaoguan", "交管大队长")
         chief.is_department_head = True
