@@ -4,6 +4,8 @@ someone other than the first handler."""
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app
 from sqlalchemy import select
 
@@ -16,6 +18,7 @@ from portal.extensions import db
 from portal.matters.models import MatterEvent
 from portal.matters.services import add_event
 
+log = logging.getLogger(__name__)
 OVERSIGHT_DEPARTMENT = "ducha"  # 督察: complaints by default, and always those about a unit's head
 UNIT_SETTING = "unit"  # COMPLAINT_HANDLER value: the unit complained about handles its complaints
 IDENTITY_FIELDS = ("complainant_name", "phone", "email")
@@ -25,10 +28,12 @@ SAME_HANDLER_MESSAGE = "复查须由原处理人以外的人员办理。"
 
 
 def department_by_code(code: str) -> Department:
-    """The department with this code (a configuration error if it does not exist)."""
+    """The department with this code; a missing one is a configuration error, told to the citizen
+    as a form error (the complaint is not filed) and logged for the operator."""
     department = db.session.scalars(select(Department).where(Department.code == code)).first()
     if department is None:
-        raise LookupError(f"COMPLAINT_HANDLER: no department with code {code!r}")
+        log.error("COMPLAINT_HANDLER names no department: %r", code)
+        raise FieldError("about_department_id", "投诉受理部门未配置，暂时无法提交，请拨打监督投诉电话 12389。")
     return department
 
 

@@ -2,15 +2,17 @@
 routes it there (audited, with a reason) and then without the complainant's identity, and the
 复查 by someone other than the first handler."""
 
+import re
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts.models import Role
 from portal.accounts.services import create_user
 from portal.audit.models import AuditEvent
 from portal.config import load_settings
 from portal.extensions import db
+from portal.matters.models import Matter
 from tests.feature.test_complaints import dept, file_on, matter, staff_post
 from tests.helpers import PASSWORD, login, post_form
 
@@ -148,3 +150,16 @@ def test_the_review_goes_to_someone_other_than_the_first_handler(pinned_today, c
     assert staff_post(client, number, "assign", {"assign-assignee_id": str(second)}).status_code == 302
     assert staff_post(signed_in(app, "ducha2"), number, "reply", review).status_code == 302
     assert matter(app, number).status == "reviewed"
+
+
+def test_a_handler_setting_naming_no_department_is_a_form_error_not_a_500(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "COMPLAINT_HANDLER", "no-such-office")
+    page = client.get("/complain").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/complain", data={
+        "csrf_token": token, "complaint_type": "conduct", "about_department_id": str(dept(app, "jiaoguan")),
+        "happened_on": "2026-11-01", "what_happened": "窗口工作人员态度很差，拒绝回答问题。", "wants": "道歉",
+        "complainant_name": "李四", "phone": "13911112222", "email": ""})
+    assert response.status_code == 200 and "投诉受理部门未配置" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Matter.id))) == 0
