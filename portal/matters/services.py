@@ -97,12 +97,21 @@ def find_by_code(tracking_no: str, access_code: str) -> Matter | None:
     Unknown numbers cost the same hash check as wrong codes, so timing reveals nothing.
     """
     matter = db.session.scalar(select(Matter).where(Matter.tracking_no == tracking_no.strip().upper()))
-    stored = matter.access_code_hash if matter else _DUMMY_HASH
+    stored = matter.access_code_hash if matter else dummy_hash()
     valid = check_password_hash(stored, access_code.strip().upper())
     return matter if matter is not None and valid else None
 
 
-_DUMMY_HASH = generate_password_hash("not-a-code", "scrypt:4096:8:1")
+def dummy_hash() -> str:
+    """A hash made exactly as access codes' hashes are (the configured method and parameters),
+    checked when there is no real one, so that the check costs the same."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_hex(8), method)
+    return _dummy_hashes[method]
+
+
+_dummy_hashes: dict[str, str] = {}
 
 
 def clock_events(matter: Matter) -> list[ClockEvent]:
