@@ -18,6 +18,7 @@ from portal.audit.services import record
 from portal.calendar.services import load_calendar
 from portal.core.clock import ClockEvent, ClockPolicy, EventKind, compute
 from portal.extensions import db
+from portal.matters.form_keys import issue_key, issued_here
 from portal.matters.models import Matter, MatterEvent, TrackingCounter
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
@@ -55,8 +56,9 @@ def access_code_for(submission_key: str) -> str:
 
 
 def new_submission_key() -> str:
-    """A fresh one-time key embedded in a form, making its submission idempotent."""
-    return secrets.token_urlsafe(24)
+    """A fresh one-time key embedded in a form, making its submission idempotent; bound to the
+    visitor's session (see :mod:`portal.matters.form_keys`)."""
+    return issue_key()
 
 
 def matter_by_submission(submission_key: str) -> Matter | None:
@@ -65,8 +67,11 @@ def matter_by_submission(submission_key: str) -> Matter | None:
 
 
 def unused_key_for(kind: str, submission_key: str) -> str:
-    """``submission_key``, unless a matter of another kind holds it (a key copied from another
-    form): then a fresh key, so the submission is filed as new."""
+    """``submission_key``, unless this visitor's session did not receive it, or a matter of
+    another kind holds it (a key copied from another form): then a fresh key, so the submission
+    is filed as new and never answers with someone else's receipt."""
+    if not issued_here(submission_key):
+        return new_submission_key()
     existing = matter_by_submission(submission_key)
     return new_submission_key() if existing is not None and existing.kind != kind else submission_key
 
