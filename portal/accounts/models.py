@@ -102,7 +102,8 @@ class User(UserMixin, Model):
 
 
 class LoginThrottle(Model):
-    """Failed-login counters per key (``user:NAME`` or ``ip:ADDRESS``), shared by all workers."""
+    """Failure counters per key (an address, or an address with an account or a number; see
+    :mod:`portal.auth.throttle`), shared by all workers."""
 
     __tablename__ = "login_throttles"
 

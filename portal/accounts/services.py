@@ -81,27 +81,31 @@ def revoke_sessions(user: User) -> None:
 
 
 def _throttle_keys(username: str, remote_addr: str) -> list[str]:
-    return [f"user:{username}", f"ip:{remote_addr}"]
+    # Per address and per (address, account), never per account alone: a flood of wrong
+    # passwords from one address cannot lock the officer out when signing in from another.
+    return [throttle.pair_key("login", remote_addr, username), throttle.address_key("login", remote_addr)]
 
 
 def seconds_locked(username: str, remote_addr: str) -> int:
-    """How many seconds logins for this username or address remain refused (0 = allowed)."""
-    return throttle.seconds_locked(_throttle_keys(username, remote_addr))
+    """How many seconds logins for this username from this address, or from this address at
+    all, remain refused (0 = allowed)."""
+    return throttle.seconds_locked(_throttle_keys(username.strip().lower(), remote_addr))
 
 
 def _note_failure(username: str, remote_addr: str) -> None:
     limit = current_app.config["LOGIN_MAX_FAILURES"]
     lock = timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-    throttle.note_failure(f"user:{username}", limit, lock)
+    pair, address = _throttle_keys(username, remote_addr)
+    throttle.note_failure(pair, limit, lock)
     # An address is shared by many people (NAT): it gets a larger allowance.
-    throttle.note_failure(f"ip:{remote_addr}", limit * 4, lock)
+    throttle.note_failure(address, limit * 4, lock)
 
 
 def authenticate(username: str, password: str, remote_addr: str) -> User | None:
     """Return the user when the password is right and the login is not throttled.
 
-    Failures are counted per username and per address; past the limit the login is locked
-    for ``LOGIN_LOCK_MINUTES``. Both outcomes are audited.
+    Failures are counted per (username, address) and per address; past the limit the login from
+    that address is locked for ``LOGIN_LOCK_MINUTES``. Both outcomes are audited.
     """
     username = username.strip().lower()
     user = db.session.scalar(select(User).where(User.username == username))
@@ -111,7 +115,7 @@ def authenticate(username: str, password: str, remote_addr: str) -> User | None:
         record("login.failed", user_id=user.id if user else None, target_type="user",
                target_id=username)
         return None
-    throttle.clear(f"user:{username}")
+    throttle.clear(_throttle_keys(username, remote_addr)[0])
     user.last_login_at = utcnow()
     record("login", user_id=user.id, target_type="user", target_id=user.id)
     return user

@@ -1,10 +1,13 @@
-"""Counting failures per key (a username, an address) and locking a key out for a while.
+"""Counting failures per key and locking a key out for a while.
 
-Kept in the database so every worker and machine sees the same counts.
+A key is an address, or an address together with what it tried (an account, a case number):
+never a target alone, so nobody can lock the rightful user out by failing on their behalf from
+elsewhere. Kept in the database so every worker and machine sees the same counts.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -12,6 +15,18 @@ from sqlalchemy import select
 from portal.accounts.models import LoginThrottle
 from portal.core.timefmt import utcnow
 from portal.extensions import db
+
+
+def address_key(scope: str, address: str | None) -> str:
+    """The key counting failures of ``scope`` (e.g. ``"login"``) from one client address."""
+    return f"{scope}:ip:{address or '-'}"
+
+
+def pair_key(scope: str, address: str | None, target: str) -> str:
+    """The key counting failures of ``scope`` from one address against one ``target`` (an account,
+    a number); the target is hashed, so the key has a fixed length whatever was typed."""
+    digest = hashlib.sha256(target.encode()).hexdigest()[:32]
+    return f"{scope}:pair:{address or '-'}:{digest}"
 
 
 def seconds_locked(keys: list[str]) -> int:

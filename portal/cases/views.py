@@ -1,9 +1,10 @@
 """The party's lookup: case number + query code + last four ID characters → the case's stages.
 
 One answer for every failure (no such case, wrong code, wrong ID digits): same message, same
-status, same work. Failures are counted per client address and per case number, and every
-lookup is audited. A successful lookup is remembered in the session under a random token, so
-no guessable id ever appears in a URL; the page is never cached.
+status, same work. Failures are counted per client address and per (address, case number), never
+per case number alone, so nobody can lock a party out of their case; every lookup is audited. A
+successful lookup is remembered in the session under a random token, so no guessable id ever
+appears in a URL; the page is never cached.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from portal.web import keep_writes_despite_status
 
 bp = Blueprint("cases", __name__)
 ADDRESS_LIMIT = 10  # failed lookups per client address ...
-CASE_LIMIT = 5  # ... and per case number ...
+CASE_LIMIT = 5  # ... and per case number from that address ...
 LOCK = timedelta(minutes=15)  # ... within this window, then locked for it
 SESSION_KEY = "case_progress"
 KEEP_VIEWS = 5
@@ -56,7 +57,8 @@ def lookup():
         return render_template("cases/lookup.html", form=form, message=None), 422
     keep_writes_despite_status()  # failure counters and audit rows outlive the 404
     case_no = normalize_case_no(form.case_no.data)
-    keys = [f"progress:ip:{request.remote_addr}", f"progress:case:{case_no}"]
+    keys = [throttle.address_key("progress", request.remote_addr),
+            throttle.pair_key("progress", request.remote_addr, case_no)]
     if throttle.seconds_locked(keys):
         _audit(case_no, "throttled")
         return render_template("cases/lookup.html", form=form, message=LOCKED), 429

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from portal.audit.services import record
 from portal.auth import throttle
 from portal.core.classification import PUBLIC
 from portal.core.errors import FieldError
@@ -60,28 +61,41 @@ def apply():
     return render_template("disclosure/apply.html", form=form)
 
 
+def _audit_lookup(tracking_no: str, outcome: str) -> None:
+    number = tracking_no.strip().upper()[:64]
+    record("matter.lookup", user_id=None, target_type="matter", target_id=number,
+           detail={"tracking_no": number, "outcome": outcome})
+
+
 @bp.route("/track", methods=["GET", "POST"])
 def track():
-    """Look a request up by tracking number and access code (throttled per address)."""
+    """Look a request up by tracking number and access code (throttled per address).
+
+    Every lookup is audited (never the code); a known number with a wrong code and an unknown
+    number cost the same work and get the same answer.
+    """
     form = LookupForm()
     if request.method == "GET" and not form.tracking_no.data:
         form.tracking_no.data = lookup_prefill(request.args.get("no", ""))
     status = 200
     if form.validate_on_submit():
+        keep_writes_despite_status()  # failure counters and audit rows outlive the 404
         key = f"track:{request.remote_addr}"
         if throttle.seconds_locked([key]):
+            _audit_lookup(form.tracking_no.data, "throttled")
             flash("查询失败次数过多，请 15 分钟后再试。", "error")
             status = 429
         else:
             matter = find_by_code(form.tracking_no.data, form.access_code.data)
             if matter is not None:
+                _audit_lookup(matter.tracking_no, "found")
                 remember_tracked(matter.id)
                 target = "complaints.status" if matter.kind == "complaint" else "disclosure.status"
                 return redirect(url_for(target, tracking_no=matter.tracking_no))
             throttle.note_failure(key, LOOKUP_LIMIT, LOOKUP_LOCK)
+            _audit_lookup(form.tracking_no.data, "not_found")
             flash("受理编号或查询码不正确。", "error")
             status = 404
-        keep_writes_despite_status()
     return render_template("disclosure/track.html", form=form), status
 
 

@@ -18,6 +18,7 @@ from portal.audit.services import record
 from portal.calendar.services import load_calendar
 from portal.core.clock import ClockEvent, ClockPolicy, EventKind, compute
 from portal.extensions import db
+from portal.matters.form_keys import issue_key, issued_here
 from portal.matters.models import Matter, MatterEvent, TrackingCounter
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
@@ -55,8 +56,9 @@ def access_code_for(submission_key: str) -> str:
 
 
 def new_submission_key() -> str:
-    """A fresh one-time key embedded in a form, making its submission idempotent."""
-    return secrets.token_urlsafe(24)
+    """A fresh one-time key embedded in a form, making its submission idempotent; bound to the
+    visitor's session (see :mod:`portal.matters.form_keys`)."""
+    return issue_key()
 
 
 def matter_by_submission(submission_key: str) -> Matter | None:
@@ -65,8 +67,11 @@ def matter_by_submission(submission_key: str) -> Matter | None:
 
 
 def unused_key_for(kind: str, submission_key: str) -> str:
-    """``submission_key``, unless a matter of another kind holds it (a key copied from another
-    form): then a fresh key, so the submission is filed as new."""
+    """``submission_key``, unless this visitor's session did not receive it, or a matter of
+    another kind holds it (a key copied from another form): then a fresh key, so the submission
+    is filed as new and never answers with someone else's receipt."""
+    if not issued_here(submission_key):
+        return new_submission_key()
     existing = matter_by_submission(submission_key)
     return new_submission_key() if existing is not None and existing.kind != kind else submission_key
 
@@ -97,12 +102,21 @@ def find_by_code(tracking_no: str, access_code: str) -> Matter | None:
     Unknown numbers cost the same hash check as wrong codes, so timing reveals nothing.
     """
     matter = db.session.scalar(select(Matter).where(Matter.tracking_no == tracking_no.strip().upper()))
-    stored = matter.access_code_hash if matter else _DUMMY_HASH
+    stored = matter.access_code_hash if matter else dummy_hash()
     valid = check_password_hash(stored, access_code.strip().upper())
     return matter if matter is not None and valid else None
 
 
-_DUMMY_HASH = generate_password_hash("not-a-code", "scrypt:4096:8:1")
+def dummy_hash() -> str:
+    """A hash made exactly as access codes' hashes are (the configured method and parameters),
+    checked when there is no real one, so that the check costs the same."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_hex(8), method)
+    return _dummy_hashes[method]
+
+
+_dummy_hashes: dict[str, str] = {}
 
 
 def clock_events(matter: Matter) -> list[ClockEvent]:

@@ -1,7 +1,13 @@
-"""Security headers on every response, and ``Cache-Control: no-store`` on staff and login pages."""
+"""Security headers on every response, and ``Cache-Control: no-store`` on private pages.
+
+Private pages are the staff and login pages and everything a citizen sees of their own matter:
+the forms and receipts of requests and complaints, ``/track`` and a matter's pages, letters and
+files, a complaint's pages and letters, and a case's ``/progress`` pages.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 CSP = (
@@ -17,19 +23,28 @@ SECURITY_HEADERS = (
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
 )
-PRIVATE_PREFIXES = ("/staff", "/login")  # pages never kept by a browser or proxy cache
+# Pages never kept by a browser or proxy cache; under /complaints/ only the statistics and the
+# published outcomes are the same for every visitor.
+PRIVATE_PATHS = re.compile(
+    r"/(staff|login|apply|complain|track|progress)(/|$)|/complaints/(?!(statistics|outcomes)/?$)"
+)
+
+
+def is_private(path: str) -> bool:
+    """True for a page only its own visitor may see (``Cache-Control: no-store``)."""
+    return PRIVATE_PATHS.match(path) is not None
 
 
 class SecurityHeaders:
     """WSGI middleware: the security headers on every response (pages, cached pages, errors,
-    static files), unless a view set its own; ``Cache-Control: no-store`` on staff and login pages."""
+    static files), unless a view set its own; ``Cache-Control: no-store`` on private pages."""
 
     def __init__(self, wsgi_app: Callable) -> None:
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Serve the request, adding the headers as the response starts."""
-        private = environ.get("PATH_INFO", "").startswith(PRIVATE_PREFIXES)
+        private = is_private(environ.get("PATH_INFO", ""))
 
         def start(status: str, headers: list[tuple[str, str]], exc_info=None):
             present = {name.lower() for name, _value in headers}

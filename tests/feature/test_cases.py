@@ -462,21 +462,32 @@ def test_failures_are_throttled_per_address(staff, app, recorded):
                    ).status_code == 303
 
 
-def test_failures_are_throttled_per_case_number(staff, app, recorded):
+def test_failures_are_throttled_per_case_number_from_one_address(staff, app, recorded):
     _, code = recorded
-    for number in range(5):  # five addresses, one wrong guess each
-        guesser = app.test_client()
-        response = look_up(guesser, CASE_NO, "ZZZZZZZZ", "123X",
-                           environ_base={"REMOTE_ADDR": f"198.51.100.{number}"})
-        assert response.status_code == 404
-    party = app.test_client()
-    blocked = look_up(party, CASE_NO, code, "123X", environ_base={"REMOTE_ADDR": "192.0.2.1"})
-    assert blocked.status_code == 429
+    guesser = app.test_client()
+    guessing = {"environ_base": {"REMOTE_ADDR": "198.51.100.1"}}
+    for _ in range(5):  # five wrong guesses at one case from one address
+        assert look_up(guesser, CASE_NO, "ZZZZZZZZ", "123X", **guessing).status_code == 404
+    assert look_up(guesser, CASE_NO, code, "123X", **guessing).status_code == 429
     # An unknown number is locked the same way, so the lock tells nothing about existence.
-    for _ in range(5):
-        look_up(party, "不存在的编号", code, "123X", environ_base={"REMOTE_ADDR": "192.0.2.2"})
-    assert look_up(party, "不存在的编号", code, "123X",
-                   environ_base={"REMOTE_ADDR": "192.0.2.3"}).status_code == 429
+    for _ in range(4):
+        look_up(guesser, "不存在的编号", code, "123X", environ_base={"REMOTE_ADDR": "192.0.2.2"})
+    assert look_up(guesser, "不存在的编号", code, "123X",
+                   environ_base={"REMOTE_ADDR": "192.0.2.2"}).status_code == 404
+    assert look_up(guesser, "不存在的编号", code, "123X",
+                   environ_base={"REMOTE_ADDR": "192.0.2.2"}).status_code == 429
+
+
+def test_nobody_can_lock_a_party_out_of_their_case(staff, app, recorded):
+    _, code = recorded
+    for number in range(5):  # five wrong guesses from one address, one from each of five more
+        look_up(app.test_client(), CASE_NO, "ZZZZZZZZ", "123X",
+                environ_base={"REMOTE_ADDR": "198.51.100.200"})
+        look_up(app.test_client(), CASE_NO, "ZZZZZZZZ", "123X",
+                environ_base={"REMOTE_ADDR": f"198.51.100.{number}"})
+    party = app.test_client()
+    found = look_up(party, CASE_NO, code, "123X", environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    assert found.status_code == 303
 
 
 def test_every_lookup_is_audited_without_the_code(staff, app, recorded):
