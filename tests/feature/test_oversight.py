@@ -162,9 +162,13 @@ def test_counts_computed_in_sql_match_counting_the_matters(client, app, users):
             m.assignee.display_name if m.assignee else "未分配" for m in late)
         assert summary.counts["overdue"] == section_count("overdue", today) == len(late) == 7
         assert summary.counts["due-soon"] == section_count("due-soon", today) == 1
+        late_by_department = Counter(m.department.name for m in late)
     login(client, users["supervisor"])
     page = client.get("/staff/oversight/").get_data(as_text=True)
-    assert "户政民警</a>：3 件" in page and "交通管理</a>：2 件" in page
+    assert "户政民警</a>：3 件" in page
+    assert late_by_department["督察"] == 2  # complaints go to the inspection office
+    for department, count in late_by_department.items():
+        assert f"{department}</a>：{count} 件" in page
 
 
 def test_trends_cover_the_last_twelve_months_only(client, app, users):
