@@ -1,4 +1,4 @@
-"""Scale benchmark: 1,000,000 requests and 200,000 complaints on PostgreSQL (issue 8).
+"""Scale benchmark: 1,000,000 requests and 200,000 complaints on PostgreSQL.
 
 Run from the repository root (not a pytest test)::
 
@@ -21,7 +21,7 @@ VACUUM ANALYZE, then measures:
 * EXPLAIN (ANALYZE, BUFFERS) of every statement the dashboard and the sweep send, the sweep's
   taken in a rolled-back transaction in the state of its first run.
 
-Targets of the issue: dashboard ≤ 300 ms, sweep ≤ 60 s.
+Targets: dashboard ≤ 300 ms, sweep ≤ 60 s.
 """
 
 from __future__ import annotations
