@@ -12,13 +12,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from portal.accounts.models import Department, Role, User
 from portal.audit.services import record
 from portal.auth import throttle
+from portal.auth.hashing import dummy_hash
 from portal.core.timefmt import utcnow
 from portal.extensions import db
 
 USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{2,31}$")
 MIN_PASSWORD_LENGTH = 10
 # A hash computed once so unknown usernames cost as much time as known ones.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 class AccountError(ValueError):
@@ -109,7 +109,7 @@ def authenticate(username: str, password: str, remote_addr: str) -> User | None:
     """
     username = username.strip().lower()
     user = db.session.scalar(select(User).where(User.username == username))
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    valid = check_password_hash(user.password_hash if user else dummy_hash(), password)
     if user is None or not valid or not user.active:
         _note_failure(username, remote_addr)
         record("login.failed", user_id=user.id if user else None, target_type="user",

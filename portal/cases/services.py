@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.audit.services import record
+from portal.auth.hashing import dummy_hash
 from portal.cases.models import CASE_TYPES, PARTY_ROLES, Case, CaseParty, CaseStage
 from portal.cases.policy import effective_policies, next_due
 from portal.cases.stages import (
@@ -41,7 +42,6 @@ LAST4_RE = re.compile(r"^[0-9A-Z]{4}$")
 PHONE_RE = re.compile(r"^[0-9][0-9-]{2,19}(转[0-9]{1,6})?$")
 # Brackets people type for the 〔〕 of a case number.
 _BRACKETS = str.maketrans({"[": "〔", "【": "〔", "［": "〔", "]": "〕", "】": "〕", "］": "〕"})
-_dummy_hashes: dict[str, str] = {}
 
 
 def normalize_case_no(text: str) -> str:
@@ -63,14 +63,6 @@ def normalize_last4(text: str) -> str:
 
 def _hash(value: str) -> str:
     return generate_password_hash(value, current_app.config["PASSWORD_HASH_METHOD"])
-
-
-def _dummy_hash() -> str:
-    """A hash of the configured method, compared when there is nothing real to compare."""
-    method = current_app.config["PASSWORD_HASH_METHOD"]
-    if method not in _dummy_hashes:
-        _dummy_hashes[method] = generate_password_hash(secrets.token_hex(8), method)
-    return _dummy_hashes[method]
 
 
 def new_query_code() -> str:
@@ -225,8 +217,8 @@ def find_party(case_no: str, code: str, id_last4: str) -> CaseParty | None:
     wanted = case_id if case_id is not None else 0
     party = db.session.scalar(select(CaseParty).where(
         CaseParty.case_id == wanted, CaseParty.query_code_index == code_index(wanted, code)))
-    code_ok = check_password_hash(party.query_code_hash if party else _dummy_hash(), code)
-    last4_ok = check_password_hash(party.id_last4_hash if party else _dummy_hash(), last4)
+    code_ok = check_password_hash(party.query_code_hash if party else dummy_hash(), code)
+    last4_ok = check_password_hash(party.id_last4_hash if party else dummy_hash(), last4)
     return party if party is not None and code_ok and last4_ok else None
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from collections.abc import Callable
 from datetime import date
 
@@ -15,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.audit.services import record
+from portal.auth.hashing import dummy_hash
 from portal.calendar.services import load_calendar
 from portal.core.clock import ClockEvent, ClockPolicy, EventKind, compute
 from portal.extensions import db
@@ -105,18 +105,6 @@ def find_by_code(tracking_no: str, access_code: str) -> Matter | None:
     stored = matter.access_code_hash if matter else dummy_hash()
     valid = check_password_hash(stored, access_code.strip().upper())
     return matter if matter is not None and valid else None
-
-
-def dummy_hash() -> str:
-    """A hash made exactly as access codes' hashes are (the configured method and parameters),
-    checked when there is no real one, so that the check costs the same."""
-    method = current_app.config["PASSWORD_HASH_METHOD"]
-    if method not in _dummy_hashes:
-        _dummy_hashes[method] = generate_password_hash(secrets.token_hex(8), method)
-    return _dummy_hashes[method]
-
-
-_dummy_hashes: dict[str, str] = {}
 
 
 def clock_events(matter: Matter) -> list[ClockEvent]:

@@ -43,3 +43,36 @@ def test_wrong_codes_from_one_address_do_not_lock_the_applicant_out(app, client)
     found = applicant.post("/track", data={"csrf_token": token, "tracking_no": number,
                                            "access_code": code}, **OFFICE)
     assert found.status_code == 302 and found.headers["Location"] == f"/track/{number}"
+
+
+def test_an_unknown_user_name_costs_as_much_as_a_wrong_password(app):
+    """A login for a name nobody has checks a dummy hash made as real ones are, so timing does not
+    tell which staff user names exist."""
+    import statistics
+    import time
+
+    from portal.accounts.models import Role
+    from portal.accounts.services import create_user
+    from portal.extensions import db
+
+    app.config["PASSWORD_HASH_METHOD"] = "scrypt:16384:8:1"  # as slow as production's, or slower
+    with app.app_context():
+        create_user("timing-officer", "a-real-password-1", Role.STAFF, "huzheng", display_name="计时民警")
+        db.session.commit()
+    client = app.test_client()
+
+    def median_seconds(username: str, batch: int) -> float:
+        times = []
+        for index in range(5):
+            address = {"environ_base": {"REMOTE_ADDR": f"198.51.{batch}.{index}"}}  # no lock in the way
+            started = time.perf_counter()
+            response = login(client, username, "wrong-password", **address)
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 401 and "用户名或密码错误" in response.get_data(as_text=True)
+        return statistics.median(times)
+
+    median_seconds("nobody-here", 99)  # warm up: the dummy hash is made once
+    known = [median_seconds("timing-officer", 2 * batch) for batch in range(3)]
+    unknown = [median_seconds("nobody-here", 2 * batch + 1) for batch in range(3)]
+    ratio = statistics.median(unknown) / statistics.median(known)
+    assert 0.7 < ratio < 1 / 0.7, ratio
