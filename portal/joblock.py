@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -74,3 +75,21 @@ def single_runner(name: str) -> Iterator[bool]:
 def skipped(name: str) -> None:
     """Say on standard error that job ``name`` was left to the process already running it."""
     click.echo(SKIPPED.format(name=name), err=True)
+
+
+def one_runner_at_a_time(name: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
+    """Decorate the command of job ``name`` (e.g. "deadlines sweep", locked as "deadlines-sweep"):
+    it runs under :func:`single_runner`, and says it skipped when another process holds the lock."""
+
+    def decorate(command: Callable[[], None]) -> Callable[[], None]:
+        @functools.wraps(command)
+        def locked() -> None:
+            with single_runner(name.replace(" ", "-")) as mine:
+                if not mine:
+                    skipped(name)
+                    return
+                command()
+
+        return locked
+
+    return decorate

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from portal.audit.chain import parse_checkpoint, verify
 from portal.audit.checkpoints import ChainBroken, take_checkpoint
-from portal.joblock import single_runner, skipped
+from portal.joblock import one_runner_at_a_time
 
 
 @click.group("audit")
@@ -43,14 +43,11 @@ def verify_command(kept) -> None:
 
 @audit_group.command("checkpoint")
 @with_appcontext
+@one_runner_at_a_time("audit checkpoint")
 def checkpoint_command() -> None:
     """Record today's checkpoint of the chain head (once a day; run it daily from cron; one
     machine at a time, the others skip)."""
-    with single_runner("audit-checkpoint") as mine:
-        if not mine:
-            skipped("audit checkpoint")
-            return
-        _checkpoint()
+    _checkpoint()
 
 
 def _checkpoint() -> None:

@@ -12,7 +12,7 @@ from portal.core.timefmt import local_today
 from portal.disclosure.models import DisclosureRequest
 from portal.disclosure.services import reply
 from portal.extensions import db
-from portal.joblock import single_runner, skipped
+from portal.joblock import one_runner_at_a_time
 from portal.matters.models import Matter
 
 LAPSES = {
@@ -49,13 +49,10 @@ def requests_group() -> None:
 
 @requests_group.command("close-lapsed")
 @with_appcontext
+@one_runner_at_a_time("requests close-lapsed")
 def close_lapsed_command() -> None:
     """Close requests whose clarification or fee deadline has passed (run daily by cron; one
     machine at a time, the others skip)."""
-    with single_runner("requests-close-lapsed") as mine:
-        if not mine:
-            skipped("requests close-lapsed")
-            return
-        closed = close_lapsed(local_today())
-        db.session.commit()
+    closed = close_lapsed(local_today())
+    db.session.commit()
     click.echo(f"已办结 {len(closed)} 件逾期未补正或未缴费的申请" + (f"：{'、'.join(closed)}" if closed else "。"))

@@ -27,7 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from portal.accounts.models import Department, User
 from portal.core.timefmt import local_today
 from portal.extensions import db
-from portal.joblock import single_runner, skipped
+from portal.joblock import one_runner_at_a_time
 from portal.matters.labels import KIND_LABELS
 from portal.matters.models import Matter
 from portal.outbox.services import enqueue
@@ -145,15 +145,12 @@ def deadlines_group() -> None:
 
 @deadlines_group.command("sweep")
 @with_appcontext
+@one_runner_at_a_time("deadlines sweep")
 def sweep_command() -> None:
     """Mark overdue matters and queue the daily digests (run by cron; safe to repeat; one
     machine at a time, the others skip)."""
-    with single_runner("deadlines-sweep") as mine:
-        if not mine:
-            skipped("deadlines sweep")
-            return
-        report = sweep(local_today())
-        db.session.commit()
+    report = sweep(local_today())
+    db.session.commit()
     click.echo(f"逾期 {report.overdue} 件（新增 {report.newly_overdue} 件），3 个工作日内到期 "
                f"{report.due_soon} 件；已排队提醒邮件 {report.digests} 封。")
     if report.newly_overdue >= VACUUM_AFTER and db.engine.dialect.name == "postgresql":

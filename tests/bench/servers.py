@@ -36,9 +36,9 @@ class Server:
 
 
 def fetch(port: int, path: str, method: str = "GET", body: bytes = b"",
-          headers: dict[str, str] | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
+          headers: dict[str, str] | None = None, timeout: float = 10) -> tuple[int, http.client.HTTPMessage, bytes]:
     """One request to 127.0.0.1:``port``; returns status, headers and body (no redirects)."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
         conn.request(method, path, body=body or None, headers=headers or {})
         response = conn.getresponse()

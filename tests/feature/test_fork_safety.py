@@ -8,26 +8,18 @@ workers would be one socket in several processes, their queries interleaved on i
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.server_harness import Server, fetch, holders, portal, portal_env, postgres_database, socket_inode
+from tests.server_harness import Server, fetch, holders, portal, portal_env, postgres_or_skip, socket_inode
 
 
 @pytest.fixture(scope="module")
 def database():
     """A PostgreSQL database with the portal's schema and content (skipped without a server)."""
-    import psycopg
-
-    try:
-        with postgres_database() as url:
-            yield url
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
+    with postgres_or_skip() as url:
+        yield url
 
 
 def _backends(database_url: str) -> list[tuple[int, str, int]]:

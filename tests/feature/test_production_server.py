@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from portal.extensions import db
-from tests.server_harness import Outcome, Server, fetch, portal, portal_env, postgres_database, submit
+from tests.server_harness import Outcome, Server, fetch, portal, portal_env, postgres_or_skip, submit
 
 CLIENTS = 100
 
@@ -39,15 +39,8 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'instance' / 'portal.db'}"
         return
-    import psycopg
-
-    try:
-        with postgres_database() as url:
-            yield url
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
+    with postgres_or_skip() as url:
+        yield url
 
 
 def _wave(port: int, offset: int) -> list[Outcome]:
