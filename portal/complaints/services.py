@@ -12,11 +12,13 @@ from portal.complaints import policy as _policy  # noqa: F401  (registers the cl
 from portal.complaints.letters import complaint_letter
 from portal.complaints.models import DECISIONS, OUTCOMES, Complaint
 from portal.complaints.routing import check_reviewer, handling_department
+from portal.complaints.workflow import COMPLAINTS
 from portal.core.clock import ClockError, EventKind
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclose import public_text
 from portal.extensions import db
+from portal.matters import time_extension
 from portal.matters.files import attach_file
 from portal.matters.letters import letter_text
 from portal.matters.models import Matter
@@ -121,27 +123,43 @@ def decide_acceptance(complaint: Complaint, decision: str, *, day: date, reason:
                       transferred_to: str, actor_id: int | None) -> None:
     """受理, 不予受理 (with reason) or 转送 (to a named agency), told to the complainant."""
     matter = complaint.matter
-    if complaint.decision is not None:
-        raise FieldError("decision", "已经作出受理决定。")
     if decision not in DECISIONS:
         raise FieldError("decision", "请选择受理决定。")
+    COMPLAINTS.check(matter, decision, "decision")
     if decision == "not_accepted" and not reason.strip():
         raise FieldError("reason", "不予受理须说明理由。")
     if decision == "transferred" and not transferred_to.strip():
         raise FieldError("transferred_to", "转送须写明接收机关。")
+    COMPLAINTS.move(matter, decision, "decision")
     complaint.decision, complaint.decision_reason = decision, reason.strip()
     complaint.transferred_to = transferred_to.strip()
     if decision == "accepted":
         message = "您的投诉已受理。"
         event = _clocked(matter, EventKind.ACCEPTED, day, actor_id, message)
-        matter.status = "accepted"
     else:
         message = ("您的投诉不予受理，理由：" + complaint.decision_reason if decision == "not_accepted"
                    else f"您的投诉已转送{complaint.transferred_to}办理。")
         event = _clocked(matter, EventKind.REPLIED, day, actor_id, message)
-        matter.status, matter.closed_on = decision, day
+        matter.closed_on = day
         complaint.replied_on = day
     notify(complaint, "decision", message, event.id)
+
+
+def request_extension(complaint: Complaint, *, days: int | None, reason: str, actor_id: int) -> None:
+    """Ask a supervisor for an extension (once, at most the type's maximum, while handling)."""
+    time_extension.request_extension(complaint.matter, COMPLAINTS, day=local_today(), days=days,
+                                      reason=reason, actor_id=actor_id)
+
+
+def decide_extension(complaint: Complaint, *, approve: bool, supervisor_id: int) -> bool:
+    """A supervisor grants or refuses the pending extension; the complainant is told of a grant.
+    Returns whether it was granted."""
+    event = time_extension.decide_extension(
+        complaint.matter, COMPLAINTS, approve=approve, supervisor_id=supervisor_id, note="",
+        message="经批准，办理期限延长 {days} 日。理由：{reason}")
+    if event is not None:
+        notify(complaint, "extension", event.message, event.id)
+    return event is not None
 
 
 def _clocked(matter, kind, day: date, actor_id: int | None, message: str, days: int | None = None):
@@ -156,18 +174,19 @@ def _clocked(matter, kind, day: date, actor_id: int | None, message: str, days: 
 def reply(complaint: Complaint, *, outcome: str, text: str, day: date, actor_id: int | None) -> None:
     """The handling result (or the review's, never by the first handler), told to the complainant."""
     matter = complaint.matter
-    if matter.status not in ("accepted", "reviewing"):
-        raise FieldError("outcome", "只有已受理或复查中的投诉可以答复。")
+    action = "review_replied" if matter.status == "reviewing" else "replied"
+    COMPLAINTS.check(matter, action, "outcome")
     check_reviewer(complaint, db.session.get(User, actor_id) if actor_id else None, "outcome")
     if outcome not in OUTCOMES:
         raise FieldError("outcome", "请选择处理结果。")
     check_markup("reply_md", text)
     if not text.strip():
         raise FieldError("reply_md", "请填写答复内容。")
+    COMPLAINTS.move(matter, action, "outcome")
     event = _clocked(matter, EventKind.REPLIED, day, actor_id, f"处理结果：{OUTCOMES[outcome]}")
     complaint.outcome, complaint.reply_md, complaint.replied_on = outcome, text, day
     complaint.on_time = matter.due_on is None or day <= matter.due_on
-    matter.status, matter.closed_on = "replied" if matter.status == "accepted" else "reviewed", day
+    matter.closed_on = day
     notify(complaint, "reply", f"处理结果：{OUTCOMES[outcome]}\n\n{text}", event.id)
 
 
@@ -178,9 +197,10 @@ def request_review(complaint: Complaint, *, reason: str, day: date) -> None:
         raise FieldError("reason", "只有已答复的投诉可以申请复查。")
     if not reason.strip():
         raise FieldError("reason", "请说明申请复查的理由。")
+    COMPLAINTS.move(matter, "review_requested", "reason")
     event = _clocked(matter, EventKind.REVIEW_REQUESTED, day, None, "您已申请复查。")
     complaint.review_requested_on, complaint.review_reason = day, reason.strip()
-    matter.status, matter.closed_on = "reviewing", None
+    matter.closed_on = None
     if matter.assignee_id is not None:  # the 复查 goes to someone other than the first handler
         matter.assignee_id = None
         add_event(matter, "assigned", day, actor_id=None, note="")

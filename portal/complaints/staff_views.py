@@ -16,6 +16,7 @@ from portal.complaints.letters import complaint_letter, letter_events
 from portal.complaints.models import COMPLAINT_TYPES, Complaint
 from portal.complaints.policy import all_policies
 from portal.complaints.views import LABELS, STATUS
+from portal.complaints.workflow import COMPLAINTS
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclose import disclose, viewer_of
@@ -26,7 +27,7 @@ from portal.matters.labels import event_label
 from portal.matters.letter_pdf import pdf_response
 from portal.matters.letters import Letter, render_letter_page
 from portal.matters.models import Matter
-from portal.matters.services import add_event, recompute_open_deadlines
+from portal.matters.services import recompute_open_deadlines
 from portal.web.input_guard import whole_number
 
 bp = Blueprint("complaints_staff", __name__, url_prefix="/staff/complaints")
@@ -76,6 +77,7 @@ def _page(complaint: Complaint, status: int = 200, **forms):
         hidden_reasons=routing.identity_hidden_from(complaint, current_user),
         status=STATUS, labels=LABELS, event_label=event_label,
         pending=time_extension.pending_extension(complaint.matter), letters=letter_events(complaint),
+        allowed={t.action for t in COMPLAINTS.allowed(complaint.matter, ("staff", "supervisor"))},
         is_supervisor=current_user.has_role(Role.SUPERVISOR, Role.ADMIN), **context), status
 
 
@@ -162,11 +164,7 @@ def route(tracking_no: str):
 def request_extension(tracking_no: str):
     """Ask a supervisor for an extension (one, at most the policy's maximum)."""
     def run(c, f):
-        if c.matter.status != "accepted":
-            raise FieldError("days", "只有已受理、办理中的投诉可以申请延期。")
-        add_event(c.matter, "extension_requested", local_today(), actor_id=current_user.id,
-                  days=f.days.data, note=f.reason.data)
-        c.matter.status = "extension_requested"
+        services.request_extension(c, days=f.days.data, reason=f.reason.data, actor_id=current_user.id)
         return "延期申请已提交监督人员审批。"
     return _act(tracking_no, ExtensionForm, "ext", run)
 
@@ -179,16 +177,13 @@ def decide_extension(tracking_no: str, verdict: str):
     if verdict not in ("approve", "refuse"):  # CSRF is checked for every POST by CSRFProtect
         abort(404)
     try:
-        event = time_extension.decide_extension(
-            complaint.matter, approve=verdict == "approve", supervisor_id=current_user.id, note="",
-            resume_status="accepted", message="经批准，办理期限延长 {days} 日。理由：{reason}")
+        granted = services.decide_extension(complaint, approve=verdict == "approve",
+                                            supervisor_id=current_user.id)
     except FieldError as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return _page(_complaint_or_404(tracking_no), 422)
-    if event is not None:
-        services.notify(complaint, "extension", event.message, event.id)
-    flash("已批准延期。" if event else "已不批准延期。", "success")
+    flash("已批准延期。" if granted else "已不批准延期。", "success")
     return redirect(url_for("complaints_staff.show", tracking_no=tracking_no))
 
 

@@ -14,7 +14,9 @@ Pure computation (no Flask, no database). Rules, from 《政府信息公开条�
   first opening to the last closing, and that union is the span counted once.
 * One extension of at most ``max_extension_days`` adds that many working days to the current due
   date (Art. 33). An extension granted during a pause is added too; the pause is added when it ends
-  (both are counts of working days after the due date, so the order does not matter).
+  (both are counts of working days after the due date, so the order does not matter). An
+  extension granted while waiting for 补正 is kept: when the clarified application arrives the
+  period restarts as ``reply_days`` plus the days granted.
 * A reply or withdrawal during a pause ends the pause that day.
 
 With ``policy.unit == "calendar_days"`` (complaints under 《信访工作条例》) the same logic counts

@@ -10,7 +10,9 @@ from portal.core.workdays import WorkCalendar
 
 __all__ = ["Run"]
 
-_ALLOWED_WHILE_AWAITING = {EventKind.CLARIFICATION_RECEIVED, EventKind.REPLIED, EventKind.WITHDRAWN}
+# An extension granted while waiting for 补正 is kept and added when the period restarts.
+_ALLOWED_WHILE_AWAITING = {EventKind.CLARIFICATION_RECEIVED, EventKind.EXTENSION_GRANTED, EventKind.REPLIED,
+                           EventKind.WITHDRAWN}
 
 
 class Run:
@@ -36,6 +38,7 @@ class Run:
         self.notice_due: date | None = None
         self.clarification_late = False
         self.extended = False
+        self.carried_extension = 0  # days granted while awaiting 补正, added when the period restarts
         self.terminal: str | None = None
         self.replied_on: date | None = None
         self.on_time: bool | None = None
@@ -148,8 +151,13 @@ class Run:
             raise ClockError(f"{iso(day)} 收到补正，但此前没有要求补正")
         gaps: set[int] = set()
         self.awaiting = False
-        self.due = self.add(day, self.policy.reply_days, gaps)
-        text = f"{iso(day)} 收到补正后的申请，重新计算 {self.amount(self.policy.reply_days)} → {iso(self.due)}"
+        days, carried = self.policy.reply_days, self.carried_extension
+        self.carried_extension = 0
+        self.due = self.add(day, days + carried, gaps)
+        text = f"{iso(day)} 收到补正后的申请，重新计算 {self.amount(days)}"
+        if carried:
+            text += f"，加上已批准延长的 {self.amount(carried)}"
+        text += f" → {iso(self.due)}"
         if self.clarification_deadline is not None and day > self.clarification_deadline:
             text += f"（晚于补正期限 {iso(self.clarification_deadline)}）"
         self.clarification_deadline = None
@@ -221,6 +229,10 @@ class Run:
             raise ClockError(f"{iso(day)} 延长 {self.amount(n)}，超过最长 {limit}")
         gaps: set[int] = set()
         self.extended = True
+        if self.awaiting:
+            self.carried_extension = n
+            self.step(f"{iso(day)} 延长答复期限 {self.amount(n)}（正在等待补正，收到补正后重新计算时一并计入）", gaps)
+            return
         self.due = self.add(self.running_due(), n, gaps)
         if self.open_pauses:
             self.step(f"{iso(day)} 延长答复期限 {self.amount(n)}（正在暂停，恢复计算时一并顺延）", gaps)

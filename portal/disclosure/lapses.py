@@ -36,8 +36,7 @@ def close_lapsed(today: date) -> list[str]:
             continue
         req = db.session.get_one(DisclosureRequest, matter.id)
         reply(req, type_code="other", sub_code=sub_code, text=text, actor_id=None,
-              supervisor_approved=True)
-        matter.status = "abandoned"
+              supervisor_approved=True, action="lapsed")
         closed.append(matter.tracking_no)
     return closed
 

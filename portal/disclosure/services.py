@@ -15,6 +15,7 @@ from portal.core.timefmt import local_today
 from portal.disclosure.models import DisclosureRequest
 from portal.disclosure.notify import notify_applicant
 from portal.disclosure.replies import REPLY_TYPES
+from portal.disclosure.workflow import REQUESTS
 from portal.extensions import db
 from portal.matters.files import attach_file
 from portal.matters.models import Matter
@@ -118,8 +119,13 @@ def assign(matter: Matter, assignee_id: int | None, actor_id: int) -> None:
 
 
 def reply(request: DisclosureRequest, *, type_code: str, sub_code: str | None, text: str,
-          actor_id: int | None, supervisor_approved: bool) -> str:
-    """Record the reply; replies needing approval wait for a supervisor. Returns the status."""
+          actor_id: int | None, supervisor_approved: bool, action: str | None = None) -> str:
+    """Record the reply; replies needing approval wait for a supervisor. Returns the status.
+
+    ``action`` is the workflow action the reply completes: by default a staff reply (or its
+    submission for approval), a supervisor's approval of a pending one; ``lapsed`` when the
+    applicant let a deadline pass.
+    """
     reply_type = REPLY_TYPES.get(type_code)
     if reply_type is None:
         raise FieldError("reply_type", "请选择答复类型。")
@@ -128,19 +134,26 @@ def reply(request: DisclosureRequest, *, type_code: str, sub_code: str | None, t
     check_markup("reply_md", text)
     if not text.strip():
         raise FieldError("reply_md", "请填写答复内容。")
-    request.reply_type, request.reply_sub_reason, request.reply_md = type_code, sub_code, text
     matter = request.matter
-    if reply_type.needs_approval and not supervisor_approved:
-        matter.status = "reply_pending_approval"
+    held = reply_type.needs_approval and not supervisor_approved
+    REQUESTS.move(matter, action or _reply_action(matter, held), "reply_md")
+    request.reply_type, request.reply_sub_reason, request.reply_md = type_code, sub_code, text
+    if held:
         event = add_event(matter, "reply_submitted", local_today(), actor_id=actor_id)
         alert_supervisors(f"待审批答复 {matter.tracking_no}",
                           f"申请 {matter.tracking_no} 的答复（{reply_type.label}）需要您审批。",
                           f"reply:{event.id}")
         return matter.status
     request.reply_sent_on = local_today()
-    matter.status = "replied"
     matter.closed_on = request.reply_sent_on
     event = add_event(matter, EventKind.REPLIED, request.reply_sent_on, actor_id=actor_id,
                       message=f"答复类型：{reply_type.label}")
     notify_applicant(request, "replied", f"答复类型：{reply_type.label}\n\n{text}", event.id)  # sends the letter
     return matter.status
+
+
+def _reply_action(matter: Matter, held: bool) -> str:
+    """The workflow action of a reply: submitted for approval, approved, or sent."""
+    if held:
+        return "reply_submitted"
+    return "reply_approved" if matter.status == "reply_pending_approval" else "replied"

@@ -82,13 +82,15 @@ def _forms(req: DisclosureRequest) -> dict:
 
 def _render(req: DisclosureRequest, status: int = 200, **forms):
     context = _forms(req) | forms
+    context["action_form"].action.choices = [  # what the workflow table allows now
+        SelectChoice(code, label) for code, label in actions.offered_actions(req)]
     shown = disclose(req, viewer_of(current_user))
     return render_template(
         "disclosure/staff_show.html", req=req, shown=shown, status_label=status_label,
         event_label=event_label,
         reply_types=REPLY_TYPES, sub_reason=sub_reason_label(req.reply_type, req.reply_sub_reason),
         pending_extension=actions.pending_extension(req),
-        month_count=actions.applicant_requests_in_month(req),
+        month_count=actions.applicant_requests_in_month(req), may_reply=actions.may_reply(req),
         is_supervisor=current_user.has_role(Role.SUPERVISOR, Role.ADMIN), **context), status
 
 

@@ -53,6 +53,8 @@ class Matter(Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
                                                     info=INTERNAL_FIELD)
     status: Mapped[str] = mapped_column(String(32), index=True, info=PUBLIC_FIELD)
+    # While an approval is pending: the state the matter returns to (see portal/matters/workflow.py).
+    resume_status: Mapped[str | None] = mapped_column(String(32), info=INTERNAL_FIELD)
     due_on: Mapped[date | None] = mapped_column(info=PUBLIC_FIELD)
     due_provisional: Mapped[bool] = mapped_column(default=False, info=PUBLIC_FIELD)
     clock_steps: Mapped[list[str]] = mapped_column(JSON, default=list, info=PUBLIC_FIELD)

@@ -66,6 +66,20 @@ def test_clarification_restarts_the_twenty_days():
     assert done.steps[-1] == "2025-10-15 收到补正后的申请，重新计算 20 个工作日 → 2025-11-12"
 
 
+def test_extension_granted_during_clarification_is_added_when_the_period_restarts():
+    events = [received(date(2025, 9, 26)),
+              ev(K.CLARIFICATION_REQUESTED, date(2025, 9, 29), deadline=date(2025, 10, 17)),
+              ev(K.EXTENSION_GRANTED, date(2025, 9, 30), days=10)]
+    waiting = run(*events)
+    assert waiting.state == "awaiting_clarification" and waiting.due_on is None and waiting.extended
+    assert waiting.steps[-1] == "2025-09-30 延长答复期限 10 个工作日（正在等待补正，收到补正后重新计算时一并计入）"
+    done = run(*events, ev(K.CLARIFICATION_RECEIVED, date(2025, 10, 15)))
+    assert done.state == "running"
+    assert done.due_on == CAL.add_workdays(date(2025, 10, 15), 30)
+    assert done.steps[-1] == (f"2025-10-15 收到补正后的申请，重新计算 20 个工作日，加上已批准延长的 10 个工作日"
+                              f" → {done.due_on.isoformat()}")
+
+
 def test_late_clarified_application_is_noted():
     request = ev(K.CLARIFICATION_REQUESTED, date(2025, 9, 29), deadline=date(2025, 10, 17))
     result = run(received(date(2025, 9, 26)), request, ev(K.CLARIFICATION_RECEIVED, date(2025, 10, 20)))
@@ -285,7 +299,8 @@ D = date(2025, 10, 9)
             [R, ev(K.CLARIFICATION_REQUESTED, D), ev(K.CLARIFICATION_RECEIVED, D), ev(K.CLARIFICATION_REQUESTED, D)],
             "只能要求一次",
         ),
-        ([R, ev(K.CLARIFICATION_REQUESTED, D), ev(K.EXTENSION_GRANTED, D, days=5)], "等待申请人补正"),
+        ([R, ev(K.CLARIFICATION_REQUESTED, D), ev(K.EXTENSION_GRANTED, D, days=5),
+          ev(K.EXTENSION_GRANTED, D, days=5)], "只能延长一次"),
         ([R, ev(K.CLARIFICATION_REQUESTED, D), ev(K.CONSULTATION_STARTED, D)], "等待申请人补正"),
         ([R, ev(K.CONSULTATION_STARTED, D), ev(K.CLARIFICATION_REQUESTED, D)], "不能要求补正"),
         ([R, ev(K.EXTENSION_GRANTED, D, days=5), ev(K.CLARIFICATION_REQUESTED, D)], "不能再要求补正"),
