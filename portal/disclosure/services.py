@@ -136,7 +136,7 @@ def reply(request: DisclosureRequest, *, type_code: str, sub_code: str | None, t
         raise FieldError("reply_md", "请填写答复内容。")
     matter = request.matter
     held = reply_type.needs_approval and not supervisor_approved
-    REQUESTS.move(matter, action or _reply_action(matter, held), "reply_md")
+    REQUESTS.move(matter, action or _reply_action(matter, held, supervisor_approved), "reply_md")
     request.reply_type, request.reply_sub_reason, request.reply_md = type_code, sub_code, text
     if held:
         event = add_event(matter, "reply_submitted", local_today(), actor_id=actor_id)
@@ -152,8 +152,11 @@ def reply(request: DisclosureRequest, *, type_code: str, sub_code: str | None, t
     return matter.status
 
 
-def _reply_action(matter: Matter, held: bool) -> str:
-    """The workflow action of a reply: submitted for approval, approved, or sent."""
+def _reply_action(matter: Matter, held: bool, supervisor_approved: bool) -> str:
+    """The workflow action of a reply: submitted for approval, a pending one approved by a
+    supervisor, or sent."""
     if held:
         return "reply_submitted"
-    return "reply_approved" if matter.status == "reply_pending_approval" else "replied"
+    if supervisor_approved and matter.status == "reply_pending_approval":
+        return "reply_approved"
+    return "replied"

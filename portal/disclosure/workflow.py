@@ -42,7 +42,7 @@ REQUESTS = Workflow(
     )},
     transitions=(
         Transition("clarification_requested", "发出补正通知", ("received",), "awaiting_clarification",
-                   "pause", guards=(ONE_CLARIFICATION, NOT_AFTER_EXTENSION)),
+                   "suspend", guards=(ONE_CLARIFICATION, NOT_AFTER_EXTENSION)),
         Transition("clarification_received", "收到补正材料", ("awaiting_clarification",), "received",
                    "restart"),
         Transition("consultation_started", "开始征求第三方（或其他机关）意见", ("received",), "consulting",
@@ -70,6 +70,7 @@ REQUESTS = Workflow(
         "延期申请审批期间，时限按申请延期前的状态计算（补正期间仍中止，征求意见、缴费期间仍暂停）；"
         "审批后回到申请延期前的状态。",
         "补正期间批准的延期，在收到补正、重新计算 20 个工作日时一并计入。",
+        "缴费期间是否计入办理时限由本机关设定（FEE_NOTICE_PAUSES_CLOCK，默认不计入）。",
         "内部备注随时可以记录，不改变状态。",
     ),
 )

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from portal.core.clock import ClockError, EventKind
+from portal.core.clock_text import amount
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.matters.models import Matter, MatterEvent
-from portal.matters.services import add_event
+from portal.matters.services import add_event, policy_for
 from portal.matters.workflow import Workflow
 
 
@@ -31,6 +32,9 @@ def request_extension(matter: Matter, workflow: Workflow, *, day: date, days: in
     """Ask for an extension of ``days``; the table says from which states and how often."""
     if not days or days < 1:
         raise FieldError(field, "请填写延长的天数。")
+    policy = policy_for(matter)
+    if days > policy.max_extension_days:
+        raise FieldError(field, f"延长期限最长 {amount(policy.max_extension_days, policy.unit)}。")
     workflow.move(matter, "extension_requested", field)
     return add_event(matter, "extension_requested", day, actor_id=actor_id, days=days, note=reason,
                      message=message)

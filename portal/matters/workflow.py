@@ -29,6 +29,7 @@ CLOCK_MODES = {RUNNING: "计时", PAUSED: "暂停计时", STOPPED: "中止，补
 
 # What a transition does to the clock.
 EFFECTS = {"none": "—", "start": "开始计时", "pause": "暂停", "resume": "恢复计时",
+           "suspend": "中止（补正后重新计算）",
            "restart": "重新计算全部期限", "extend": "顺延（批准的天数）", "stop": "停止计时"}
 
 Guard = Callable[[Matter], str | None]  # returns the Chinese reason for refusing, or None
@@ -151,20 +152,23 @@ def refusal(transition: Transition, matter: Matter) -> str | None:
     return None
 
 
-def never_before(kind: str, reason: str) -> Guard:
+@dataclass(frozen=True)
+class NeverBefore:
     """A guard refusing the action once an event of ``kind`` is in the matter's history."""
-    def guard(matter: Matter) -> str | None:
-        return reason if any(e.kind == kind for e in matter.events) else None
-    guard.__doc__ = f"{kind} has not happened: {reason}"
-    return guard
+
+    kind: str
+    reason: str
+
+    def __call__(self, matter: Matter) -> str | None:
+        """The reason for refusing, if ``kind`` already happened."""
+        return self.reason if any(e.kind == self.kind for e in matter.events) else None
 
 
-def since_last(matter: Matter, kind: str, reset: str) -> bool:
-    """Whether an event of ``kind`` happened after the last event of ``reset`` (or at all)."""
-    seen = False
-    for event in matter.events:
-        if event.kind == reset:
-            seen = False
-        elif event.kind == kind:
-            seen = True
-    return seen
+def never_before(kind: str, reason: str) -> Guard:
+    """A guard refusing the action once an event of ``kind`` happened (``reason`` says why)."""
+    return NeverBefore(kind, reason)
+
+
+def guard_text(guard: Guard) -> str:
+    """What a guard refuses, in Chinese, for the rules page."""
+    return guard.reason if isinstance(guard, NeverBefore) else (guard.__doc__ or "").strip()
