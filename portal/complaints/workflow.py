@@ -7,11 +7,19 @@ does this to the clock and leads to that state. ``services.py`` moves a complain
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from portal.calendar.services import load_calendar
+from portal.core.clock_text import WORKING_DAYS, amount
+from portal.core.timefmt import local_today
+from portal.matters.models import Matter
+from portal.matters.services import policy_for
 from portal.matters.workflow import (
     CLOSED,
     INHERIT,
     RETURN,
     RUNNING,
+    Condition,
     State,
     Transition,
     Workflow,
@@ -20,6 +28,23 @@ from portal.matters.workflow import (
 
 ONE_EXTENSION = never_before("extension_granted", "办理期限只能延长一次，本投诉已经延长过。")
 ONE_REVIEW = never_before("review_requested", "已经申请过复查。")
+
+
+def within_review_window(matter: Matter) -> str | None:
+    """复查 may be asked for only within the type's window after the reply."""
+    replied = next((e.day for e in reversed(matter.events) if e.kind == "replied"), None)
+    if replied is None:
+        return "尚未答复，不能申请复查。"
+    policy = policy_for(matter)
+    window = policy.review_window_days or 0
+    last_day: date = (load_calendar().add_workdays_detail(replied, window)[0] if policy.unit == WORKING_DAYS
+                      else replied + timedelta(days=window))
+    if local_today() > last_day:
+        return f"申请复查应在答复后 {amount(window, policy.unit)}内（至 {last_day.isoformat()}）提出。"
+    return None
+
+
+IN_WINDOW = Condition("在答复后规定期限内提出", within_review_window)
 
 COMPLAINTS = Workflow(
     name="投诉",
@@ -47,7 +72,7 @@ COMPLAINTS = Workflow(
                    actor="supervisor", offered=False),
         Transition("replied", "答复处理结果", ("accepted",), "replied", "stop", offered=False),
         Transition("review_requested", "申请复查（答复后期限内，一次）", ("replied",), "reviewing", "start",
-                   actor="applicant", guards=(ONE_REVIEW,), offered=False),
+                   actor="applicant", guards=(ONE_REVIEW, IN_WINDOW), offered=False),
         Transition("review_replied", "答复复查结果", ("reviewing",), "reviewed", "stop", offered=False),
     ),
     notes=(

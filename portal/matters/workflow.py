@@ -169,6 +169,20 @@ def never_before(kind: str, reason: str) -> Guard:
     return NeverBefore(kind, reason)
 
 
+@dataclass(frozen=True)
+class Condition:
+    """Any other guard, with what it requires in Chinese for the rules page."""
+
+    text: str
+    check: Guard
+
+    def __call__(self, matter: Matter) -> str | None:
+        """The reason for refusing, if the condition does not hold."""
+        return self.check(matter)
+
+
 def guard_text(guard: Guard) -> str:
-    """What a guard refuses, in Chinese, for the rules page."""
-    return guard.reason if isinstance(guard, NeverBefore) else (guard.__doc__ or "").strip()
+    """What a guard requires or refuses, in Chinese, for the rules page."""
+    if isinstance(guard, NeverBefore):
+        return guard.reason
+    return guard.text if isinstance(guard, Condition) else (guard.__doc__ or "").strip()
