@@ -17,8 +17,8 @@ from portal.disclosure import routing
 from portal.disclosure.models import Consultation, DisclosureRequest
 from portal.extensions import db
 from portal.matters.models import Matter
-from portal.oversight.sweep import sweep
 from portal.outbox.models import OutboxMessage
+from portal.oversight.sweep import sweep
 from tests.feature.test_oversight import file_on
 from tests.helpers import PASSWORD, login, post_form
 
