@@ -48,3 +48,12 @@ def overdue_by_department(today: date) -> list[DepartmentOverdue]:
              .group_by(Consultation.department_id, Department.name))
     rows = [DepartmentOverdue(key, name, count, oldest) for key, name, count, oldest in db.session.execute(query)]
     return sorted(rows, key=lambda row: (-row.count, row.oldest_due_on, row.name))
+
+
+def waiting_for(department_id: int, today: date) -> tuple[int, int]:
+    """(unanswered, of which overdue) consultations addressed to a department."""
+    late = Consultation.due_on < today
+    waiting, overdue = db.session.execute(
+        select(func.count(), func.count().filter(late))
+        .where(Consultation.answered_on.is_(None), Consultation.department_id == department_id)).one()
+    return waiting or 0, overdue or 0
