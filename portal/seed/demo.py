@@ -46,7 +46,7 @@ def create_demo_matters() -> list[str]:
                "[[不予公开:process-info]]各派出所内部考核排名[[/不予公开]]属于过程性信息，不予公开。")
     household = db.session.scalars(select(Department).where(Department.code == "huzheng")).one()
     consult(first, [household], question="请提供2025年度涉及户籍的交通事故当事人统计口径，并说明能否公开。",
-            workdays=5, actor_id=None, day=today - timedelta(days=2))
+            workdays=5, actor_id=None, day=today)
     third = file_request(_fields("示例申请人丙", "请公开本局2025年居民身份证首次申领和换领的办理数量。"),
                          submission_key="demo-request-3", attachment=None,
                          received_on=today - timedelta(days=3)).request

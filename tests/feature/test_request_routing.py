@@ -212,6 +212,11 @@ def test_an_overdue_consultation_is_marked_once_and_counted_on_the_dashboard(cli
         db.session.commit()
         assert (first.consultations_overdue, second.consultations_overdue) == (1, 1)
     assert audit_actions(app, number).count("request.consultation_overdue") == 1
+    with app.app_context():
+        mail = [(m.recipient, m.body) for m in db.session.scalars(select(OutboxMessage))]
+    assert any(to == "super1@example.gov.cn" and "内部征求意见逾期未答复 1 件" in body for to, body in mail)
+    assert sum(to == "hz2@example.gov.cn" and "征求意见应于 2026-10-12 前答复，现已逾期" in body
+               for to, body in mail) == 1  # the second sweep alerts nobody again
     supervisor = signed_in(app, users["supervisor"])
     board = supervisor.get("/staff/oversight/").get_data(as_text=True)
     section = board.split('id="consultation-heading"')[1].split("</section>")[0]
