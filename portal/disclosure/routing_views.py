@@ -44,10 +44,10 @@ def _office_request(tracking_no: str) -> DisclosureRequest:
 
 def _forms(req: DisclosureRequest, **given) -> dict:
     departments = _departments()
-    transfer_form = given.get("transfer_form") or TransferForm(prefix="transfer")
+    transfer_form = given.get("transfer_form", TransferForm(prefix="transfer"))
     transfer_form.department_id.choices = [SelectChoice(0, "请选择")] + [
         SelectChoice(d.id, d.name) for d in departments if d.id != req.matter.department_id]
-    consult_form = given.get("consult_form") or ConsultForm(prefix="consult")
+    consult_form = given.get("consult_form", ConsultForm(prefix="consult"))
     consult_form.department_ids.choices = [SelectChoice(d.id, d.name) for d in departments
                                            if d.code != RECEIVING_DEPARTMENT]
     if not consult_form.is_submitted():
