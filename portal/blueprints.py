@@ -20,6 +20,7 @@ def all_blueprints() -> list[Blueprint]:
     from portal.catalog.views import bp as catalog
     from portal.complaints.staff_views import bp as complaints_staff
     from portal.complaints.views import bp as complaints
+    from portal.disclosure.routing_views import bp as disclosure_routing
     from portal.disclosure.staff_views import bp as disclosure_staff
     from portal.disclosure.views import bp as disclosure
     from portal.notices.staff_views import bp as notices_staff
@@ -33,7 +34,7 @@ def all_blueprints() -> list[Blueprint]:
 
     return [
         public, accounts, accounts_staff, staff, catalog, catalog_staff, notices, notices_staff, feeds,
-        disclosure, disclosure_staff, calendar, complaints, complaints_staff, audit, oversight,
+        disclosure, disclosure_staff, disclosure_routing, calendar, complaints, complaints_staff, audit, oversight,
         accountability, annual, cases, cases_staff, search, api, audit_public,
     ]
 

@@ -90,6 +90,9 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         # Who handles complaints: a department code (督察 by default), or "unit" for the unit
         # complained about, save complaints about its head, which still go to 督察.
         "COMPLAINT_HANDLER": os.environ.get("COMPLAINT_HANDLER", "ducha").strip() or "ducha",
+        # Local practice: the internal period (working days) proposed when the disclosure office
+        # consults a department about a request; the office may set 1 to 15 for each consultation.
+        "CONSULTATION_WORKDAYS": int(os.environ.get("CONSULTATION_WORKDAYS", "5")),
         # Rendered public pages are reused until content changes (0 disables the cache).
         "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "60")),
         # How often each process reads the shared content generation (portal/public_content.py)

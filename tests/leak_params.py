@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.cases.models import Case
 from portal.catalog.models import Category, Guide
+from portal.disclosure.models import Consultation
 from portal.extensions import db
 from portal.matters.models import Attachment, Matter, MatterEvent
 from portal.notices.models import Notice
@@ -35,6 +36,7 @@ PARAM_SOURCES = {
     "attachment_id": lambda: [*_all(Attachment.id), 999999],
     "event_id": lambda: [*_all(MatterEvent.id), 999999],
     "user_id": lambda: [*_all(User.id), 999999],  # account pages (administrators only)
+    "consultation_id": lambda: [*_all(Consultation.id), 999999],  # internal consultations (staff only)
 }
 
 # Query strings worth trying on every parameterless page (filters, pagination, search).

@@ -41,6 +41,7 @@ STAFF_PAGES = [
     ("staff-guide-edit", "/staff/guides/{guide}/edit"),
     ("staff-guide-history", "/staff/guides/{guide}/history"),
     ("staff-requests", "/staff/requests/"),
+    ("staff-consultations", "/staff/consultations/"),
     ("staff-complaints", "/staff/complaints/"),
     ("staff-cases", "/staff/cases/"),
     ("staff-own-password", "/staff/password"),
@@ -49,6 +50,7 @@ STAFF_PAGES = [
 # (name, path) of pages for supervisors (cross-department work, approvals, calendar).
 SUPERVISOR_PAGES = [
     ("supervisor-request", "/staff/requests/{request}"),
+    ("supervisor-request-routing", "/staff/requests/{request}/routing"),
     ("supervisor-calendar", "/staff/calendar/"),
     ("supervisor-dashboard", "/staff/oversight/"),
     ("supervisor-overdue-list", "/staff/oversight/list?section=overdue"),

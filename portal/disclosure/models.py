@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.accounts.models import Department, User
 from portal.core.classification import INTERNAL_FIELD, PUBLIC_FIELD, Level, classified
+from portal.core.timefmt import utcnow
 from portal.extensions import Model
 from portal.matters.models import Matter, MatterDetails, rated_index
 from portal.public_content import public_content
@@ -53,3 +55,47 @@ class DisclosureRequest(MatterDetails, Model):
     matter: Mapped[Matter] = relationship(foreign_keys=[matter_id], lazy="joined",
                                           info=PUBLIC_FIELD)
 
+
+
+UNANSWERED = "answered_on IS NULL"
+
+
+class Consultation(Model):
+    """One internal consultation (内部征求意见): the office asks a department that holds part of
+    the information a question, with an internal due date in working days; the department answers.
+
+    Process information (Art. 16): every column is internal and never reaches a public page.
+    """
+
+    __tablename__ = "request_consultations"
+    __table_args__ = (
+        # Unanswered consultations by due date: the overdue table on the dashboard and the sweep.
+        Index("ix_request_consultations_open", "due_on", "department_id",
+              postgresql_where=text(UNANSWERED), sqlite_where=text(UNANSWERED)),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, info=INTERNAL_FIELD)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), index=True,
+                                           info=INTERNAL_FIELD)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True,
+                                               info=INTERNAL_FIELD)
+    question: Mapped[str] = mapped_column(Text, info=INTERNAL_FIELD)
+    asked_on: Mapped[date] = mapped_column(info=INTERNAL_FIELD)
+    workdays: Mapped[int] = mapped_column(info=INTERNAL_FIELD)
+    due_on: Mapped[date] = mapped_column(info=INTERNAL_FIELD)
+    due_provisional: Mapped[bool] = mapped_column(default=False, info=INTERNAL_FIELD)
+    asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=INTERNAL_FIELD)
+    answer: Mapped[str] = mapped_column(Text, default="", info=INTERNAL_FIELD)
+    answered_on: Mapped[date | None] = mapped_column(info=INTERNAL_FIELD)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), info=INTERNAL_FIELD)
+    overdue_since: Mapped[date | None] = mapped_column(info=INTERNAL_FIELD)  # set by the sweep
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, info=INTERNAL_FIELD)
+
+    matter: Mapped[Matter] = relationship(lazy="joined")
+    department: Mapped[Department] = relationship(lazy="joined")
+    asked_by: Mapped[User | None] = relationship(foreign_keys=[asked_by_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
+
+    def overdue_on(self, today: date) -> bool:
+        """Unanswered and past its internal due date on ``today``."""
+        return self.answered_on is None and self.due_on < today

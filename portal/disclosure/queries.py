@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from portal.calendar.services import load_calendar
 from portal.core.workdays import CalendarGap
@@ -32,13 +32,15 @@ def due_soon_limit(today: date) -> date:
         return date.fromordinal(today.toordinal() + DUE_SOON_WORKDAYS + 2)
 
 
-def queue(department_id: int | None, flt: QueueFilter, today: date) -> Select:
-    """Requests of a department (None = all), open ones first, soonest due first."""
+def queue(department_id: int | None, flt: QueueFilter, today: date, officer_id: int | None = None) -> Select:
+    """Requests of a department (None = all) and those assigned to ``officer_id``, open ones
+    first, soonest due first."""
     query = (select(DisclosureRequest).join(Matter, Matter.id == DisclosureRequest.matter_id)
              .order_by(Matter.closed_on.is_not(None), Matter.due_on.is_(None), Matter.due_on,
                        Matter.id))
     if department_id is not None:
-        query = query.where(Matter.department_id == department_id)
+        query = query.where(or_(Matter.department_id == department_id, Matter.assignee_id == officer_id)
+                            if officer_id is not None else Matter.department_id == department_id)
     if flt.status:
         query = query.where(Matter.status == flt.status)
     if flt.assignee_id:

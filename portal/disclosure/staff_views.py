@@ -12,7 +12,7 @@ from portal.auth.access import role_required, staff_required
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclose import disclose, viewer_of
-from portal.disclosure import actions
+from portal.disclosure import actions, routing
 from portal.disclosure.letters import event_letter as notice_letter
 from portal.disclosure.letters import letter_event, reply_letter
 from portal.disclosure.models import DisclosureRequest
@@ -34,19 +34,15 @@ bp = Blueprint("disclosure_staff", __name__, url_prefix="/staff/requests")
 
 
 def _scope() -> int | None:
-    """The department whose requests the user handles (None: all of them)."""
-    if current_user.is_overseer or (current_user.department and
-                                    current_user.department.code == "gongkaiban"):
-        return None
-    return current_user.department_id
+    """The department whose requests the user handles (None: all of them, for the office)."""
+    return None if routing.is_office(current_user) else current_user.department_id
 
 
 def _request_or_404(tracking_no: str) -> DisclosureRequest:
     matter = db.session.scalar(select(Matter).where(Matter.tracking_no == tracking_no))
     if matter is None or matter.kind != "request":
         abort(404)
-    scope = _scope()
-    if scope is not None and matter.department_id != scope:
+    if not routing.may_work_on(current_user, matter):
         abort(403)
     return db.session.get_one(DisclosureRequest, matter.id)
 
@@ -60,7 +56,7 @@ def index():
                       timing=args.get("timing", "") if args.get("timing") in ("due-soon", "overdue")
                       else "", assignee_id=args.get("assignee", type=int))
     today = local_today()
-    rows = list(db.session.scalars(queue(_scope(), flt, today)))
+    rows = list(db.session.scalars(queue(_scope(), flt, today, officer_id=current_user.id)))
     assignees = list(db.session.scalars(select(User).where(User.active.is_(True))
                                         .order_by(User.username)))
     return render_template("disclosure/staff_queue.html", rows=rows, flt=flt, today=today,
@@ -91,6 +87,8 @@ def _render(req: DisclosureRequest, status: int = 200, **forms):
         reply_types=REPLY_TYPES, sub_reason=sub_reason_label(req.reply_type, req.reply_sub_reason),
         pending_extension=actions.pending_extension(req),
         month_count=actions.applicant_requests_in_month(req), may_reply=actions.may_reply(req),
+        consultations=routing.consultations_of(req.matter_id), may_route=routing.is_office(current_user),
+        today=local_today(),
         is_supervisor=current_user.has_role(Role.SUPERVISOR, Role.ADMIN), **context), status
 
 

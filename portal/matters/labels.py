@@ -10,6 +10,8 @@ EVENT_LABELS = {
     "extension_requested": "申请延期", "extension_granted": "批准延期", "extension_refused": "不批准延期",
     "reply_submitted": "答复送审", "reply_refused": "答复被退回", "replied": "答复",
     "rated": "申请人评价", "withdrawn": "申请人撤回", "routed": "改变承办单位",
+    "dept_consulted": "征求部门意见", "dept_consultation_answered": "部门答复意见",
+    "dept_consultation_overdue": "征求意见逾期未答复",
 }
 
 

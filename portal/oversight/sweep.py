@@ -26,6 +26,8 @@ from sqlalchemy.exc import DBAPIError
 
 from portal.accounts.models import Department, User
 from portal.core.timefmt import local_today
+from portal.disclosure import routing
+from portal.disclosure.routing_queries import overdue_by_department
 from portal.extensions import db
 from portal.joblock import one_runner_at_a_time
 from portal.matters.labels import KIND_LABELS
@@ -49,6 +51,7 @@ class SweepReport:
     overdue: int
     due_soon: int
     digests: int
+    consultations_overdue: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ def digest_lines(today: date, per_holder: bool) -> dict[int | None, tuple[int, l
 def sweep(today: date) -> SweepReport:
     """Mark newly overdue matters (audited once) and queue one digest per holder and supervisor."""
     newly = mark_overdue(today)
+    routing.mark_overdue(today)  # internal consultations: history, audit and the department's alert
+    consultations = sum(row.count for row in overdue_by_department(today))
     late, soon = section_count("overdue", today), section_count("due-soon", today)
     digests = 0
     per_holder = digest_lines(today, per_holder=True)
@@ -117,12 +122,13 @@ def sweep(today: date) -> SweepReport:
     for user in holders:
         total, lines = per_holder[user.id]
         digests += _digest(user, total, lines, today, "您承办的事项")
-    if late or soon:
-        total, lines = digest_lines(today, per_holder=False)[None]
+    if late or soon or consultations:
+        total, lines = digest_lines(today, per_holder=False).get(None, (0, []))
         for user in supervisors():
             digests += _digest(user, total, lines, today, "全局逾期和即将到期的事项",
-                               f"共逾期 {late} 件，3 个工作日内到期 {soon} 件。")
-    return SweepReport(newly, late, soon, digests)
+                               f"共逾期 {late} 件，3 个工作日内到期 {soon} 件。"
+                               + (f"内部征求意见逾期未答复 {consultations} 件。" if consultations else ""))
+    return SweepReport(newly, late, soon, digests, consultations)
 
 
 def _digest(user: User, total: int, lines: list[Line], today: date, heading: str, summary: str = "") -> int:
@@ -152,7 +158,8 @@ def sweep_command() -> None:
     report = sweep(local_today())
     db.session.commit()
     click.echo(f"逾期 {report.overdue} 件（新增 {report.newly_overdue} 件），3 个工作日内到期 "
-               f"{report.due_soon} 件；已排队提醒邮件 {report.digests} 封。")
+               f"{report.due_soon} 件，内部征求意见逾期 {report.consultations_overdue} 件；"
+               f"已排队提醒邮件 {report.digests} 封。")
     if report.newly_overdue >= VACUUM_AFTER and db.engine.dialect.name == "postgresql":
         _vacuum_matters()
 

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, render_template, request
 from portal.accounts.models import Role
 from portal.auth.access import role_required
 from portal.core.timefmt import local_today
+from portal.disclosure.routing_queries import overdue_by_department
 from portal.matters.labels import KIND_LABELS
 from portal.oversight import case_stages, queries
 from portal.oversight.charts import grouped_bars
@@ -42,7 +43,8 @@ def dashboard():
     return render_template(
         "oversight/staff_dashboard.html", today=today, rows=rows, counts=summary.counts,
         by_department=summary.by_department, by_assignee=summary.by_assignee, trends=trends,
-        kinds=KIND_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS))
+        kinds=KIND_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS),
+        consultations_overdue=overdue_by_department(today))
 
 
 @bp.route("/statistics")

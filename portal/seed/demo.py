@@ -1,5 +1,6 @@
-"""Demo matters for ``portal init --demo``: two requests and a complaint, so every back-office
-page shows data.
+"""Demo matters for ``portal init --demo``: three requests (one transferred to 户政, one with an
+open consultation of 户政) and a complaint, so every back-office page shows data and the demo
+户政 account has work.
 
 The applicants are fictional (示例 names; the ID number is generated with a valid check digit
 so the forms and the masking behave as with real data).
@@ -11,8 +12,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.accounts.models import Department
 from portal.core.pii import id_check_digit
 from portal.core.timefmt import local_today
+from portal.disclosure.routing import consult, transfer
 from portal.disclosure.services import file_request, reply
 from portal.extensions import db
 from portal.matters.models import Matter
@@ -28,7 +31,7 @@ def _fields(name: str, description: str) -> dict:
 
 
 def create_demo_matters() -> list[str]:
-    """File two demo requests and one complaint (once); return their tracking numbers."""
+    """File three demo requests and one complaint (once); return their tracking numbers."""
     if db.session.scalar(select(Matter.id).limit(1)) is not None:
         return []
     today = local_today()
@@ -41,7 +44,13 @@ def create_demo_matters() -> list[str]:
     reply(second, type_code="partly", sub_code=None, actor_id=None, supervisor_approved=True,
           text="2024年本局共办理户口迁移 3,215 件，平均用时 6 个工作日。"
                "[[不予公开:process-info]]各派出所内部考核排名[[/不予公开]]属于过程性信息，不予公开。")
-    from portal.accounts.models import Department
+    household = db.session.scalars(select(Department).where(Department.code == "huzheng")).one()
+    consult(first, [household], question="请提供2025年度涉及户籍的交通事故当事人统计口径，并说明能否公开。",
+            workdays=5, actor_id=None, day=today)
+    third = file_request(_fields("示例申请人丙", "请公开本局2025年居民身份证首次申领和换领的办理数量。"),
+                         submission_key="demo-request-3", attachment=None,
+                         received_on=today - timedelta(days=3)).request
+    transfer(third, household, reason="居民身份证办理数据由户政管理部门掌握。", actor_id=None, day=today)
     from portal.complaints.services import decide_acceptance, file_complaint
 
     traffic = db.session.scalar(select(Department.id).where(Department.code == "jiaoguan"))
@@ -55,4 +64,5 @@ def create_demo_matters() -> list[str]:
         received_on=today - timedelta(days=10)).complaint
     decide_acceptance(complaint, "accepted", day=today - timedelta(days=8), reason="",
                       transferred_to="", actor_id=None)
-    return [first.matter.tracking_no, second.matter.tracking_no, complaint.matter.tracking_no]
+    return [first.matter.tracking_no, second.matter.tracking_no, third.matter.tracking_no,
+            complaint.matter.tracking_no]

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from portal.auth.access import staff_required
 from portal.catalog.queries import guides_overdue_for_review
 from portal.core.timefmt import local_today
+from portal.disclosure.routing_queries import waiting_for
 from portal.extensions import db
 from portal.matters.models import Matter
 from portal.notices.models import Notice, NoticeStatus
@@ -35,5 +36,6 @@ def index():
         drafts=list(db.session.scalars(drafts.order_by(Notice.updated_at.desc()))),
         provisional=db.session.scalar(select(func.count(Matter.id)).where(
             Matter.closed_on.is_(None), Matter.due_provisional.is_(True))) or 0,
+        consultations=waiting_for(current_user.department_id, today) if current_user.department_id else (0, 0),
         today=today,
     )

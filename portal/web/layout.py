@@ -42,6 +42,7 @@ LAYOUT_LINKS = {
     "suggest": ("search.suggestions", None), "login": ("accounts.login", None),
     "logout": ("accounts.logout", None), "staff_home": ("staff_home.index", None),
     "staff_requests": ("disclosure_staff.index", None), "staff_complaints": ("complaints_staff.index", None),
+    "staff_consultations": ("disclosure_routing.index", None),
     "staff_cases": ("cases_staff.index", None), "staff_notices": ("notices_staff.index", None),
     "staff_new_notice": ("notices_staff.edit", None), "staff_guides": ("catalog_staff.index", None),
     "staff_calendar": ("calendar_admin.index", None), "staff_audit": ("audit.index", None),

@@ -137,12 +137,31 @@ def _file_requests() -> None:
                             received_on=date(2026, 9, 25)).request
     add_event(open_one.matter, "consultation_started", date(2026, 10, 9), actor_id=None,
               message=f"征求意见{PII_SENTENCE}", note="内部意见")
+    _route(open_one)
     answered = file_request(fields, submission_key=new_submission_key(), attachment=None,
                             received_on=date(2026, 9, 25)).request
     reply(answered, type_code="partly", sub_code=None, actor_id=None, supervisor_approved=True,
           text=f"答复如下。{PII_SENTENCE}[[不予公开:third-party]]保密部分[[/不予公开]]")
     _file_complaint()
     _record_case()
+
+
+def _route(request) -> None:
+    """Consult two departments on ``request`` (one answers), then transfer it to one of them."""
+    from datetime import date
+
+    from portal.accounts.models import Department, User
+    from portal.disclosure import routing
+
+    household, traffic = (db.session.scalars(select(Department).where(Department.code == code)).one()
+                          for code in ("huzheng", "jiaoguan"))
+    asked = routing.consult(request, [household, traffic], question=f"内部问题{PII_SENTENCE}", workdays=5,
+                            actor_id=None, day=date(2026, 10, 9))
+    officer = User(username="leak-officer", password_hash="x", role="staff", department_id=household.id)
+    db.session.add(officer)
+    db.session.flush()
+    routing.answer(asked[0], text=f"部门意见{PII_SENTENCE}", actor=officer, day=date(2026, 10, 12))
+    routing.transfer(request, household, reason=f"转办理由{PII_SENTENCE}", actor_id=None, day=date(2026, 10, 12))
 
 
 def _record_case() -> None:

@@ -22,7 +22,7 @@ def sample(app):
         guide = db.session.scalar(select(Guide.slug).join(Department)
                                   .where(Department.code == "huzheng").order_by(Guide.slug))
         notice = db.session.scalars(public_notices()).first().id
-        request, _replied, complaint = create_demo_matters()
+        request, _replied, _transferred, complaint = create_demo_matters()
         db.session.commit()
     return {"guide": guide, "notice": notice, "request": request, "complaint": complaint}
 
