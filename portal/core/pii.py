@@ -40,9 +40,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from portal.core import pii_patterns as pat
+from portal.core.pii_address import mask_address, scan_addresses
 from portal.core.pii_checks import fold_width, id_check_digit, is_valid_citizen_id
 from portal.core.pii_names import mask_name
 from portal.core.pii_patterns import Span
+from portal.core.pii_people import scan_names
 
 __all__ = [
     "Finding",
@@ -68,6 +70,8 @@ class Kind(StrEnum):
     BANK_CARD = "bank_card"
     PLATE = "plate"
     EMAIL = "email"
+    NAME = "name"
+    ADDRESS = "address"
 
     @property
     def label(self) -> str:
@@ -83,6 +87,8 @@ _LABELS = {
     Kind.BANK_CARD: "银行卡号",
     Kind.PLATE: "车牌号",
     Kind.EMAIL: "电子邮箱",
+    Kind.NAME: "姓名",
+    Kind.ADDRESS: "住址",
 }
 
 # Tie-break between candidates of equal length: lower wins.
@@ -94,6 +100,8 @@ _PRIORITY = {
     Kind.MOBILE: 4,
     Kind.LANDLINE: 5,
     Kind.PLATE: 6,
+    Kind.ADDRESS: 7,
+    Kind.NAME: 8,
 }
 
 
@@ -115,6 +123,8 @@ _SCANNERS: dict[Kind, Callable[[str], Iterator[Span]]] = {
     Kind.BANK_CARD: pat.scan_card,
     Kind.PLATE: pat.scan_plate,
     Kind.EMAIL: pat.scan_email,
+    Kind.NAME: scan_names,
+    Kind.ADDRESS: scan_addresses,
 }
 
 
@@ -190,6 +200,10 @@ def mask_finding(finding: Finding) -> str:
 
     See the module docstring for what each kind keeps.
     """
+    if finding.kind is Kind.NAME:
+        return mask_name(finding.text)
+    if finding.kind is Kind.ADDRESS:
+        return mask_address(finding.text)
     chars = list(finding.text)
     for index in _MASKED_POSITIONS[finding.kind](fold_width(finding.text)):
         chars[index] = MASK_CHAR
