@@ -1,19 +1,25 @@
 """Names of private persons in free text (投诉人王五 → reported, then masked as 王某).
 
-Two sources of candidates, both checked against the same exclusions:
+Candidates come from three places, and all pass the same checks:
 
-* **jieba's part-of-speech tags**: a word tagged as a person's name (``nr``) that starts with a
-  Chinese surname. jieba's dictionary is extended, in a tokenizer of our own, with the portal's
-  role words (投诉人, 申请人, 民警 …) so that ``投诉人王五`` is cut as ``投诉人 / 王五``.
-* **the portal's context rules**: after a role word (投诉人, 申请人, 当事人, 举报人, 报警人 …),
-  before a form of address (先生, 女士, 同志 …) or in a list after such a name (``王五、李四``), a
-  surname and one or two more characters are a name even when jieba did not tag it; names of
-  minorities written with ``·`` (阿依古丽·买买提) are names wherever they stand.
+* **jieba's part-of-speech tags**: a word tagged as a person's name (``nr``, ``nrfg``, ``nrt``)
+  that starts with a Chinese surname and is not a common word of jieba's dictionary (陈述, 许可
+  and 孙子 are tagged ``nr`` there too, but are frequent words). jieba's dictionary is extended,
+  in a tokenizer of our own, with the portal's role words so that ``投诉人王五`` is cut
+  ``投诉人 / 王五``.
+* **the portal's context rules**: a surname and one or two more characters right after a role
+  word (投诉人, 申请人, 当事人, 举报人, 报警人 …), at the start of a clause when what follows
+  is what one says of a person (王五反映…, 林志强对…, 杨过未…), before a form of address (先生,
+  女士, 同志 …), or in a list after another name (王五、李四). The length (two or three
+  characters, four with a compound surname) is the one after which such a word follows, else the
+  one where jieba cuts.
+* names of minorities written with ``·`` (阿依古丽·买买提), wherever they stand.
 
-Not reported: a surname alone (小王, 老张, 王先生: nothing more than the mask would show), words
-followed by a place or unit suffix (王府井派出所, 张家口市, 黄山路), and officials acting in their
-role — a title such as 民警 or 所长 with a police number after the name (警号) or a unit before
-the title. jieba is loaded on first use.
+Not reported: a surname alone (小王, 老张, 王先生: nothing more than the mask would show), a
+word that jieba knows as something other than a name (信息, 应当), words followed by a place or
+unit (王府井派出所, 张家口市, 黄山路), and officials acting in their role — a title such as 民警
+or 所长 before the name with a police number after it (警号) or a unit before the title. jieba
+is loaded on first use.
 """
 
 from __future__ import annotations
@@ -28,24 +34,41 @@ from portal.core.pii_patterns import Span
 from portal.core.pii_words import (
     FORMS_OF_ADDRESS,
     LANDMARKS,
+    NAME_FOLLOWERS,
     NOT_GIVEN_NAME,
     OFFICIAL_TITLES,
     PLACE_OR_UNIT_AFTER,
     ROLE_WORDS,
     SURNAMES,
+    UNIT_OR_PLACE_WORDS,
     UNIT_SUFFIXES,
 )
 
 _CJK = "\u4e00-\u9fa5"
 _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
-_ROLE_RE = re.compile("(?:" + "|".join(sorted(ROLE_WORDS, key=len, reverse=True)) + r")[：:\s“\"是为]{0,2}")
-_TITLE_RE = re.compile("(?:" + "|".join(sorted(FORMS_OF_ADDRESS, key=len, reverse=True)) + ")")
-_LIST_JOIN_RE = re.compile(r"[、，,和与及跟]\s?")
-_MINORITY_RE = re.compile(rf"[{_CJK}]{{2,6}}(?:[·•・][{_CJK}]{{2,8}})+")
-_LEADING_WORD_RE = re.compile("^(?:" + "|".join(sorted(ROLE_WORDS, key=len, reverse=True)) + ")")
+# A word jieba tags as a name but uses this often is a common word (陈述 763, 许可 623).
+_COMMON_NAME_TAGGED = 50
+_COMMON_IN_CONTEXT = 500
+# A word jieba knows as a place this often is not a name (莫大 471); any other known word is not.
+_COMMON_PLACE = 100
+
+
+def _alternation(words: Any) -> str:
+    return "(?:" + "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)) + ")"
+
+
+_ROLE_RE = re.compile(_alternation(ROLE_WORDS) + r"[：:\s“\"是为]{0,2}")
+_ROLE_AT_END_RE = re.compile(_alternation(ROLE_WORDS) + "$")
+_TITLE_RE = re.compile(_alternation(FORMS_OF_ADDRESS))
+_FOLLOWER_RE = re.compile(_alternation(NAME_FOLLOWERS) + "|$")
+_UNIT_OR_PLACE_RE = re.compile(_alternation(UNIT_OR_PLACE_WORDS))
+_LIST_JOIN_RE = re.compile(r"[、和与及跟]")
+_CLAUSE_START_RE = re.compile(r"(?:^|(?<=[，。；：！？,;:!?\n”」）)的]))")
 _POLICE_NUMBER_RE = re.compile(r"警号|警员编号|工号")
-_OFFICIAL_RE = re.compile("(?:" + "|".join(sorted(OFFICIAL_TITLES, key=len, reverse=True)) + ")$")
-_UNIT_RE = re.compile("(?:" + "|".join(UNIT_SUFFIXES) + ")")
+_OFFICIAL_RE = re.compile(
+    _alternation(OFFICIAL_TITLES) + rf"[：:]?(?:[{_CJK}]{{2,4}}[、和与及])*$")
+_UNIT_RE = re.compile(_alternation(UNIT_SUFFIXES))
+_SEPARATORS = "·•・"
 
 
 @lru_cache(maxsize=1)
@@ -56,8 +79,10 @@ def _tagger() -> Any:
 
     jieba.setLogLevel(60)
     tokenizer = jieba.Tokenizer()
-    for word in (*ROLE_WORDS, *OFFICIAL_TITLES, *FORMS_OF_ADDRESS, *LANDMARKS):
-        tokenizer.add_word(word, freq=200000, tag="ns" if word in LANDMARKS else "n")
+    for word in (*ROLE_WORDS, *OFFICIAL_TITLES, *FORMS_OF_ADDRESS):
+        tokenizer.add_word(word, freq=20000, tag="n")
+    for word in LANDMARKS:
+        tokenizer.add_word(word, freq=20000, tag="ns")
     return jieba.posseg.POSTokenizer(tokenizer)
 
 
@@ -77,57 +102,71 @@ def _surname_length(word: str) -> int:
 
 
 def _shaped_like_name(word: str) -> bool:
+    """A surname and one or two characters that can be a given name."""
     surname = _surname_length(word)
-    if not surname or not 2 <= len(word) <= surname + 2:
+    if not surname or not surname + 1 <= len(word) <= surname + 2:
         return False
-    given = word[surname:]
-    return bool(given) and all(char not in NOT_GIVEN_NAME for char in given)
-
-
-def _is_official(text: str, start: int, end: int) -> bool:
-    """A name after an official title, with a police number after it or a unit before it."""
-    before = text[max(0, start - 12) : start]
-    title = _OFFICIAL_RE.search(before)
-    if title is None:
+    if not re.fullmatch(f"[{_CJK}]+", word):
         return False
-    if _POLICE_NUMBER_RE.search(text, end, end + 14):
-        return True
-    return bool(_UNIT_RE.search(before[: title.start()][-10:]))
+    return all(char not in NOT_GIVEN_NAME for char in word[surname:])
 
 
-def _excluded(text: str, start: int, end: int) -> bool:
-    word = text[start:end]
-    if word in LANDMARKS or text[end : end + 1] in PLACE_OR_UNIT_AFTER:
-        return True
-    if start > 0 and text[start - 1] in "小老" and end - start == 2:
-        return True
-    return _is_official(text, start, end)
+def _common_word(word: str, *, in_context: bool = False) -> bool:
+    """Whether jieba's dictionary knows ``word`` as something other than a person's name.
 
-
-def _boundaries(words: list[tuple[int, str, str]]) -> set[int]:
-    return {start for start, _word, _tag in words} | {start + len(word) for start, word, _tag in words}
+    A two-character word tagged as a name but used often (陈述, 许可, 孙子) counts as common;
+    after a role word or before what one says of a person only the very frequent ones do.
+    """
+    tagger = _tagger()
+    frequency = tagger.tokenizer.FREQ.get(word) or 0
+    tag = tagger.word_tag_tab.get(word)
+    if tag is None:
+        return False
+    if tag in _NAME_TAGS:
+        limit = _COMMON_IN_CONTEXT if in_context else _COMMON_NAME_TAGGED
+        return len(word) == 2 and frequency >= limit
+    if in_context and len(word) > 2 and tag[:1] in "nil" and tag != "n":  # 余沧海 (a place), 风清扬 (an idiom)
+        return frequency >= _COMMON_IN_CONTEXT
+    if tag.startswith(("ns", "nz")):  # 马东 and 曲洋 are places, 邱淑贞 a proper noun: also names
+        return frequency >= _COMMON_PLACE
+    return frequency > 0
 
 
 def _name_at(text: str, start: int, cuts: set[int]) -> Span | None:
-    """A name starting at ``start`` (surname and one or two characters), cut where jieba cuts."""
-    surname = 2 if text[start : start + 2] in COMPOUND_SURNAMES else (1 if text[start : start + 1] in SURNAMES else 0)
+    """A name starting at ``start``: the length after which a follower word comes, else the one
+    where jieba cuts (two or three characters; three or four with a compound surname)."""
+    surname = _surname_length(text[start : start + 3])
     if not surname:
         return None
-    for length in (surname + 2, surname + 1):
-        word = text[start : start + length]
-        if len(word) == length and re.fullmatch(f"[{_CJK}]+", word) and _shaped_like_name(word):
-            if start + length in cuts or length == surname + 1:
-                return start, start + length
-    return None
+    lengths = [n for n in (surname + 2, surname + 1) if _shaped_like_name(text[start : start + n])]
+    lengths = [n for n in lengths if start + n <= len(text)]
+    if _TITLE_RE.match(text, start + surname):  # 张阿姨, 王先生: a surname alone
+        return None
+    follows = [n for n in lengths if _FOLLOWER_RE.match(text, start + n)]
+    # When both lengths fit, the third character is itself the follower (邓超于当日, 许仙均).
+    both = [n for n in follows if start + n in cuts]
+    chosen = both[-1] if both else None
+    chosen = chosen or next(iter(follows), None) or next((n for n in lengths if start + n in cuts), None)
+    if chosen is None or _common_word(text[start : start + chosen], in_context=True):
+        return None
+    return start, start + chosen
+
+
+def _with_list(text: str, span: Span | None, cuts: set[int]) -> Iterator[Span]:
+    """``span`` and the names listed after it (王五、李四和赵六)."""
+    while span is not None:
+        yield span
+        joined = _LIST_JOIN_RE.match(text, span[1])
+        span = _name_at(text, joined.end(), cuts) if joined else None
 
 
 def _from_context(text: str, cuts: set[int]) -> Iterator[Span]:
     for role in _ROLE_RE.finditer(text):
-        span = _name_at(text, role.end(), cuts)
-        while span is not None:
-            yield span
-            joined = _LIST_JOIN_RE.match(text, span[1])
-            span = _name_at(text, joined.end(), cuts) if joined else None
+        yield from _with_list(text, _name_at(text, role.end(), cuts), cuts)
+    for clause in _CLAUSE_START_RE.finditer(text):
+        span = _name_at(text, clause.start(), cuts)
+        if span is not None and _FOLLOWER_RE.match(text, span[1]):
+            yield from _with_list(text, span, cuts)
     for title in _TITLE_RE.finditer(text):
         for length in (4, 3, 2):
             start = title.start() - length
@@ -136,31 +175,56 @@ def _from_context(text: str, cuts: set[int]) -> Iterator[Span]:
                 break
 
 
-def _from_tags(words: list[tuple[int, str, str]]) -> Iterator[Span]:
+def _from_tags(text: str, words: list[tuple[int, str, str]], cuts: set[int]) -> Iterator[Span]:
     for start, word, tag in words:
-        if tag in _NAME_TAGS and _shaped_like_name(word) and word[1:2] not in "小老":
-            yield start, start + len(word)
+        if tag not in _NAME_TAGS or not _shaped_like_name(word) or word[1:2] in "小老":
+            continue
+        if any(char in PLACE_OR_UNIT_AFTER for char in word[1:]) or _common_word(word):
+            continue
+        yield from _with_list(text, (start, start + len(word)), cuts)
 
 
 def _minority_names(text: str) -> Iterator[Span]:
-    """Names written with ``·``: role words and particles before them and the sentence after
-    the last part are left out."""
-    for match in _MINORITY_RE.finditer(text):
-        start, end = match.span()
-        while True:
-            role = _LEADING_WORD_RE.match(text[start:end])
-            if role:
-                start += role.end()
-            elif text[start] in NOT_GIVEN_NAME:
-                start += 1
-            else:
+    """Names written with ``·``, without the role word before and the sentence after them."""
+    for dot in (index for index, char in enumerate(text) if char in _SEPARATORS):
+        if dot > 0 and text[dot - 1] in _SEPARATORS:
+            continue
+        start = dot
+        while (start > 0 and dot - start < 6 and re.match(f"[{_CJK}]", text[start - 1])
+               and not _ROLE_AT_END_RE.search(text, 0, start) and text[start - 1] not in "的了在和与及、"):
+            start -= 1
+        end = dot + 1
+        while end < len(text) and (text[end] in _SEPARATORS or re.match(f"[{_CJK}]", text[end])):
+            if end - dot > 1 and text[end] not in _SEPARATORS and _FOLLOWER_RE.match(text, end) \
+                    and text[end] not in "尔":
                 break
-        last = max(text.rfind(dot, start, end) for dot in "·•・")
-        tail = last + 1
-        while tail < end and tail - last <= 4 and text[tail] not in NOT_GIVEN_NAME:
-            tail += 1
-        if last - start >= 2 and tail - last >= 3:
-            yield start, tail
+            end += 1
+        if dot - start >= 2 and end - dot >= 3 and not text[end - 1] in _SEPARATORS:
+            yield start, end
+
+
+def _is_official(text: str, start: int, end: int) -> bool:
+    """A name after an official title, with a police number after it or a unit before it."""
+    before = text[max(0, start - 24) : start]
+    title = _OFFICIAL_RE.search(before)
+    if title is None:
+        return False
+    if _POLICE_NUMBER_RE.search(text[end : end + 20].split("。")[0]):
+        return True
+    return bool(_UNIT_RE.search(before[: title.start()][-10:]))
+
+
+def _excluded(text: str, start: int, end: int) -> bool:
+    word = text[start:end]
+    if _TITLE_RE.match(text, start + max(_surname_length(word), 1)):  # 王先生: a surname alone
+        return True
+    if word in LANDMARKS or text[end : end + 1] in PLACE_OR_UNIT_AFTER:
+        return True
+    if _UNIT_OR_PLACE_RE.match(text, end):
+        return True
+    if start > 0 and text[start - 1] in "小老" and end - start == 2:
+        return True
+    return _is_official(text, start, end)
 
 
 def scan_names(text: str) -> Iterator[Span]:
@@ -168,11 +232,9 @@ def scan_names(text: str) -> Iterator[Span]:
     if not re.search(f"[{_CJK}]", text):
         return
     words = tagged_words(text)
-    cuts = _boundaries(words)
+    cuts = {start for start, _word, _tag in words} | {len(text)}
     seen: set[Span] = set()
-    candidates = [*_from_context(text, cuts), *_from_tags(words),
-                  *_minority_names(text)]
-    for span in candidates:
+    for span in (*_minority_names(text), *_from_context(text, cuts), *_from_tags(text, words, cuts)):
         if span not in seen and not _excluded(text, *span):
             seen.add(span)
             yield span

@@ -1,7 +1,8 @@
 """Precision and recall of the personal-data detector on the labelled set.
 
-Run ``python -m tests.unit.pii_measure`` for a table per kind and overall, followed by every
-false positive and false negative. A finding is a true positive when its kind and its exact text
+Run ``python -m tests.unit.pii_measure`` for a table per kind and overall over both labelled
+sets (numbers, cards and plates in :mod:`tests.unit.pii_labelled`; names and home addresses in
+:mod:`tests.unit.pii_labelled_people`), followed by every false positive and false negative. A finding is a true positive when its kind and its exact text
 match a label of the same case; labels and findings are compared as multisets per case.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 
 from portal.core.pii import Kind, find_personal_data
 from tests.unit.pii_labelled import CASES
+from tests.unit.pii_labelled_people import PEOPLE_CASES
 
 Case = tuple[str, list[tuple[Kind, str]]]
 
@@ -94,9 +96,12 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
+ALL_CASES: list[Case] = [*CASES, *PEOPLE_CASES]
+
+
 def main() -> None:
-    """Print the precision/recall table for the labelled set."""
-    print(format_report(evaluate()))
+    """Print the precision/recall table for both labelled sets."""
+    print(format_report(evaluate(ALL_CASES)))
 
 
 if __name__ == "__main__":
