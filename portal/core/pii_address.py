@@ -30,11 +30,11 @@ _CJK = "\u4e00-\u9fa5"
 # Characters that end a segment only as part of a longer suffix are listed longest first.
 _SUFFIXES = (
     "特别行政区|自治区|自治州|自治县|街道办事处|街道|社区|小区|新村|花园|家园|公寓|大厦|号院|号楼"
-    "|胡同|大道|大街|单元|省|市|区|县|旗|镇|乡|村|组|屯|路|街|巷|弄|里|号|栋|幢|座|楼|层|室|户|院|苑|庄"
+    "|胡同|大道|大街|单元|省|市|区|县|旗|镇|乡|村|组|屯|路|街|巷|弄|里|号|栋|幢|座|楼|层|室|房|院|苑|园|庄"
 )
 # A segment: a few name characters or digits, then a suffix. Words that cannot be inside a
 # place name (particles, verbs of a sentence) end the address.
-_SEGMENT = rf"[{_CJK}A-Za-z0-9\-#]{{0,9}}?(?:{_SUFFIXES})"
+_SEGMENT = rf"[{_CJK}A-Za-z0-9\-#]{{1,9}}(?:{_SUFFIXES})"
 _NOT_PLACE = "的了在被把说称因并也又已就才而且或时"
 _BODY_RE = re.compile(rf"(?:{_SEGMENT})+(?:[0-9]{{1,5}}(?:-[0-9]{{1,5}}){{0,2}}(?![0-9]))?")
 _STOPPER_RE = re.compile(f"[{_NOT_PLACE}]")
@@ -47,7 +47,8 @@ RESIDENCE_TRIGGER_RE = re.compile(
     r"[：:为是在于]{0,2}\s?"
 )
 # The trigger is a longer word that is not about a residence (住宿, 住院, 居住证 …).
-_FALSE_TRIGGER_RE = re.compile(r"住(?:宿|院|房|户|持|手|口|嘴|建)|居住证|暂住证|入住|停住|记住|抓住|挡住|拦住|保住|站住")
+_FALSE_TRIGGER_RE = re.compile(
+    r"住(?:宿|院|房|户|持|手|口|嘴|建)|居住证|暂住证|入住|停住|记住|抓住|挡住|拦住|保住|站住")
 
 # Before an address of an office or a service point (a guide's 办理地点, a unit's seat).
 _OFFICE_CONTEXT_RE = re.compile(
@@ -61,6 +62,10 @@ _UNIT_AFTER_RE = re.compile(
 # A dwelling: a house number, a village group, a building, a unit or a room.
 _DWELLING_RE = re.compile(r"[0-9一二三四五六七八九十]+(?:号|组|栋|幢|单元|室|层|号楼|号院)|室|单元|栋|幢")
 _CLAUSE_END = "，。；！？,;!?\n（）()、"
+_PLACE_TAIL_RE = re.compile(rf"[{_CJK}0-9]{{1,8}}(?=[{re.escape(_CLAUSE_END)}]|$)")
+_UNIT_INSIDE_RE = re.compile(
+    r"(?:公安局|公安分局|派出所|警务室|车管所|出入境|服务中心|政务|大厅|办证|窗口|信访办|办公室"
+    r"|路段|路口|交叉口|交口|附近|一带)")
 
 
 @lru_cache(maxsize=1)
@@ -87,18 +92,34 @@ def mask_address(address: str) -> str:
 
 
 def _body_at(text: str, start: int) -> Span | None:
-    """The address that begins at ``start``, cut before words that belong to the sentence."""
+    """The address that begins at ``start``, cut before words that belong to the sentence and
+    before the name of a unit (…91号公安局办公室)."""
     match = _BODY_RE.match(text, start)
     if match is None:
         return None
-    body = match.group()
-    stopper = _STOPPER_RE.search(body)
-    end = match.end() if stopper is None else start + stopper.start()
-    if end == start:
-        return None
+    end = match.end()
+    # A unit's name may begin inside the last segment (…105号路段): look a little beyond it.
+    for cut in (_STOPPER_RE.search(text, start, end), _UNIT_INSIDE_RE.search(text, start, end + 3)):
+        if cut is not None and cut.start() < end:
+            end = cut.start()
     # Re-read the kept part so that it still ends at a whole segment.
     kept = _BODY_RE.match(text[:end], start)
     return (start, kept.end()) if kept else None
+
+
+def _to_clause_end(text: str, span: Span) -> Span:
+    """A home address read on to the end of its clause when only a few more place words follow
+    (住在北京市昌平区回龙观): after 住 the rest of a short clause is part of the address."""
+    tail = _PLACE_TAIL_RE.match(text, span[1])
+    if tail is None or _STOPPER_RE.search(tail.group()) or _UNIT_INSIDE_RE.search(tail.group()):
+        return span
+    return span[0], tail.end()
+
+
+def _worth_masking(address: str) -> bool:
+    """Something beyond the district is named, and it is not already masked (某路某号)."""
+    rest = address[division_prefix(address):]
+    return bool(rest) and "某" not in rest and "*" not in rest
 
 
 def _clause_before(text: str, start: int, width: int = 16) -> str:
@@ -114,7 +135,7 @@ def _residences(text: str) -> Iterator[Span]:
             continue
         span = _body_at(text, trigger.end())
         if span is not None:
-            yield span
+            yield _to_clause_end(text, span)
 
 
 def _located(text: str, taken: list[Span]) -> Iterator[Span]:
@@ -126,6 +147,8 @@ def _located(text: str, taken: list[Span]) -> Iterator[Span]:
         span = _body_at(text, start)
         if span is None or not _DWELLING_RE.search(text, span[0], span[1]):
             continue
+        if not _worth_masking(text[span[0] : span[1]]):
+            continue
         if _OFFICE_CONTEXT_RE.search(_clause_before(text, start)) or _UNIT_AFTER_RE.match(text, span[1]):
             continue
         taken.append(span)
@@ -136,7 +159,7 @@ def scan_addresses(text: str) -> Iterator[Span]:
     """Spans of home addresses in ``text`` (see the module docstring for the rules)."""
     taken: list[Span] = []
     for span in _residences(text):
-        if _UNIT_AFTER_RE.match(text, span[1]) and _OFFICE_CONTEXT_RE.search(text, span[0], span[1]):
+        if not _worth_masking(text[span[0] : span[1]]):
             continue
         taken.append(span)
         yield span

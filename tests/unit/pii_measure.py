@@ -2,8 +2,9 @@
 
 Run ``python -m tests.unit.pii_measure`` for a table per kind and overall over both labelled
 sets (numbers, cards and plates in :mod:`tests.unit.pii_labelled`; names and home addresses in
-:mod:`tests.unit.pii_labelled_people`), followed by every false positive and false negative. A finding is a true positive when its kind and its exact text
-match a label of the same case; labels and findings are compared as multisets per case.
+:mod:`tests.unit.pii_labelled_people`), followed by every false positive and false negative.
+A finding is a true positive when its kind and its exact text match a label of the same case;
+labels and findings are compared as multisets per case.
 """
 
 from __future__ import annotations
