@@ -62,6 +62,7 @@ __all__ = [
     "mask_finding",
     "mask_name",
     "mask_text",
+    "warm_up",
 ]
 
 MASK_CHAR = "*"
@@ -242,3 +243,9 @@ def apply_masks(text: str, findings: list[Finding], *, for_markdown: bool = Fals
         cursor = finding.end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary and cpca's division table now rather than on the first public
+    text (the production server calls this before it forks its workers, which then share them)."""
+    find_personal_data("投诉人王五，住北京市朝阳区幸福路88号。")
