@@ -37,6 +37,7 @@ from portal.core.pii_words import (
     NAME_FOLLOWERS,
     NOT_GIVEN_NAME,
     OFFICIAL_TITLES,
+    PARTICLE_SURNAMES,
     PLACE_OR_UNIT_AFTER,
     ROLE_WORDS,
     SURNAMES,
@@ -49,6 +50,8 @@ _NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
 # A word jieba tags as a name but uses this often is a common word (陈述 763, 许可 623).
 _COMMON_NAME_TAGGED = 50
 _COMMON_IN_CONTEXT = 500
+# A word this frequent is never part of a transliterated name (信息, 处理).
+_FREQUENT = 1000
 # A word jieba knows as a place this often is not a name (莫大 471); any other known word is not.
 _COMMON_PLACE = 100
 
@@ -186,11 +189,18 @@ def _with_list(text: str, span: Span | None, cuts: set[int]) -> Iterator[Span]:
 
 def _from_context(text: str, cuts: set[int]) -> Iterator[Span]:
     for role in _ROLE_RE.finditer(text):
-        yield from _with_list(text, _name_at(text, role.end(), cuts), cuts)
+        span = _name_at(text, role.end(), cuts)
+        if span is not None and not _common_part(text[span[0] : span[0] + 2]):  # 当事人查询时
+            yield from _with_list(text, span, cuts)
     for clause in _CLAUSE_START_RE.finditer(text):
         span = _name_at(text, clause.start(), cuts)
-        if span is not None and _FOLLOWER_RE.match(text, span[1]):
-            yield from _with_list(text, span, cuts)
+        if span is None or not _FOLLOWER_RE.match(text, span[1]):
+            continue
+        after_de = text[clause.start() - 1 : clause.start()] == "的"
+        weak = after_de or not re.match(f"[{_CJK}]", text[span[1] : span[1] + 1])
+        if weak and _holds_common_word(text[span[0] : span[1]]):
+            continue  # 的安全工作, 查询码, 满意度（: a noun, not a name
+        yield from _with_list(text, span, cuts)
     for title in _TITLE_RE.finditer(text):
         for length in (4, 3, 2):
             start = title.start() - length
@@ -199,11 +209,30 @@ def _from_context(text: str, cuts: set[int]) -> Iterator[Span]:
                 break
 
 
+def _common_part(part: str) -> bool:
+    """A part of a candidate that is a common verb, adjective or adverb (查询, 满意), or a
+    frequent noun (公众, 金额); place names and names (建国, 长江, 海燕) are given names too."""
+    tagger = _tagger()
+    tag = tagger.word_tag_tab.get(part)
+    if tag is None or tag in _NAME_TAGS or tag.startswith(("ns", "nz", "nt")):
+        return False
+    frequency = tagger.tokenizer.FREQ.get(part) or 0
+    return frequency >= _FREQUENT if tag.startswith("n") else frequency > 0
+
+
+def _holds_common_word(word: str) -> bool:
+    """Whether a candidate starts or ends with a common word (安全法, 许可证, 查询时, 满意度):
+    jieba's model tags many unknown compounds as names."""
+    return _common_part(word[:2]) or (len(word) == 3 and _common_part(word[1:]))
+
+
 def _from_tags(text: str, words: list[tuple[int, str, str]], cuts: set[int]) -> Iterator[Span]:
     for start, word, tag in words:
         if tag not in _NAME_TAGS or not _shaped_like_name(word) or word[1:2] in "小老":
             continue
         if any(char in PLACE_OR_UNIT_AFTER for char in word[1:]) or _common_word(word):
+            continue
+        if _holds_common_word(word) or not _FOLLOWER_RE.match(text, start + len(word)):
             continue
         yield from _with_list(text, (start, start + len(word)), cuts)
 
@@ -223,8 +252,19 @@ def _minority_names(text: str) -> Iterator[Span]:
                     and text[end] not in "尔":
                 break
             end += 1
-        if dot - start >= 2 and end - dot >= 3 and text[end - 1] not in _SEPARATORS:
+        if dot - start >= 2 and end - dot >= 3 and text[end - 1] not in _SEPARATORS \
+                and not _holds_frequent_word(text[start:end]):
             yield start, end
+
+
+def _holds_frequent_word(phrase: str) -> bool:
+    """Whether a phrase joined by ``·`` holds a frequent word (信息处理费·按件计收), which a
+    transliterated name does not."""
+    tagger = _tagger()
+    return any(
+        tagger.word_tag_tab.get(phrase[i : i + 2]) not in (None, *_NAME_TAGS)
+        and (tagger.tokenizer.FREQ.get(phrase[i : i + 2]) or 0) >= _FREQUENT
+        for i in range(len(phrase) - 1))
 
 
 def _is_official(text: str, start: int, end: int) -> bool:
@@ -238,8 +278,19 @@ def _is_official(text: str, start: int, end: int) -> bool:
     return bool(_UNIT_RE.search(before[: title.start()][-10:]))
 
 
+def _starts_with_particle(text: str, start: int) -> bool:
+    """A surname that is also a particle (和, 向, 由, 于 …) followed by a common word: 和农村,
+    向婴儿, 由户主, 于当日 are not names."""
+    if text[start : start + 1] not in PARTICLE_SURNAMES:
+        return False
+    return any(_common_word(text[start + 1 : start + 1 + length]) for length in (2, 3, 4)
+               if start + 1 + length <= len(text))
+
+
 def _excluded(text: str, start: int, end: int) -> bool:
     word = text[start:end]
+    if _starts_with_particle(text, start):
+        return True
     if _TITLE_RE.match(text, start + max(_surname_length(word), 1)):  # 王先生: a surname alone
         return True
     if word in LANDMARKS or text[end : end + 1] in PLACE_OR_UNIT_AFTER:

@@ -20,6 +20,9 @@ SURNAMES = frozenset(
     "茅利于呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
 )
 
+#: Surnames that are also particles or prepositions (和农村, 向婴儿, 由户主, 于当日).
+PARTICLE_SURNAMES = frozenset("和但由向于时同经从及因其以所被对与将把让给跟如若")
+
 #: Words after which a private person's name is expected.
 ROLE_WORDS = frozenset(
     {
@@ -37,7 +40,7 @@ ROLE_WORDS = frozenset(
 #: Forms of address that follow a name (王五先生, 李建国同志).
 FORMS_OF_ADDRESS = frozenset(
     {"先生", "女士", "同志", "老人", "师傅", "阿姨", "大爷", "大妈", "大姐", "大哥", "同学", "老师",
-     "医生", "小朋友", "夫妇", "一家", "家属", "本人"}
+     "医生", "小朋友", "夫妇", "一家"}
 )
 
 #: Titles of officials acting in their role (with a police number or a unit, not masked).
@@ -80,12 +83,12 @@ NAME_FOLLOWERS = (
     "缴纳", "主动", "涉嫌", "同意", "签", "确认", "陈述", "承认", "供述", "辩称", "声称", "诉称",
     "发现", "遭", "遇", "丢失", "走失", "酒后", "无证", "持", "携带", "骑", "通过", "多次", "一直",
     "当场", "当天", "当日", "次日", "随后", "立即", "遂", "借", "给", "替", "帮", "欠", "殴打",
-    "辱骂", "威胁", "恐吓", "诈骗", "盗窃", "请求", "咨询", "投诉", "举报", "起诉", "作", "并",
+    "辱骂", "威胁", "恐吓", "诈骗", "盗窃", "请求", "咨询", "投诉", "举报", "起诉", "并",
     "先生", "女士", "同志", "老人", "（", "(", "，", ",", "。", "；", ";", "！", "？", " ",
 )
 
 #: Characters that never end a given name: particles, verbs and nouns of the sentence.
 NOT_GIVEN_NAME = frozenset(
     "的了在和与及被把将对从是到去说称因等并也又已曾就才都而且或家住现反映系某所局队要求诉报"
-    "打骂让给找请当卡号公"
+    "打骂让给找请当卡号公证法品费看应"
 )

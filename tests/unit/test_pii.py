@@ -7,6 +7,7 @@ import string
 import time
 from collections import Counter
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -763,3 +764,15 @@ def test_id_of_a_child_born_this_morning_in_beijing_is_valid_before_utc_catches_
         assert number not in mask_text(f"新生儿证件号 {number}")
     with time_machine.travel(datetime(2026, 12, 1, 15, 0, tzinfo=ZoneInfo("UTC")), tick=False):
         assert not is_valid_citizen_id(number)  # a birth date in the future is not a real ID
+
+
+def test_the_shipped_guides_and_notices_name_nobody():
+    """The service guides and notices in content/ (about 46,000 characters of real guide text,
+    full of 许可证, 安全法, 派出所 and office addresses) hold no private name or home address."""
+    content = Path(__file__).resolve().parents[2] / "content"
+    people = frozenset({Kind.NAME, Kind.ADDRESS})
+    found = []
+    for path in sorted(content.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        found += [(path.name, finding.text) for finding in find_personal_data(text, people)]
+    assert found == []
