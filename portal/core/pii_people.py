@@ -3,10 +3,9 @@
 Candidates come from three places, and all pass the same checks:
 
 * **jieba's part-of-speech tags**: a word tagged as a person's name (``nr``, ``nrfg``, ``nrt``)
-  that starts with a Chinese surname and is not a common word of jieba's dictionary (陈述, 许可
-  and 孙子 are tagged ``nr`` there too, but are frequent words). jieba's dictionary is extended,
-  in a tokenizer of our own, with the portal's role words so that ``投诉人王五`` is cut
-  ``投诉人 / 王五``.
+  that starts with a Chinese surname, is followed by what one says of a person and neither is
+  nor starts or ends with a common word of jieba's dictionary (陈述, 许可 and 孙子 are tagged
+  ``nr`` there too, but are frequent words; 安全法 and 许可证 are compounds jieba guesses).
 * **the portal's context rules**: a surname and one or two more characters right after a role
   word (投诉人, 申请人, 当事人, 举报人, 报警人 …), at the start of a clause when what follows
   is what one says of a person (王五反映…, 林志强对…, 杨过未…), before a form of address (先生,
@@ -81,17 +80,14 @@ _MAYBE_NAME_RE = re.compile(
 
 @lru_cache(maxsize=1)
 def _tagger() -> Any:
-    """A jieba part-of-speech tokenizer that knows the portal's role and title words."""
+    """jieba's part-of-speech tokenizer over jieba's default dictionary, the one the search index
+    also loads, so a process holds one copy of it."""
     import jieba
     import jieba.posseg
 
     jieba.setLogLevel(60)
-    tokenizer = jieba.Tokenizer()
-    for word in (*ROLE_WORDS, *OFFICIAL_TITLES, *FORMS_OF_ADDRESS):
-        tokenizer.add_word(word, freq=20000, tag="n")
-    for word in LANDMARKS:
-        tokenizer.add_word(word, freq=20000, tag="ns")
-    return jieba.posseg.POSTokenizer(tokenizer)
+    jieba.initialize()
+    return jieba.posseg.dt
 
 
 @lru_cache(maxsize=8192)
