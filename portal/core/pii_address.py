@@ -25,6 +25,7 @@ from typing import Any
 from portal.core.pii_patterns import Span
 
 ADDRESS_MASK = "***"
+LONGEST_ADDRESS = 60  # characters: no address is read further, whatever follows
 
 _CJK = "\u4e00-\u9fa5"
 # Characters that end a segment only as part of a longer suffix are listed longest first.
@@ -94,7 +95,7 @@ def mask_address(address: str) -> str:
 def _body_at(text: str, start: int) -> Span | None:
     """The address that begins at ``start``, cut before words that belong to the sentence and
     before the name of a unit (…91号公安局办公室)."""
-    match = _BODY_RE.match(text, start)
+    match = _BODY_RE.match(text, start, start + LONGEST_ADDRESS)
     if match is None:
         return None
     end = match.end()
@@ -103,7 +104,7 @@ def _body_at(text: str, start: int) -> Span | None:
         if cut is not None and cut.start() < end:
             end = cut.start()
     # Re-read the kept part so that it still ends at a whole segment.
-    kept = _BODY_RE.match(text[:end], start)
+    kept = _BODY_RE.match(text, start, end)
     return (start, kept.end()) if kept else None
 
 

@@ -28,6 +28,14 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
+from portal.core.pii_lexicon import (
+    NAME_TAGS,
+    holds_common_word,
+    holds_frequent_word,
+    is_common_part,
+    is_common_word,
+    tag_clause,
+)
 from portal.core.pii_names import COMPOUND_SURNAMES
 from portal.core.pii_patterns import Span
 from portal.core.pii_words import (
@@ -45,16 +53,6 @@ from portal.core.pii_words import (
 )
 
 _CJK = "\u4e00-\u9fa5"
-_NAME_TAGS = frozenset({"nr", "nrfg", "nrt"})
-# A word jieba tags as a name but uses this often is a common word (陈述 763, 许可 623).
-_COMMON_NAME_TAGGED = 50
-_COMMON_IN_CONTEXT = 500
-# A word this frequent is never part of a transliterated name (信息, 处理).
-_FREQUENT = 1000
-# A word jieba knows as a place this often is not a name (莫大 471); any other known word is not.
-_COMMON_PLACE = 100
-
-
 def _alternation(words: Any) -> str:
     return "(?:" + "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)) + ")"
 
@@ -71,32 +69,14 @@ _OFFICIAL_RE = re.compile(
     _alternation(OFFICIAL_TITLES) + rf"[：:]?(?:[{_CJK}]{{2,4}}[、和与及])*$")
 _UNIT_RE = re.compile(_alternation(UNIT_SUFFIXES))
 _SEPARATORS = "·•・"
-_CLAUSE_RE = re.compile(r"[^，,。！？；\n]+[，,。！？；\n]?|[，,。！？；\n]")
+# Clauses, and at most 80 characters of an unpunctuated run, so that jieba never tags a long run.
+_CLAUSE_RE = re.compile(r"[^，,。！？；\n]{1,80}[，,。！？；\n]?|[，,。！？；\n]")
+_LONGEST_LIST = 8  # names read after one another in a list
+_LONGEST_AFTER_DOT = 16  # characters of a name after its first ``·``
 _MAYBE_NAME_RE = re.compile(
     "[" + "".join(sorted(SURNAMES)) + f"][{_CJK}]{{1,3}}?" + _alternation(NAME_FOLLOWERS)
     + "|" + _alternation((*ROLE_WORDS, *FORMS_OF_ADDRESS)) + f"|[{_SEPARATORS}]"
 )
-
-
-@lru_cache(maxsize=1)
-def _tagger() -> Any:
-    """jieba's part-of-speech tokenizer over jieba's default dictionary, the one the search index
-    also loads, so a process holds one copy of it."""
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    return jieba.posseg.dt
-
-
-@lru_cache(maxsize=8192)
-def _clause_words(clause: str) -> tuple[tuple[int, str, str], ...]:
-    out, cursor = [], 0
-    for pair in _tagger().cut(clause, HMM=True):
-        out.append((cursor, pair.word, pair.flag))
-        cursor += len(pair.word)
-    return tuple(out)
 
 
 def tagged_words(text: str) -> list[tuple[int, str, str]]:
@@ -112,7 +92,7 @@ def tagged_words(text: str) -> list[tuple[int, str, str]]:
     for clause in _CLAUSE_RE.finditer(text):
         if _MAYBE_NAME_RE.search(clause.group()):
             out.extend((clause.start() + start, word, tag)
-                       for start, word, tag in _clause_words(clause.group()))
+                       for start, word, tag in tag_clause(clause.group()))
         else:
             out.append((clause.start(), clause.group(), "x"))
     return out
@@ -134,27 +114,6 @@ def _shaped_like_name(word: str) -> bool:
     return all(char not in NOT_GIVEN_NAME for char in word[surname:])
 
 
-def _common_word(word: str, *, in_context: bool = False) -> bool:
-    """Whether jieba's dictionary knows ``word`` as something other than a person's name.
-
-    A two-character word tagged as a name but used often (陈述, 许可, 孙子) counts as common;
-    after a role word or before what one says of a person only the very frequent ones do.
-    """
-    tagger = _tagger()
-    frequency = tagger.tokenizer.FREQ.get(word) or 0
-    tag = tagger.word_tag_tab.get(word)
-    if tag is None:
-        return False
-    if tag in _NAME_TAGS:
-        limit = _COMMON_IN_CONTEXT if in_context else _COMMON_NAME_TAGGED
-        return len(word) == 2 and frequency >= limit
-    if in_context and len(word) > 2 and tag[:1] in "nil" and tag != "n":  # 余沧海 (a place), 风清扬 (an idiom)
-        return frequency >= _COMMON_IN_CONTEXT
-    if tag.startswith(("ns", "nz")):  # 马东 and 曲洋 are places, 邱淑贞 a proper noun: also names
-        return frequency >= _COMMON_PLACE
-    return frequency > 0
-
-
 def _name_at(text: str, start: int, cuts: set[int]) -> Span | None:
     """A name starting at ``start``: the length after which a follower word comes, else the one
     where jieba cuts (two or three characters; three or four with a compound surname)."""
@@ -170,14 +129,17 @@ def _name_at(text: str, start: int, cuts: set[int]) -> Span | None:
     both = [n for n in follows if start + n in cuts]
     chosen = both[-1] if both else None
     chosen = chosen or next(iter(follows), None) or next((n for n in lengths if start + n in cuts), None)
-    if chosen is None or _common_word(text[start : start + chosen], in_context=True):
+    if chosen is None or is_common_word(text[start : start + chosen], in_context=True):
         return None
     return start, start + chosen
 
 
 def _with_list(text: str, span: Span | None, cuts: set[int]) -> Iterator[Span]:
-    """``span`` and the names listed after it (王五、李四和赵六)."""
-    while span is not None:
+    """``span`` and the names listed after it (王五、李四和赵六), at most ``_LONGEST_LIST`` of
+    them: each name of a long list starts its own list, so they are all found anyway."""
+    for _position in range(_LONGEST_LIST):
+        if span is None:
+            return
         yield span
         joined = _LIST_JOIN_RE.match(text, span[1])
         span = _name_at(text, joined.end(), cuts) if joined else None
@@ -186,7 +148,7 @@ def _with_list(text: str, span: Span | None, cuts: set[int]) -> Iterator[Span]:
 def _from_context(text: str, cuts: set[int]) -> Iterator[Span]:
     for role in _ROLE_RE.finditer(text):
         span = _name_at(text, role.end(), cuts)
-        if span is not None and not _common_part(text[span[0] : span[0] + 2]):  # 当事人查询时
+        if span is not None and not is_common_part(text[span[0] : span[0] + 2]):  # 当事人查询时
             yield from _with_list(text, span, cuts)
     for clause in _CLAUSE_START_RE.finditer(text):
         span = _name_at(text, clause.start(), cuts)
@@ -194,7 +156,7 @@ def _from_context(text: str, cuts: set[int]) -> Iterator[Span]:
             continue
         after_de = text[clause.start() - 1 : clause.start()] == "的"
         weak = after_de or not re.match(f"[{_CJK}]", text[span[1] : span[1] + 1])
-        if weak and _holds_common_word(text[span[0] : span[1]]):
+        if weak and holds_common_word(text[span[0] : span[1]]):
             continue  # 的安全工作, 查询码, 满意度（: a noun, not a name
         yield from _with_list(text, span, cuts)
     for title in _TITLE_RE.finditer(text):
@@ -205,30 +167,13 @@ def _from_context(text: str, cuts: set[int]) -> Iterator[Span]:
                 break
 
 
-def _common_part(part: str) -> bool:
-    """A part of a candidate that is a common verb, adjective or adverb (查询, 满意), or a
-    frequent noun (公众, 金额); place names and names (建国, 长江, 海燕) are given names too."""
-    tagger = _tagger()
-    tag = tagger.word_tag_tab.get(part)
-    if tag is None or tag in _NAME_TAGS or tag.startswith(("ns", "nz", "nt")):
-        return False
-    frequency = tagger.tokenizer.FREQ.get(part) or 0
-    return frequency >= _FREQUENT if tag.startswith("n") else frequency > 0
-
-
-def _holds_common_word(word: str) -> bool:
-    """Whether a candidate starts or ends with a common word (安全法, 许可证, 查询时, 满意度):
-    jieba's model tags many unknown compounds as names."""
-    return _common_part(word[:2]) or (len(word) == 3 and _common_part(word[1:]))
-
-
 def _from_tags(text: str, words: list[tuple[int, str, str]], cuts: set[int]) -> Iterator[Span]:
     for start, word, tag in words:
-        if tag not in _NAME_TAGS or not _shaped_like_name(word) or word[1:2] in "小老":
+        if tag not in NAME_TAGS or not _shaped_like_name(word) or word[1:2] in "小老":
             continue
-        if any(char in PLACE_OR_UNIT_AFTER for char in word[1:]) or _common_word(word):
+        if any(char in PLACE_OR_UNIT_AFTER for char in word[1:]) or is_common_word(word):
             continue
-        if _holds_common_word(word) or not _FOLLOWER_RE.match(text, start + len(word)):
+        if holds_common_word(word) or not _FOLLOWER_RE.match(text, start + len(word)):
             continue
         yield from _with_list(text, (start, start + len(word)), cuts)
 
@@ -240,27 +185,19 @@ def _minority_names(text: str) -> Iterator[Span]:
             continue
         start = dot
         while (start > 0 and dot - start < 6 and re.match(f"[{_CJK}]", text[start - 1])
-               and not _ROLE_AT_END_RE.search(text, 0, start) and text[start - 1] not in "的了在和与及、"):
+               and not _ROLE_AT_END_RE.search(text, max(0, start - 8), start)
+               and text[start - 1] not in "的了在和与及、"):
             start -= 1
         end = dot + 1
-        while end < len(text) and (text[end] in _SEPARATORS or re.match(f"[{_CJK}]", text[end])):
+        while end < min(len(text), dot + _LONGEST_AFTER_DOT) and (
+                text[end] in _SEPARATORS or re.match(f"[{_CJK}]", text[end])):
             if end - dot > 1 and text[end] not in _SEPARATORS and _FOLLOWER_RE.match(text, end) \
                     and text[end] not in "尔":
                 break
             end += 1
         if dot - start >= 2 and end - dot >= 3 and text[end - 1] not in _SEPARATORS \
-                and not _holds_frequent_word(text[start:end]):
+                and not holds_frequent_word(text[start:end]):
             yield start, end
-
-
-def _holds_frequent_word(phrase: str) -> bool:
-    """Whether a phrase joined by ``·`` holds a frequent word (信息处理费·按件计收), which a
-    transliterated name does not."""
-    tagger = _tagger()
-    return any(
-        tagger.word_tag_tab.get(phrase[i : i + 2]) not in (None, *_NAME_TAGS)
-        and (tagger.tokenizer.FREQ.get(phrase[i : i + 2]) or 0) >= _FREQUENT
-        for i in range(len(phrase) - 1))
 
 
 def _is_official(text: str, start: int, end: int) -> bool:
@@ -279,7 +216,7 @@ def _starts_with_particle(text: str, start: int) -> bool:
     向婴儿, 由户主, 于当日 are not names."""
     if text[start : start + 1] not in PARTICLE_SURNAMES:
         return False
-    return any(_common_word(text[start + 1 : start + 1 + length]) for length in (2, 3, 4)
+    return any(is_common_word(text[start + 1 : start + 1 + length]) for length in (2, 3, 4)
                if start + 1 + length <= len(text))
 
 
