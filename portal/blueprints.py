@@ -31,11 +31,12 @@ def all_blueprints() -> list[Blueprint]:
     from portal.public.views import bp as public
     from portal.search.views import bp as search
     from portal.staff.views import bp as staff
+    from portal.withholding.staff_views import bp as withholding_staff
 
     return [
         public, accounts, accounts_staff, staff, catalog, catalog_staff, notices, notices_staff, feeds,
         disclosure, disclosure_staff, disclosure_routing, calendar, complaints, complaints_staff, audit, oversight,
-        accountability, annual, cases, cases_staff, search, api, audit_public,
+        accountability, annual, cases, cases_staff, search, api, audit_public, withholding_staff,
     ]
 
 

@@ -25,8 +25,8 @@ from portal.core.classification import (
     may_see,
 )
 from portal.core.markup import plain_text, render_markdown
-from portal.core.pii import mask_text
 from portal.core.pii_names import mask_name
+from portal.core.pii_review import public_masked
 from portal.core.withhold import Exemption, redact, staff_view
 
 UNDECLARED = {"level": Level.INTERNAL}  # a field with no declaration is not public
@@ -54,10 +54,11 @@ class Disclosed(dict):
 
 @lru_cache(maxsize=4096)
 def public_text(text: str, for_markdown: bool = False) -> tuple[str, tuple[Exemption, ...]]:
-    """Text as the public may read it: withheld spans replaced, then personal data masked
-    (``for_markdown``: the mask characters escaped so Markdown shows them literally)."""
+    """Text as the public may read it: withheld spans replaced, then personal data masked except
+    spans staff kept public with a reason (``for_markdown``: the mask characters escaped so
+    Markdown shows them literally). Cached per text: names are found with jieba, which is slow."""
     redaction = redact(text)
-    return mask_text(redaction.text, for_markdown=for_markdown), tuple(redaction.reasons)
+    return public_masked(redaction.text, for_markdown=for_markdown), tuple(redaction.reasons)
 
 
 @lru_cache(maxsize=2048)

@@ -45,6 +45,7 @@ STAFF_PAGES = [
     ("staff-complaints", "/staff/complaints/"),
     ("staff-cases", "/staff/cases/"),
     ("staff-own-password", "/staff/password"),
+    ("staff-preview", "/staff/preview/"),
 ]
 
 # (name, path) of pages for supervisors (cross-department work, approvals, calendar).

@@ -1,9 +1,12 @@
 """Find and mask personal data in free text before it reaches a public page.
 
-Pure Python, no Flask and no database. :func:`find_personal_data` reports citizen ID numbers
-(18- and 15-digit), mobile and landline numbers, bank card numbers, licence plates and e-mail
-addresses; :func:`mask_text` replaces the identifying part of each with ``*`` and leaves every
-other character alone, so a masked text has the same length as the original.
+No Flask and no database. :func:`find_personal_data` reports citizen ID numbers (18- and
+15-digit), mobile and landline numbers, bank card numbers, licence plates and e-mail addresses
+by pattern, and names and home addresses of private persons in free text with jieba and cpca
+plus the portal's context rules (:mod:`portal.core.pii_people`, :mod:`portal.core.pii_address`).
+:func:`mask_text` replaces the identifying part of each and leaves every other character alone;
+numbers and names keep their length (``138****5678``, ``王某``), an address is cut to its
+district (``北京市朝阳区***``).
 
 How it decides:
 
@@ -27,6 +30,8 @@ landline   area code, last 2 local digits, extension   ``0571-******78``, ``(010
 bank card  first 6 and last 4 digits                   ``622202*********1234``
 plate      province, issuing letter, last character    ``京A·****5``, ``粤Z·****港``
 e-mail     first character of the local part, domain   ``z*******@example.com``
+name       the surname (``某`` for each other character) ``王某``, ``欧阳某某``
+address    the division names up to the district       ``北京市朝阳区***``
 ========== =========================================== =====================================
 
 An e-mail address whose local part is a single character has that character masked too.
@@ -40,19 +45,24 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from portal.core import pii_patterns as pat
+from portal.core.pii_address import mask_address, scan_addresses
 from portal.core.pii_checks import fold_width, id_check_digit, is_valid_citizen_id
 from portal.core.pii_names import mask_name
 from portal.core.pii_patterns import Span
+from portal.core.pii_people import scan_names
 
 __all__ = [
+    "PATTERN_KINDS",
     "Finding",
     "Kind",
+    "apply_masks",
     "find_personal_data",
     "id_check_digit",
     "is_valid_citizen_id",
     "mask_finding",
     "mask_name",
     "mask_text",
+    "warm_up",
 ]
 
 MASK_CHAR = "*"
@@ -68,6 +78,8 @@ class Kind(StrEnum):
     BANK_CARD = "bank_card"
     PLATE = "plate"
     EMAIL = "email"
+    NAME = "name"
+    ADDRESS = "address"
 
     @property
     def label(self) -> str:
@@ -83,7 +95,12 @@ _LABELS = {
     Kind.BANK_CARD: "银行卡号",
     Kind.PLATE: "车牌号",
     Kind.EMAIL: "电子邮箱",
+    Kind.NAME: "姓名",
+    Kind.ADDRESS: "住址",
 }
+
+#: The kinds found by pattern and checksum alone (no dictionary, no context).
+PATTERN_KINDS = frozenset(set(Kind) - {Kind.NAME, Kind.ADDRESS})
 
 # Tie-break between candidates of equal length: lower wins.
 _PRIORITY = {
@@ -94,6 +111,8 @@ _PRIORITY = {
     Kind.MOBILE: 4,
     Kind.LANDLINE: 5,
     Kind.PLATE: 6,
+    Kind.ADDRESS: 7,
+    Kind.NAME: 8,
 }
 
 
@@ -115,20 +134,24 @@ _SCANNERS: dict[Kind, Callable[[str], Iterator[Span]]] = {
     Kind.BANK_CARD: pat.scan_card,
     Kind.PLATE: pat.scan_plate,
     Kind.EMAIL: pat.scan_email,
+    Kind.NAME: scan_names,
+    Kind.ADDRESS: scan_addresses,
 }
 
 
-def find_personal_data(text: str) -> list[Finding]:
+def find_personal_data(text: str, kinds: frozenset[Kind] | None = None) -> list[Finding]:
     """Every piece of personal data in ``text``, sorted by start and never overlapping.
 
     Where candidates overlap, the longest wins; on equal length the more specific kind wins, so
-    an 18-digit ID is never also reported as a bank card or a mobile number.
+    an 18-digit ID is never also reported as a bank card or a mobile number. ``kinds`` limits
+    the search to those kinds (all by default).
     """
     if not text:
         return []
     folded = fold_width(text)
     candidates = [
-        (start, end, kind) for kind, scan in _SCANNERS.items() for start, end in scan(folded)
+        (start, end, kind) for kind, scan in _SCANNERS.items() if kinds is None or kind in kinds
+        for start, end in scan(folded)
     ]
     candidates.sort(key=lambda item: (item[0] - item[1], _PRIORITY[item[2]], item[0]))
     starts: list[int] = []
@@ -190,24 +213,39 @@ def mask_finding(finding: Finding) -> str:
 
     See the module docstring for what each kind keeps.
     """
+    if finding.kind is Kind.NAME:
+        return mask_name(finding.text)
+    if finding.kind is Kind.ADDRESS:
+        return mask_address(finding.text)
     chars = list(finding.text)
     for index in _MASKED_POSITIONS[finding.kind](fold_width(finding.text)):
         chars[index] = MASK_CHAR
     return "".join(chars)
 
 
-def mask_text(text: str, *, for_markdown: bool = False) -> str:
+def mask_text(text: str, *, for_markdown: bool = False, kinds: frozenset[Kind] | None = None) -> str:
     """``text`` with every finding of :func:`find_personal_data` masked and all else unchanged.
 
     With ``for_markdown`` the mask characters are backslash-escaped, so that Markdown shows
     ``139****5678`` as typed instead of reading the asterisks as emphasis.
     """
+    return apply_masks(text, find_personal_data(text, kinds), for_markdown=for_markdown)
+
+
+def apply_masks(text: str, findings: list[Finding], *, for_markdown: bool = False) -> str:
+    """``text`` with each of ``findings`` (sorted, not overlapping) replaced by its mask."""
     pieces: list[str] = []
     cursor = 0
-    for finding in find_personal_data(text):
+    for finding in findings:
         pieces.append(text[cursor : finding.start])
         masked = mask_finding(finding)
         pieces.append(masked.replace(MASK_CHAR, "\\" + MASK_CHAR) if for_markdown else masked)
         cursor = finding.end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary and cpca's division table now rather than on the first public
+    text (the production server calls this before it forks its workers, which then share them)."""
+    find_personal_data("投诉人王五，住北京市朝阳区幸福路88号。")

@@ -116,8 +116,11 @@ def redact(text: str) -> Redaction:
 
 
 def staff_view(text: str) -> str:
-    """The text as staff review it: withheld spans visible between labelled brackets."""
-    text = _NAME_RE.sub(lambda m: f"{m.group(1)}（公开时隐去）", text or "")
+    """The text as staff review it: withheld spans visible between labelled brackets, spans kept
+    public (:mod:`portal.core.pii_review`) followed by their reason."""
+    from portal.core.pii_review import staff_kept_view
+
+    text = _NAME_RE.sub(lambda m: f"{m.group(1)}（公开时隐去）", staff_kept_view(text or ""))
     return _SPAN_RE.sub(
         lambda m: f"【不予公开开始·{EXEMPTIONS.get(m.group(1).strip(), EXEMPTIONS['banned-by-law']).article}】"
         f"{m.group(2)}【不予公开结束】",

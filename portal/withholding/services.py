@@ -6,15 +6,18 @@ from sqlalchemy import select
 
 from portal.audit.services import record
 from portal.core.errors import FieldError
+from portal.core.pii_review import check_keeps
 from portal.core.withhold import EXEMPTIONS, Exemption, find_spans
 from portal.extensions import db
 from portal.withholding.models import WithheldMark
 
 
 def check_markup(field_name: str, text: str) -> None:
-    """Raise :class:`FieldError` on ``field_name`` if the text's withheld marks are malformed."""
+    """Raise :class:`FieldError` on ``field_name`` if the text's withheld or kept marks are
+    malformed."""
     try:
         find_spans(text)
+        check_keeps(text)
     except FieldError as exc:
         raise FieldError(field_name, exc.message) from None
 

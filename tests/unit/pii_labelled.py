@@ -513,7 +513,6 @@ _NEGATIVES = [
     ("京A·IO123", []),
     ("京ABCDEF号", []),
     # e-mail-like text that is not an address
-    ("用户名@张三", []),
     ("微博@某某公安", []),
     ("邮箱格式示例：用户名@域名", []),
     ("公告发布于2025@gk", []),
@@ -538,6 +537,8 @@ KNOWN_HARD = [
     # A letter glued to the number: the word boundary that keeps IDs and phones out of codes such
     # as "J3301...2025" also hides this phone number.
     ("Tel13800138000", [(MOB, "13800138000")]),
+    # A name after "@" with nothing around it that says a person is meant.
+    ("用户名@张三", [(Kind.NAME, "张三")]),
     # An obfuscated address the pattern does not read.
     ("邮箱 zhangsan#163.com（#换成@）", [(MAIL, "zhangsan#163.com")]),
 ]

@@ -7,12 +7,14 @@ import string
 import time
 from collections import Counter
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal.core.pii import (
+    PATTERN_KINDS,
     Finding,
     Kind,
     find_personal_data,
@@ -24,7 +26,8 @@ from portal.core.pii import (
 )
 from portal.core.pii_checks import PROVINCE_CODES, fold_width, luhn_ok
 from tests.unit.pii_labelled import CASES, KNOWN_HARD, card, card_bad, cid, cid_bad, cid_x, luhn_digit
-from tests.unit.pii_measure import evaluate, format_report
+from tests.unit.pii_labelled_people import PEOPLE_CASES
+from tests.unit.pii_measure import ALL_CASES, evaluate, format_report
 
 SETTINGS = settings(max_examples=150, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -44,10 +47,11 @@ def kinds_and_texts(text: str) -> list[tuple[Kind, str]]:
 
 def test_kind_values_and_chinese_labels():
     assert [kind.value for kind in Kind] == [
-        "id_card", "id_card_15", "mobile", "landline", "bank_card", "plate", "email",
+        "id_card", "id_card_15", "mobile", "landline", "bank_card", "plate", "email", "name",
+        "address",
     ]
     assert [kind.label for kind in Kind] == [
-        "身份证号", "旧版身份证号", "手机号", "固定电话", "银行卡号", "车牌号", "电子邮箱",
+        "身份证号", "旧版身份证号", "手机号", "固定电话", "银行卡号", "车牌号", "电子邮箱", "姓名", "住址",
     ]
     assert Kind("mobile") is Kind.MOBILE
     assert f"{Kind.EMAIL}" == "email"
@@ -464,9 +468,10 @@ def test_mask_name(name, masked):
 
 def test_labelled_set_is_well_formed():
     assert len(CASES) >= 220
+    assert len(PEOPLE_CASES) >= 300
     kinds = Counter()
     negatives = 0
-    for text, labels in CASES:
+    for text, labels in ALL_CASES:
         for kind, _value in labels:
             assert isinstance(kind, Kind)
             kinds[kind] += 1
@@ -481,6 +486,16 @@ def test_precision_and_recall_on_the_labelled_set():
     report = evaluate(CASES)
     assert report.overall.precision >= 0.98, format_report(report)
     assert report.overall.recall >= 0.98, format_report(report)
+
+
+@pytest.mark.parametrize("kind", [Kind.NAME, Kind.ADDRESS])
+def test_names_and_addresses_meet_their_thresholds(kind):
+    """Recall at least 0.95 and precision at least 0.90 for names and for home addresses."""
+    report = evaluate(ALL_CASES)
+    tally = report.per_kind[kind]
+    assert tally.tp >= 80
+    assert tally.recall >= 0.95, format_report(report)
+    assert tally.precision >= 0.90, format_report(report)
 
 
 def test_the_known_hard_cases_are_the_only_errors():
@@ -501,6 +516,18 @@ def test_masking_hides_every_labelled_value():
             assert value not in masked, (value, masked)
 
 
+def test_masking_hides_labelled_addresses_beyond_their_district():
+    report = evaluate(PEOPLE_CASES)
+    missed = {text for text, _kind, _value in report.false_negatives}
+    for text, labels in PEOPLE_CASES:
+        if text in missed:
+            continue
+        masked = mask_text(text)
+        for kind, value in labels:
+            if kind is Kind.ADDRESS:
+                assert value not in masked and "***" in masked, (value, masked)
+
+
 def test_format_report_prints_every_kind():
     table = format_report(evaluate(CASES))
     for kind in Kind:
@@ -518,9 +545,21 @@ def test_twenty_kilobytes_take_well_under_twenty_milliseconds():
         "邮箱zhang@example.com，车牌京A·12345，座机0571-87654321。"
     )
     text = (paragraph * 200).encode()[:20 * 1024].decode(errors="ignore")
-    find_personal_data(text)  # warm up
-    best = min(_timed(text) for _ in range(5))
+    find_personal_data(text, PATTERN_KINDS)  # warm up
+    best = min(_timed(text, PATTERN_KINDS) for _ in range(5))
     assert best < 0.020, f"{best * 1000:.1f} ms"
+
+
+def test_names_and_addresses_of_a_long_reply_cost_little_once_its_clauses_are_known():
+    """Tagging is done once per clause: a 20 KB text of repeated boilerplate costs little."""
+    paragraph = (
+        "本局于2025年9月26日收到投诉人王五的投诉，经审查，现答复如下：投诉人反映的问题属实，"
+        "当事人李建国家住河北省保定市清苑区东闾乡王庄村3组15号，已责令整改。"
+    )
+    text = (paragraph * 200)[: 10 * 1024]
+    find_personal_data(paragraph)  # jieba's dictionary and cpca's table are loaded once
+    best = min(_timed(text + str(attempt)) for attempt in range(3))
+    assert best < 0.150, f"{best * 1000:.1f} ms"
 
 
 @pytest.mark.parametrize(
@@ -528,16 +567,34 @@ def test_twenty_kilobytes_take_well_under_twenty_milliseconds():
     ["1" * 20000, "a" * 20000, "a@" * 10000, "a@" + "b." * 9999, "1a." * 7000, "京A" * 10000, "０" * 20000],
 )
 def test_adversarial_inputs_stay_fast(text):
-    assert min(_timed(text) for _ in range(3)) < 0.050
+    assert min(_timed(text, PATTERN_KINDS) for _ in range(3)) < 0.050
 
 
-def _timed(text: str) -> float:
+@pytest.mark.parametrize("unit", ["、王五", "·阿", "住", "家住幸福路", "王五反映", "北京市", "投诉人"])
+def test_names_and_addresses_of_a_hostile_text_cost_time_in_proportion(unit):
+    """5,000 characters (the longest a citizen may write) of repeated name or address triggers:
+    lists, dots and address words are read only so far, so the cost grows with the length."""
+    text = (unit * 5000)[:5000]
+    find_personal_data("投诉人王五，住北京市朝阳区幸福路88号。")
+    assert min(_timed(text + str(attempt), frozenset({Kind.NAME, Kind.ADDRESS})) for attempt in range(2)) < 1.5
+
+
+def _timed(text: str, kinds: frozenset[Kind] | None = None) -> float:
     started = time.perf_counter()
-    find_personal_data(text)
+    find_personal_data(text, kinds)
     return time.perf_counter() - started
 
 
 # --- properties --------------------------------------------------------------------------------
+# These drive the patterns with random Chinese filler, in which any two characters may read as a
+# name; names and addresses have their own tests and labelled set.
+
+PATTERNS = PATTERN_KINDS
+
+
+def pattern_kinds_and_texts(text: str) -> list[tuple[Kind, str]]:
+    return [(finding.kind, finding.text) for finding in find_personal_data(text, PATTERNS)]
+
 
 FILLER_CHARS = (
     "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后"
@@ -560,15 +617,15 @@ def citizen_ids(draw: st.DrawFn) -> str:
 def test_any_valid_id_in_chinese_filler_is_found_and_masked(number, before, after):
     assert is_valid_citizen_id(number)
     text = before + number + after
-    assert kinds_and_texts(text) == [(Kind.ID_CARD, number)]
-    masked = mask_text(text)
+    assert pattern_kinds_and_texts(text) == [(Kind.ID_CARD, number)]
+    masked = mask_text(text, kinds=PATTERNS)
     assert masked == before + number[:3] + "*" * 11 + number[-4:] + after
 
 
 @given(citizen_ids(), st.sampled_from("0123456789X"))
 @SETTINGS
 def test_an_id_with_any_check_character_is_still_found(number, check):
-    assert kinds_and_texts(f"号码{number[:17]}{check}。") == [(Kind.ID_CARD, number[:17] + check)]
+    assert pattern_kinds_and_texts(f"号码{number[:17]}{check}。") == [(Kind.ID_CARD, number[:17] + check)]
 
 
 @st.composite
@@ -583,7 +640,7 @@ def card_numbers(draw: st.DrawFn) -> str:
 @SETTINGS
 def test_luhn_valid_cards_are_found(number, before, after, group):
     written = " ".join(number[i : i + 4] for i in range(0, len(number), 4)) if group else number
-    [finding] = find_personal_data(f"{before}卡号{written}。{after}")
+    [finding] = find_personal_data(f"{before}卡号{written}。{after}", PATTERNS)
     assert finding.text == written
     expected = Kind.ID_CARD if len(number) == 18 and not group and _id_shaped(number) else Kind.BANK_CARD
     assert finding.kind is expected
@@ -613,7 +670,7 @@ def test_mobiles_are_found(second, rest, style, after):
         written = style + number
     else:
         written = style.join((number[:3], number[3:7], number[7:]))
-    [finding] = find_personal_data(f"手机{written}{after}")
+    [finding] = find_personal_data(f"手机{written}{after}", PATTERNS)
     assert (finding.kind, finding.text) == (Kind.MOBILE, written)
     assert mask_finding(finding).replace(" ", "").replace("-", "").endswith(number[:3] + "****" + number[-4:])
 
@@ -626,22 +683,22 @@ _DATE_FORMATS = ["%Y%m%d", "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"
 @SETTINGS
 def test_dates_and_timestamps_are_never_masked(moment, fmt, before):
     text = before + moment.strftime(fmt) + "。"
-    assert find_personal_data(text) == []
-    assert mask_text(text) == text
+    assert find_personal_data(text, PATTERNS) == []
+    assert mask_text(text, kinds=PATTERNS) == text
 
 
 @given(st.text(alphabet=string.digits, min_size=1, max_size=10), filler, filler)
 @SETTINGS
 def test_short_digit_strings_are_never_masked(digits, before, after):
     text = before + digits + after
-    assert mask_text(text) == text
+    assert mask_text(text, kinds=PATTERNS) == text
 
 
 @given(st.integers(min_value=0, max_value=2**31 - 1))
 @SETTINGS
 def test_unix_timestamps_are_never_masked(seconds):
     text = f"ts={seconds}"
-    assert mask_text(text) == text
+    assert mask_text(text, kinds=PATTERNS) == text
 
 
 _PIECES = [
@@ -658,17 +715,17 @@ mixed_text = st.lists(st.one_of(st.sampled_from(_PIECES), st.text(alphabet=_NOIS
 @given(mixed_text)
 @SETTINGS
 def test_mask_text_is_idempotent(text):
-    once = mask_text(text)
-    assert mask_text(once) == once
+    once = mask_text(text, kinds=PATTERNS)
+    assert mask_text(once, kinds=PATTERNS) == once
 
 
 @given(mixed_text)
 @SETTINGS
 def test_masking_changes_only_findings_and_keeps_length(text):
-    masked = mask_text(text)
+    masked = mask_text(text, kinds=PATTERNS)
     assert len(masked) == len(text)
     inside = [False] * len(text)
-    for finding in find_personal_data(text):
+    for finding in find_personal_data(text, PATTERNS):
         assert text[finding.start : finding.end] == finding.text
         for index in range(finding.start, finding.end):
             inside[index] = True
@@ -682,11 +739,11 @@ def test_masking_changes_only_findings_and_keeps_length(text):
 @given(st.text(max_size=200))
 @SETTINGS
 def test_arbitrary_text_keeps_its_length_and_findings_are_consistent(text):
-    findings = find_personal_data(text)
+    findings = find_personal_data(text, PATTERNS)
     assert findings == sorted(findings, key=lambda finding: finding.start)
     for before, after in itertools.pairwise(findings):
         assert before.end <= after.start
-    assert len(mask_text(text)) == len(text)
+    assert len(mask_text(text, kinds=PATTERNS)) == len(text)
     assert len(fold_width(text)) == len(text)
 
 
@@ -716,3 +773,15 @@ def test_id_of_a_child_born_this_morning_in_beijing_is_valid_before_utc_catches_
         assert number not in mask_text(f"新生儿证件号 {number}")
     with time_machine.travel(datetime(2026, 12, 1, 15, 0, tzinfo=ZoneInfo("UTC")), tick=False):
         assert not is_valid_citizen_id(number)  # a birth date in the future is not a real ID
+
+
+def test_the_shipped_guides_and_notices_name_nobody():
+    """The service guides and notices in content/ (about 46,000 characters of real guide text,
+    full of 许可证, 安全法, 派出所 and office addresses) hold no private name or home address."""
+    content = Path(__file__).resolve().parents[2] / "content"
+    people = frozenset({Kind.NAME, Kind.ADDRESS})
+    found = []
+    for path in sorted(content.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        found += [(path.name, finding.text) for finding in find_personal_data(text, people)]
+    assert found == []
