@@ -63,7 +63,10 @@ def _walk(reader: PdfReader) -> Iterator[PdfObject]:
             if reference in seen:
                 continue
             seen.add(reference)
-            value = value.get_object()
+            resolved = value.get_object()
+            if resolved is None:  # a reference to an object that is not there
+                continue
+            value = resolved
         visited += 1
         if visited > MAX_OBJECTS:
             raise PdfRefused("PDF 文件结构过于复杂，无法检查，请另存为普通 PDF 后再上传。")
