@@ -82,7 +82,8 @@ def track():
     if form.validate_on_submit():
         keep_writes_despite_status()  # failure counters and audit rows outlive the 404
         number = form.tracking_no.data.strip().upper()
-        keys = [f"track:{request.remote_addr}", throttle.pair_key("track", request.remote_addr, number)]
+        address = request.remote_addr
+        keys = [throttle.address_key("track", address), throttle.pair_key("track", address, number)]
         if throttle.seconds_locked(keys):
             _audit_lookup(form.tracking_no.data, "throttled")
             flash("查询失败次数过多，请 15 分钟后再试。", "error")
