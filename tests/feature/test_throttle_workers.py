@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
+from sqlalchemy import create_engine, select
 
-from portal.extensions import db
 from tests.server_harness import Server, fetch, portal, portal_env, postgres_or_skip, submit
 
 BURST = 16
@@ -44,27 +44,26 @@ def _track(port: int, number: str, code: str) -> int:
                                                 "Content-Type": "application/x-www-form-urlencoded"})[0]
 
 
-def _counters(app, number: str) -> tuple[int, int]:
+def _counters(database_url: str, number: str) -> tuple[int, int]:
+    """(failures for this number from 127.0.0.1, failures from 127.0.0.1), read from the database."""
     from portal.accounts.models import LoginThrottle
     from portal.auth import throttle
 
-    with app.app_context():
-        pair = db.session.get(LoginThrottle, throttle.pair_key("track", "127.0.0.1", number))
-        address = db.session.get(LoginThrottle, throttle.address_key("track", "127.0.0.1"))
-        counts = (pair.failures if pair else 0, address.failures if address else 0)
-        db.engine.dispose()
-        return counts
+    keys = (throttle.pair_key("track", "127.0.0.1", number), throttle.address_key("track", "127.0.0.1"))
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            found = dict(connection.execute(select(LoginThrottle.key, LoginThrottle.failures)
+                                            .where(LoginThrottle.key.in_(keys))).all())
+    finally:
+        engine.dispose()
+    return found.get(keys[0], 0), found.get(keys[1], 0)
 
 
-def test_concurrent_failures_in_several_workers_are_all_counted(database_url, tmp_path, monkeypatch):
+def test_concurrent_failures_in_several_workers_are_all_counted(database_url, tmp_path):
     instance = tmp_path / "instance"
     env = portal_env(instance, database_url, GUNICORN_CMD_ARGS=ACCESS_LOG)
     portal(env, "init")
-    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(instance))
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    from portal import create_app
-
-    app = create_app()
     server = Server(env, tmp_path / "gunicorn.log")
     server.start()
     try:
@@ -74,11 +73,9 @@ def test_concurrent_failures_in_several_workers_are_all_counted(database_url, tm
         assert set(answers) <= {404, 429}, server.log()
         failures = answers.count(404)
         assert failures >= 5
-        assert _counters(app, number) == (failures, failures)  # every failure counted, by every worker
+        assert _counters(database_url, number) == (failures, failures)  # every failure counted, by every worker
         assert [_track(server.port, number, code) for _ in range(6)] == [429] * 6
         workers = set(re.findall(r"worker=<(\d+)> status=\d+ POST /track", server.log_path.read_text()))
         assert len(workers) >= 2, "one worker answered every lookup: the test proves nothing"
     finally:
         server.stop()
-        with app.app_context():
-            db.engine.dispose()
