@@ -81,6 +81,13 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
+        # Failures against one account or number from any address: past THROTTLE_SLOWDOWN_AFTER
+        # each attempt on it waits STEP seconds more, at most MAX (portal/auth/throttle.py), and
+        # the owner of a staff account is alerted by e-mail once LOGIN_ALERT_AFTER is reached.
+        "THROTTLE_SLOWDOWN_AFTER": int(os.environ.get("THROTTLE_SLOWDOWN_AFTER", "10")),
+        "THROTTLE_SLOWDOWN_STEP_SECONDS": float(os.environ.get("THROTTLE_SLOWDOWN_STEP_SECONDS", "0.5")),
+        "THROTTLE_SLOWDOWN_MAX_SECONDS": float(os.environ.get("THROTTLE_SLOWDOWN_MAX_SECONDS", "3")),
+        "LOGIN_ALERT_AFTER": int(os.environ.get("LOGIN_ALERT_AFTER", "10")),
         # A signed-in session ends after this long without back-office activity, and in any case
         # this long after login (portal/auth/sessions.py).
         "STAFF_IDLE_MINUTES": int(os.environ.get("STAFF_IDLE_MINUTES", "30")),

@@ -25,6 +25,7 @@ from pathlib import Path
 from portal.config import SERVER_COMMAND
 from tests.bench.servers import HOST, free_port
 from tests.bench.servers import fetch as bench_fetch
+from tests.upload_samples import image_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -186,7 +187,7 @@ def holders(inode: int, pids: list[int]) -> list[int]:
 
 # --- Citizens submitting ------------------------------------------------------------------------
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200  # a small attachment that passes the content check
+PNG = image_bytes("PNG")  # a small attachment that passes the content check
 _HIDDEN = r'name="{}" type="hidden" value="([^"]+)"'
 RECEIPT = re.compile(r"((?:GK|TS)-\d{4}-\d{6}).*?查询码</dt><dd><strong class=\"big\">([A-Z0-9]{8})<", re.S)
 

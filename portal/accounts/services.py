@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal.accounts.alerts import alert_failed_logins
 from portal.accounts.models import Department, Role, User
 from portal.audit.services import record
 from portal.auth import throttle
@@ -92,26 +93,37 @@ def seconds_locked(username: str, remote_addr: str) -> int:
     return throttle.seconds_locked(_throttle_keys(username.strip().lower(), remote_addr))
 
 
-def _note_failure(username: str, remote_addr: str) -> None:
+def _lock_window() -> timedelta:
+    return timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+
+
+def _note_failure(username: str, remote_addr: str, user: User | None) -> None:
     limit = current_app.config["LOGIN_MAX_FAILURES"]
-    lock = timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
     pair, address = _throttle_keys(username, remote_addr)
-    throttle.note_failure(pair, limit, lock)
+    throttle.note_failure(pair, limit, _lock_window())
     # An address is shared by many people (NAT): it gets a larger allowance.
-    throttle.note_failure(address, limit * 4, lock)
+    throttle.note_failure(address, limit * 4, _lock_window())
+    # Against the account from every address: slows later attempts down, never locks.
+    counted = throttle.count_failure(throttle.target_key("login", username), _lock_window())
+    if user is not None and counted.failures == current_app.config["LOGIN_ALERT_AFTER"]:
+        alert_failed_logins(user, counted.failures, counted.since)
 
 
 def authenticate(username: str, password: str, remote_addr: str) -> User | None:
     """Return the user when the password is right and the login is not throttled.
 
     Failures are counted per (username, address) and per address; past the limit the login from
-    that address is locked for ``LOGIN_LOCK_MINUTES``. Both outcomes are audited.
+    that address is locked for ``LOGIN_LOCK_MINUTES``. Failures against the username from all
+    addresses together slow every later attempt on it down (the right password still gets in),
+    and the account's owner is alerted when they reach ``LOGIN_ALERT_AFTER``. Both outcomes are
+    audited.
     """
     username = username.strip().lower()
+    throttle.slow_down(throttle.target_key("login", username), _lock_window())
     user = db.session.scalar(select(User).where(User.username == username))
     valid = check_password_hash(user.password_hash if user else dummy_hash(), password)
     if user is None or not valid or not user.active:
-        _note_failure(username, remote_addr)
+        _note_failure(username, remote_addr, user)
         record("login.failed", user_id=user.id if user else None, target_type="user",
                target_id=username)
         return None

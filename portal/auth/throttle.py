@@ -1,20 +1,46 @@
-"""Counting failures per key and locking a key out for a while.
+"""Counting failures per key, locking an address out for a while, slowing a target down.
 
-A key is an address, or an address together with what it tried (an account, a case number):
-never a target alone, so nobody can lock the rightful user out by failing on their behalf from
-elsewhere. Kept in the database so every worker and machine sees the same counts.
+Two kinds of limit:
+
+- a *lock* on a key naming an address, or an address together with what it tried (an account, a
+  number): past the limit that address is refused for a while. Never a target alone, so nobody
+  can lock the rightful user out by failing on their behalf from elsewhere;
+- a *slow-down* on a target (an account, a number) whatever the address: once failures against
+  it pile up from many addresses, every attempt on it waits a little longer before it is
+  checked (up to a few seconds). A guesser spread over many addresses gets few tries an hour;
+  the rightful user, arriving from a new address with the right secret, still gets in.
+
+Counters are kept in the database and changed by single SQL statements (an increment, or an
+insert that yields to a concurrent one), so every worker and machine sees the same counts and
+simultaneous failures are all counted.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.accounts.models import LoginThrottle
 from portal.core.timefmt import utcnow
 from portal.extensions import db
+
+
+@dataclass(frozen=True)
+class Count:
+    """Failures counted for a key in its current window, and when that window began."""
+
+    failures: int
+    since: datetime
+
+
+def _digest(target: str) -> str:
+    return hashlib.sha256(target.encode()).hexdigest()[:32]
 
 
 def address_key(scope: str, address: str | None) -> str:
@@ -25,34 +51,94 @@ def address_key(scope: str, address: str | None) -> str:
 def pair_key(scope: str, address: str | None, target: str) -> str:
     """The key counting failures of ``scope`` from one address against one ``target`` (an account,
     a number); the target is hashed, so the key has a fixed length whatever was typed."""
-    digest = hashlib.sha256(target.encode()).hexdigest()[:32]
-    return f"{scope}:pair:{address or '-'}:{digest}"
+    return f"{scope}:pair:{address or '-'}:{_digest(target)}"
+
+
+def target_key(scope: str, target: str) -> str:
+    """The key counting failures of ``scope`` against ``target`` from every address (slow-down only)."""
+    return f"{scope}:target:{_digest(target)}"
 
 
 def seconds_locked(keys: list[str]) -> int:
     """Seconds until every key in ``keys`` is allowed again (0 when none is locked)."""
     now = utcnow()
-    rows = db.session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys)))
+    rows = db.session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys))
+                              .execution_options(populate_existing=True))
     remaining = [(row.locked_until - now).total_seconds() for row in rows
                  if row.locked_until is not None and row.locked_until > now]
     return int(max(remaining, default=0)) + (1 if remaining else 0)
 
 
+def count_failure(key: str, window: timedelta) -> Count:
+    """Add one failure to ``key``'s count, starting a new count when ``window`` has passed."""
+    now = utcnow()
+    db.session.flush()
+    bumped = db.session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.key == key, LoginThrottle.first_failure_at > now - window)
+        .values(failures=LoginThrottle.failures + 1)
+        .execution_options(synchronize_session=False))
+    if bumped.rowcount == 0:  # type: ignore[attr-defined]
+        _start_count(key, now, window)
+    row = db.session.execute(select(LoginThrottle.failures, LoginThrottle.first_failure_at)
+                             .where(LoginThrottle.key == key)).one()
+    return Count(row.failures, row.first_failure_at)
+
+
+def _start_count(key: str, now: datetime, window: timedelta) -> None:
+    """Insert ``key`` with one failure, or restart its expired count (a concurrent insert of the
+    same key is counted, not lost)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    fresh = {"failures": 1, "first_failure_at": now, "locked_until": None}
+    expired = LoginThrottle.first_failure_at <= now - window
+    statement = insert(LoginThrottle).values(key=key, **fresh)
+    statement = statement.on_conflict_do_update(
+        index_elements=["key"], set_={
+            "failures": db.case((expired, 1), else_=LoginThrottle.failures + 1),
+            "first_failure_at": db.case((expired, now), else_=LoginThrottle.first_failure_at),
+            "locked_until": db.case((expired, None), else_=LoginThrottle.locked_until)})
+    db.session.execute(statement)
+
+
 def note_failure(key: str, allowed: int, lock: timedelta) -> None:
     """Count one failure for ``key``; lock it for ``lock`` once ``allowed`` is reached."""
-    now = utcnow()
-    row = db.session.get(LoginThrottle, key)
-    if row is None or now - row.first_failure_at > lock:
-        row = row or LoginThrottle(key=key)
-        row.failures, row.first_failure_at, row.locked_until = 0, now, None
-        db.session.add(row)
-    row.failures += 1
-    if row.failures >= allowed:
-        row.locked_until = now + lock
+    counted = count_failure(key, lock)
+    if counted.failures >= allowed:
+        db.session.execute(update(LoginThrottle).where(LoginThrottle.key == key)
+                           .values(locked_until=utcnow() + lock)
+                           .execution_options(synchronize_session=False))
+
+
+def failures(key: str, window: timedelta) -> int:
+    """Failures counted for ``key`` within the last ``window`` (0 when none)."""
+    row = db.session.get(LoginThrottle, key, populate_existing=True)
+    if row is None or utcnow() - row.first_failure_at > window:
+        return 0
+    return row.failures
+
+
+def slowdown_seconds(failed: int) -> float:
+    """How long an attempt on a target with ``failed`` recent failures waits before it is checked:
+    nothing up to ``THROTTLE_SLOWDOWN_AFTER``, then ``THROTTLE_SLOWDOWN_STEP_SECONDS`` more per
+    failure, at most ``THROTTLE_SLOWDOWN_MAX_SECONDS``."""
+    config = current_app.config
+    beyond = failed - config["THROTTLE_SLOWDOWN_AFTER"] + 1
+    if beyond <= 0:
+        return 0.0
+    return float(min(config["THROTTLE_SLOWDOWN_MAX_SECONDS"], beyond * config["THROTTLE_SLOWDOWN_STEP_SECONDS"]))
+
+
+def slow_down(key: str, window: timedelta) -> float:
+    """Wait as long as :func:`slowdown_seconds` asks for target ``key``; return the seconds waited."""
+    seconds = slowdown_seconds(failures(key, window))
+    if seconds:
+        time.sleep(seconds)
+    return seconds
 
 
 def clear(key: str) -> None:
     """Forget the failures of ``key`` (after a success)."""
-    row = db.session.get(LoginThrottle, key)
+    row = db.session.get(LoginThrottle, key, populate_existing=True)
     if row is not None:
         db.session.delete(row)

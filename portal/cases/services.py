@@ -29,9 +29,10 @@ from portal.cases.stages import (
     check_new_stage,
     stage_label,
 )
+from portal.core.classification import PUBLIC
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
-from portal.disclose import public_text
+from portal.disclose import disclose, public_text
 from portal.extensions import db
 from portal.matters.services import CODE_ALPHABET, CODE_LENGTH
 from portal.outbox.services import check_headers, enqueue
@@ -233,18 +234,21 @@ def stage_text(case_type: str, stage: CaseStage) -> str:
 
 
 def notify_parties(case: Case, stage: CaseStage) -> None:
-    """Queue an e-mail about a new stage to every party who gave an address."""
+    """Queue an e-mail about a new stage to every party who gave an address, built from the case
+    as :func:`portal.disclose.disclose` gives it to the public and the stage's public text."""
     safe, _reasons = public_text(stage_text(case.case_type, stage))
+    shown = disclose(case, PUBLIC)
+    unit = (shown.get("department") or {}).get("name", "")
     site = current_app.config["SITE_NAME"]
     for party in case.parties:
         if not party.email:
             continue
         body = (
-            f"您好：\n\n您作为{PARTY_ROLES.get(party.role, '当事人')}的案件（案件编号 {case.case_no}）"
+            f"您好：\n\n您作为{PARTY_ROLES.get(party.role, '当事人')}的案件（案件编号 {shown['case_no']}）"
             f"有新的办理进展：\n\n{safe}\n\n"
-            f"办案单位：{case.department.name}，联系电话 {case.unit_phone}。\n"
+            f"办案单位：{unit}，联系电话 {shown.get('unit_phone', '')}。\n"
             f"可凭案件编号、查询码和本人证件号码后四位在本局网站“案件进度查询”查看详情。\n\n"
             f"{site}\n（本邮件由系统自动发送，请勿直接回复。）"
         )
-        enqueue(party.email, f"案件办理进度通知（{case.case_no}）", body,
+        enqueue(party.email, f"案件办理进度通知（{shown['case_no']}）", body,
                 dedupe_key=f"case:{case.id}:stage:{stage.id}:party:{party.id}")

@@ -2,7 +2,8 @@
 
 One answer for every failure (no such case, wrong code, wrong ID digits): same message, same
 status, same work. Failures are counted per client address and per (address, case number), never
-per case number alone, so nobody can lock a party out of their case; every lookup is audited. A
+per case number alone, so nobody can lock a party out of their case (failures against a case from
+every address only slow later lookups of it down); every lookup is audited. A
 successful lookup is remembered in the session under a random token, so no guessable id ever
 appears in a URL; the page is never cached.
 """
@@ -62,10 +63,12 @@ def lookup():
     if throttle.seconds_locked(keys):
         _audit(case_no, "throttled")
         return render_template("cases/lookup.html", form=form, message=LOCKED), 429
+    throttle.slow_down(throttle.target_key("progress", case_no), LOCK)
     party = find_party(case_no, form.query_code.data, form.id_last4.data)
     if party is None:
         throttle.note_failure(keys[0], ADDRESS_LIMIT, LOCK)
         throttle.note_failure(keys[1], CASE_LIMIT, LOCK)
+        throttle.count_failure(throttle.target_key("progress", case_no), LOCK)
         _audit(case_no, "not_found")
         form.query_code.data = form.id_last4.data = ""  # never echo a secret
         return render_template("cases/lookup.html", form=form, message=NOT_FOUND), 404

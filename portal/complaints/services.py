@@ -13,10 +13,11 @@ from portal.complaints.letters import complaint_letter
 from portal.complaints.models import DECISIONS, OUTCOMES, Complaint
 from portal.complaints.routing import check_reviewer, handling_department
 from portal.complaints.workflow import COMPLAINTS
+from portal.core.classification import PUBLIC
 from portal.core.clock import ClockError, EventKind
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
-from portal.disclose import public_text
+from portal.disclose import disclose, public_text
 from portal.extensions import db
 from portal.matters import time_extension
 from portal.matters.files import attach_file
@@ -220,13 +221,15 @@ def publish_summary(complaint: Complaint, text: str, actor_id: int) -> None:
 
 
 def notify(complaint: Complaint, kind: str, text: str, event_id: object) -> None:
-    """E-mail the complainant (never for anonymous complaints or without an address)."""
+    """E-mail the complainant (never for anonymous complaints or without an address); the body is
+    the letter addressed to them, or the step's text as the public reads it, and the number as
+    :func:`portal.disclose.disclose` gives it."""
     if complaint.anonymous or not complaint.email:
         return
     letter = complaint_letter(complaint, event_id, complaint.complainant_name) \
         if isinstance(event_id, int) else None
     safe = f"{letter.title}全文如下：\n\n{letter_text(letter)}" if letter else public_text(text)[0]
-    number = complaint.matter.tracking_no
+    number = disclose(complaint.matter, PUBLIC)["tracking_no"]
     enqueue(complaint.email, f"投诉办理情况告知（{number}）",
             f"您好：\n\n您的投诉（编号 {number}）：\n\n{safe}\n\n可凭编号和查询码在本局网站查询进度。",
             dedupe_key=f"complaint:{complaint.matter_id}:{kind}:{event_id}")

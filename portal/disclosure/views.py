@@ -29,7 +29,8 @@ from portal.matters.uploads import check_upload
 from portal.web import keep_writes_despite_status
 
 bp = Blueprint("disclosure", __name__)
-LOOKUP_LIMIT = 10
+LOOKUP_LIMIT = 10  # failed lookups per client address ...
+NUMBER_LIMIT = 5  # ... and per number from that address, then that address is locked
 LOOKUP_LOCK = timedelta(minutes=15)
 FIELDS = ("applicant_type", "applicant_name", "id_type", "id_number", "phone", "email",
           "address", "description", "purpose", "delivery")
@@ -80,19 +81,24 @@ def track():
     status = 200
     if form.validate_on_submit():
         keep_writes_despite_status()  # failure counters and audit rows outlive the 404
-        key = f"track:{request.remote_addr}"
-        if throttle.seconds_locked([key]):
+        number = form.tracking_no.data.strip().upper()
+        address = request.remote_addr
+        keys = [throttle.address_key("track", address), throttle.pair_key("track", address, number)]
+        if throttle.seconds_locked(keys):
             _audit_lookup(form.tracking_no.data, "throttled")
             flash("查询失败次数过多，请 15 分钟后再试。", "error")
             status = 429
         else:
+            throttle.slow_down(throttle.target_key("track", number), LOOKUP_LOCK)
             matter = find_by_code(form.tracking_no.data, form.access_code.data)
             if matter is not None:
                 _audit_lookup(matter.tracking_no, "found")
                 remember_tracked(matter.id)
                 target = "complaints.status" if matter.kind == "complaint" else "disclosure.status"
                 return redirect(url_for(target, tracking_no=matter.tracking_no))
-            throttle.note_failure(key, LOOKUP_LIMIT, LOOKUP_LOCK)
+            throttle.note_failure(keys[0], LOOKUP_LIMIT, LOOKUP_LOCK)
+            throttle.note_failure(keys[1], NUMBER_LIMIT, LOOKUP_LOCK)
+            throttle.count_failure(throttle.target_key("track", number), LOOKUP_LOCK)
             _audit_lookup(form.tracking_no.data, "not_found")
             flash("受理编号或查询码不正确。", "error")
             status = 404

@@ -24,9 +24,23 @@ from portal.backup.services import tables
 from portal.extensions import db
 from tests.conftest import _PG_PROBLEM, CONTENT_DIR, PG_URL, reset_postgres
 from tests.helpers import PASSWORD, post_form
+from tests.upload_samples import plain_pdf
 
-PNG = b"\x89PNG\r\n\x1a\n" + hashlib.sha256(b"png").digest() * 4096
-PDF = b"%PDF-1.4\n" + bytes(range(256)) * 600
+
+def _noise_png() -> bytes:
+    """A 256×256 PNG of noise (so it stays large), as the portal stores it: already re-encoded."""
+    from PIL import Image
+
+    from portal.matters.upload_images import clean_image
+
+    pixels = b"".join(hashlib.sha256(str(n).encode()).digest() for n in range(256 * 256 * 3 // 32))
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (256, 256), pixels).save(buffer, format="PNG")
+    return clean_image(buffer.getvalue(), "image/png")
+
+
+PNG = _noise_png()
+PDF = plain_pdf(more=(b"<< /Length 153600 >>\nstream\n" + bytes(range(256)) * 600 + b"\nendstream",))
 QUERIES = ("身份证补办", "驾驶证", "户口迁移", "投诉")
 
 

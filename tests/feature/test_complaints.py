@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.matters.models import Matter
 from portal.matters.services import new_submission_key
 from tests.helpers import PASSWORD, csrf_token, login, post_form
+from tests.upload_samples import image_bytes
 
 
 def dept(app, code):
@@ -247,7 +248,7 @@ def test_evidence_is_judged_by_content(client, app):
     assert "只接受 PDF、JPEG 或 PNG" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Complaint)) is None
-    accepted = post((BytesIO(b"\xff\xd8\xff\xe0" + b"\0" * 64), "photo.png"))
+    accepted = post((BytesIO(image_bytes("JPEG")), "photo.png"))
     assert "投诉回执" in accepted.get_data(as_text=True)
     with app.app_context():
         complaint = db.session.scalar(select(Complaint))

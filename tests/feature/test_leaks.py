@@ -292,3 +292,99 @@ def test_every_field_that_reaches_a_page_is_declared():
     assert {"title", "body_md", "conditions", "is_free"} <= set(declared_public)
     notice_public = [c.key for c in Notice.__table__.columns if c.info.get("level") is Level.PUBLIC]
     assert "review_due_on" not in notice_public and "author_id" not in notice_public
+
+
+def _assert_clean(text: str, planted: list[str], where: str) -> None:
+    for marker in planted:
+        assert marker not in text, f"{where} leaks the planted marker {marker}"
+    for datum in [*RAW_PII, PRIVATE_NAME, "赵警官", "123456", "钱警官", "孙二娘"]:
+        assert datum not in text, f"{where} leaks unmasked personal data {datum}"
+
+
+def test_the_search_index_stores_only_disclosed_text(planted_app):
+    """Every stored field of every document in the Whoosh index, read straight from the index."""
+    from whoosh import index as whoosh_index
+
+    from portal.search.services import rebuild
+
+    app, planted = planted_app
+    with app.app_context():
+        documents = rebuild()
+    ix = whoosh_index.open_dir(app.config["SEARCH_INDEX_DIR"])
+    with ix.reader() as reader:
+        stored = list(reader.all_stored_fields())
+    assert documents > 10 and len(stored) == documents
+    for fields in stored:
+        _assert_clean(repr(fields), planted, f"search document {fields.get('key')}")
+    assert any("****" in repr(fields) for fields in stored), "no masked text indexed: planting failed?"
+
+
+def test_the_receipts_of_posted_forms_show_nothing_of_anyone_else(planted_app):
+    """The pages answering a POST (a request's and a complaint's receipt) are public outputs too."""
+    from tests.feature.test_requests import submit
+
+    app, planted = planted_app
+    client = app.test_client()
+    request_receipt, _data = submit(client, applicant_name="李明", email="liming@example.com")
+    page = client.get("/complain").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', page).group(1)
+    department = re.search(r'<option value="(\d+)"', page).group(1)
+    complaint_receipt = client.post("/complain", data={
+        "csrf_token": token, "submission_key": key, "complaint_type": "conduct",
+        "about_department_id": department, "happened_on": "2026-10-01", "what_happened": "窗口人员态度粗暴。",
+        "wants": "道歉", "complainant_name": "李明", "phone": "13911112222", "email": "liming@example.com"})
+    for name, response in (("request receipt", request_receipt), ("complaint receipt", complaint_receipt)):
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200 and "查询码" in body, name
+        _assert_clean(body + str(response.headers), planted, name)
+
+
+def _give_staff_addresses() -> None:
+    """Planting put markers in every account's name and address: give them real ones back, so
+    alerts can be sent and any marker in them came from the records they are about. The last
+    account becomes a supervisor, the others staff."""
+    from portal.accounts.models import User
+
+    users = list(db.session.scalars(select(User).order_by(User.id)))
+    for user in users:
+        user.role, user.active, user.username = "staff", True, f"officer{user.id}"
+    users[-1].role = "supervisor"
+    for user in users:
+        user.email, user.display_name = f"{user.username}@example.gov.cn", f"{user.username}同志"
+
+
+def test_every_e_mail_to_someone_else_than_the_party_shows_only_what_they_may_see(planted_app):
+    """Alerts to staff and supervisors, daily digests and case parties' notices, all queued after
+    the planting, carry no planted marker and no unmasked personal data."""
+    from datetime import date, timedelta
+
+    from portal.accounts.models import User
+    from portal.cases.models import Case, CaseParty
+    from portal.cases.services import add_stage
+    from portal.disclosure.actions import take_action
+    from portal.disclosure.models import DisclosureRequest
+    from portal.disclosure.services import assign
+    from portal.outbox.models import OutboxMessage
+    from portal.oversight.sweep import sweep
+
+    app, planted = planted_app
+    with app.app_context():
+        _give_staff_addresses()
+        for party in db.session.scalars(select(CaseParty)):
+            party.email = f"party{party.id}@example.com"
+        before = db.session.scalar(select(db.func.max(OutboxMessage.id))) or 0
+        staff = db.session.scalars(select(User).where(User.role == "staff").order_by(User.id)).first()
+        for request in db.session.scalars(select(DisclosureRequest)):
+            assign(request.matter, staff.id, actor_id=staff.id)
+            if request.reply_sent_on is None:
+                take_action(request, "extension_requested", day=date(2026, 10, 12), actor_id=staff.id,
+                            days=15, message="需要调取档案。")
+        case = db.session.scalar(select(Case).where(Case.case_no.contains("0099")))
+        add_stage(case, stage="investigating", day=date(2026, 10, 20), actor_id=None, today=date(2026, 10, 21))
+        sweep(date(2026, 10, 8) + timedelta(days=120))
+        db.session.commit()
+        messages = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id > before)))
+        assert len({m.recipient for m in messages}) >= 3, [m.recipient for m in messages]
+        for message in messages:
+            _assert_clean(message.subject + message.body, planted, f"the e-mail to {message.recipient}")

@@ -14,6 +14,7 @@ from portal.matters.models import Matter
 from portal.matters.services import new_submission_key
 from tests.feature.test_requests import VALID_ID, form_data
 from tests.helpers import csrf_token, login
+from tests.upload_samples import plain_pdf
 
 RECEIVED = date(2026, 9, 25)  # DOMAIN.md: due 2026-10-29
 
@@ -287,7 +288,7 @@ def test_reply_attachment_is_checked_by_content_and_reaches_the_applicant(client
         "reply-attachment": (BytesIO(b"MZ not a pdf"), "table.pdf")}, content_type="multipart/form-data")
     assert bad.status_code == 422 and "只接受 PDF" in bad.get_data(as_text=True)
     assert matter(app, number).status == "received"
-    pdf = b"%PDF-1.4\n" + b"0" * 200
+    pdf = plain_pdf()
     ok = client.post(f"{url}/reply", data={
         "csrf_token": csrf_token(client, url), "reply-reply_type": "disclosed",
         "reply-sub_reason": "disclosed:provided", "reply-reply_md": "见附件。",

@@ -13,6 +13,7 @@ from portal.core.workdays import add_workdays
 from portal.extensions import db
 from portal.matters.models import Matter
 from tests.helpers import csrf_token
+from tests.upload_samples import image_bytes
 
 ID17 = "11010519900307123"
 VALID_ID = ID17 + id_check_digit(ID17)
@@ -101,7 +102,7 @@ def test_attachments_are_judged_by_content_not_name(client, app):
     response, _ = submit(client, attachment=fake)
     assert "只接受 PDF、JPEG 或 PNG" in response.get_data(as_text=True)
     assert count(app) == 0
-    png = (BytesIO(b"\x89PNG\r\n\x1a\n" + b"\0" * 64), "photo.pdf")
+    png = (BytesIO(image_bytes("PNG")), "photo.pdf")
     response, _ = submit(client, attachment=png)
     assert response.status_code == 200 and "GK-" in response.get_data(as_text=True)
     with app.app_context():

@@ -28,6 +28,7 @@ def _median_seconds(client, token: str, number: str, rounds: int, first_address:
 
 def test_a_wrong_code_and_an_unknown_number_take_the_same_time(app, client):
     app.config["PASSWORD_HASH_METHOD"] = SLOW_HASH  # access codes hashed as in production
+    app.config["THROTTLE_SLOWDOWN_AFTER"] = 1000  # the lookup's own cost is measured, not the slow-down
     number, _code = receipt_of(submit(client)[0])
     token = csrf_token(client, "/track")
     _median_seconds(client, token, "GK-2026-999999", 3, 99)  # warm up (the dummy hash is made once)
@@ -62,3 +63,41 @@ def test_every_track_lookup_is_audited_without_the_code(app, client):
         (number, "not_found"), ("GK-2026-999999", "not_found"), (number, "found")]
     assert recorded[-1]["outcome"] == "throttled"
     assert all(code not in str(event) for event in recorded)
+
+
+def _progress_median(client, token: str, case_no: str, code: str, rounds: int, first_address: int) -> float:
+    times = []
+    for index in range(rounds):
+        started = time.perf_counter()
+        response = client.post("/progress", data={"csrf_token": token, "case_no": case_no,
+                                                  "query_code": code, "id_last4": "0000"},
+                               environ_base={"REMOTE_ADDR": f"198.51.{first_address}.{index}"})
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 404
+    return statistics.median(times)
+
+
+def test_progress_takes_the_same_time_for_a_known_and_an_unknown_case_and_audits_each(client, users, app):
+    """/progress: a real case with a wrong code and no case at all cost the same two hash checks."""
+    from tests.feature.test_cases import CASE_NO, record_case
+    from tests.helpers import login
+
+    app.config["PASSWORD_HASH_METHOD"] = SLOW_HASH  # the party's code hashed as in production
+    login(client, users["staff"])
+    recorded = record_case(client, app)
+    app.config["THROTTLE_SLOWDOWN_AFTER"] = 1000  # the lookup's own cost is measured, not the slow-down
+    _case_id, code = recorded
+    citizen = app.test_client()
+    token = csrf_token(citizen, "/progress")
+    unknown_no = "示例公(刑)受字〔2026〕9999号"
+    _progress_median(citizen, token, unknown_no, code, 3, 99)  # warm up (the dummy hash is made once)
+    known, unknown = [], []
+    for batch in range(4):
+        known.append(_progress_median(citizen, token, CASE_NO, code, 5, 2 * batch))
+        unknown.append(_progress_median(citizen, token, unknown_no, code, 5, 2 * batch + 1))
+    ratio = statistics.median(unknown) / statistics.median(known)
+    assert 0.7 < ratio < 1 / 0.7, (known, unknown)
+    with app.app_context():
+        outcomes = [e.detail["outcome"] for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "case.lookup").order_by(AuditEvent.seq))]
+    assert outcomes == ["not_found"] * (3 + 40), outcomes  # every failed lookup is in the audit log
