@@ -12,7 +12,6 @@ postings once for every worker; each worker then opens its own file handles.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import re
@@ -26,13 +25,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from markupsafe import Markup
 from whoosh.query import DateRange, Or, Term
 
 from portal.core.timefmt import utcnow
 from portal.search import ranking
 from portal.search.analysis import QueryTerms
-from portal.search.snippets import highlight_all, snippet
+from portal.search.scoring import SearcherMemo
+from portal.search.shown import Hit, ShownDocuments
+
+__all__ = ["BOOSTS", "Hit", "IndexReader", "IndexStore", "SearchResults", "build_query", "clauses"]
 
 
 class IndexStore(Protocol):
@@ -61,20 +62,6 @@ WARM_FIELDS = ("title", "body", "title_pieces", "initials")  # frequent terms de
 FILTER_FIELDS = ("type",)  # every search counts per type
 HIDDEN_MEMO = timedelta(seconds=1)  # how long the set of not-yet-visible documents is reused
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One result, safe to show: title and snippet are escaped HTML with ``<mark>`` only."""
-
-    title: Markup
-    snippet: Markup
-    doc_type: str
-    category: str
-    category_name: str
-    url: str
-    score: float
-    date: datetime | None
 
 
 @dataclass(frozen=True)
@@ -107,16 +94,6 @@ def build_query(terms: QueryTerms):
     return Or([Term(c.field, c.text, boost=c.boost) for c in clauses(terms)])
 
 
-def _hit(stored: dict, score: float, words: frozenset[str]) -> Hit:
-    title = highlight_all(stored["title"], words) or html.escape(stored["title"], quote=False)
-    body = stored.get("body", "")
-    snippet_html = snippet(body, words) \
-        or html.escape(body[:120] + ("…" if len(body) > 120 else ""), quote=False)
-    return Hit(title=Markup(title), snippet=Markup(snippet_html), doc_type=stored["type"],  # noqa: S704
-               category=stored.get("category", ""), category_name=stored.get("category_name", ""),
-               url=stored["url"], score=round(score, 4), date=stored.get("date"))
-
-
 class IndexReader:
     """The open searcher and the result cache of one index replica, shared by a process's threads.
     A forked child reopens the index files on its first search (the warmed postings stay)."""
@@ -126,6 +103,8 @@ class IndexReader:
         self.cache_entries = cache_entries
         self._lock = threading.RLock()
         self._searcher = None
+        self._memo: SearcherMemo | None = None
+        self._shown: ShownDocuments | None = None
         self._closer: weakref.finalize | None = None
         self._version: tuple | None = None
         self._results: OrderedDict[tuple, SearchResults] = OrderedDict()
@@ -157,6 +136,7 @@ class IndexReader:
             if self._closer is not None:
                 self._closer()
             self._searcher, self._closer, self._version = None, None, None
+            self._memo = self._shown = None
             self._results.clear()
 
     def forget(self) -> None:
@@ -168,6 +148,7 @@ class IndexReader:
         if self._closer is not None:
             self._closer()
         self._searcher, self._closer, self._version, self._hidden_memo = None, None, None, None
+        self._memo = self._shown = None
         self._results = OrderedDict()
 
     def warm(self, budget: int = ranking.WARM_BYTES) -> int:
@@ -190,6 +171,7 @@ class IndexReader:
                 version = self.version()
                 searcher = self.index.open_for_search().searcher()
             self._searcher = searcher
+            self._memo, self._shown = SearcherMemo(searcher), ShownDocuments(searcher)
             self._closer = weakref.finalize(self, self._searcher.close)  # files closed with the reader
             self._version = version
         return self._searcher
@@ -256,24 +238,22 @@ class IndexReader:
 
     def _rank(self, searcher, terms: QueryTerms, doc_type: str, category: str, page: int, per_page: int,
               hidden: tuple[int, ...]) -> SearchResults:
-        score, matched = ranking.scores(searcher, clauses(terms))
-        visible = matched & ranking.live_mask(searcher)
+        memo, shown = self._memo, self._shown
+        if memo is None or shown is None:  # both are set with the searcher by _current()
+            raise RuntimeError("the index has no open searcher")
+        score, matched = memo.scores(clauses(terms))
+        visible = matched & memo.live()
         if hidden:
             visible[np.asarray(hidden, dtype=np.int64)] = False
-        type_counts = {}
-        for name in searcher.reader().field_terms("type"):
-            count = int(np.count_nonzero(visible & ranking.term_mask(searcher, "type", name)))
-            if count:
-                type_counts[name] = count
+        type_counts = memo.type_counts(visible)
         narrowed = visible
         if doc_type:
-            narrowed = narrowed & ranking.term_mask(searcher, "type", doc_type)
+            narrowed = narrowed & memo.mask("type", doc_type)
         if category:
-            narrowed = narrowed & ranking.term_mask(searcher, "category", category)
+            narrowed = narrowed & memo.mask("category", category)
         total = int(np.count_nonzero(narrowed))
         pages = (total + per_page - 1) // per_page
         ranked = ranking.top(score, narrowed, (page - 1) * per_page, page * per_page) \
             if page <= max(pages, 1) else []
-        words = frozenset((*terms.words, *terms.synonyms))
-        hits = [_hit(searcher.stored_fields(docnum), value, words) for docnum, value in ranked]
+        hits = shown.hits(ranked, frozenset((*terms.words, *terms.synonyms)))
         return SearchResults(hits, total, page, pages, type_counts)
