@@ -47,6 +47,27 @@ def segment(text: str) -> list[tuple[str, int, int]]:
             if _WORDLIKE.search(word)]
 
 
+_CHUNK_WORDS: dict[str, tuple[str, ...]] = {}  # plain values: nothing for the garbage collector to track
+CHUNK_ENTRIES = 8192
+
+
+def _chunk_words(chunk: str) -> tuple[str, ...]:
+    found = _CHUNK_WORDS.get(chunk)
+    if found is None:
+        found = tuple(word for word, _s, _e in segment(chunk))
+        if len(_CHUNK_WORDS) >= CHUNK_ENTRIES:
+            _CHUNK_WORDS.clear()
+        _CHUNK_WORDS[chunk] = found
+    return found
+
+
+def words_of(text: str) -> list[str]:
+    """The search-mode words of ``text`` (as :func:`segment` finds them, without offsets).
+    jieba segments runs between spaces on their own, so each run's words are remembered: a new
+    query made of parts seen before is not segmented again."""
+    return [word for chunk in text.split() for word in _chunk_words(chunk[:100])]
+
+
 class JiebaTokenizer(Tokenizer):
     """A Whoosh tokenizer over jieba's search-mode segmentation (positions and offsets kept)."""
 
@@ -105,17 +126,36 @@ class Vocabulary:
 
     rules: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
     stopwords: frozenset[str] = frozenset()
+    _by_chunk: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def expansions(self, query: str, tokens: list[str]) -> list[str]:
         """Terms a rule adds for ``query``: keys of two or more characters match inside the
-        query, one-character keys only as a whole token."""
+        query, one-character keys only as a whole token. Longer keys are looked for per run
+        between spaces, and what each run matched is remembered (like the runs' words)."""
         lowered = query.lower()
+        matched: set[int] = set()
+        for chunk in lowered.split():
+            matched.update(self._rules_in(chunk[:100]))
         token_set = set(tokens)
+        for number, (keys, _targets) in enumerate(self.rules):
+            if number not in matched and any((len(key) == 1 and key in token_set) or (" " in key and key in lowered)
+                                             for key in keys):
+                matched.add(number)
         added: list[str] = []
-        for keys, targets in self.rules:
-            if any((len(key) > 1 and key in lowered) or key in token_set for key in keys):
-                added.extend(t for t in targets if t not in added)
+        for number in sorted(matched):
+            added.extend(t for t in self.rules[number][1] if t not in added)
         return added
+
+    def _rules_in(self, chunk: str) -> tuple[int, ...]:
+        """Numbers of the rules with a key of two or more characters inside ``chunk``."""
+        found = self._by_chunk.get(chunk)
+        if found is None:
+            found = tuple(number for number, (keys, _targets) in enumerate(self.rules)
+                          if any(len(key) > 1 and key in chunk for key in keys))
+            if len(self._by_chunk) >= CHUNK_ENTRIES:
+                self._by_chunk.clear()
+            self._by_chunk[chunk] = found
+        return found
 
 
 def _parse_rules(text: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -179,11 +219,11 @@ class QueryTerms:
 def query_terms(query: str, vocab: Vocabulary) -> QueryTerms:
     """Segment ``query``, drop stop words, add synonym terms, keep initials and bigrams."""
     query = query.strip()[:100]
-    tokens = [word for word, _s, _e in segment(query)]
+    tokens = words_of(query)
     words = [t for t in dict.fromkeys(tokens) if t not in vocab.stopwords]
     added: list[str] = []
     for term in vocab.expansions(query, tokens):
-        for word, _s, _e in segment(term):
+        for word in words_of(term):
             if word not in words and word not in added and word not in vocab.stopwords:
                 added.append(word)
     letters = [t for t in words if _ASCII_WORD.match(t) and not t.isdigit()]

@@ -55,8 +55,11 @@ class Clause:
     boost: float
 
 
+ENTRY_BYTES = 256  # counted for every cached entry besides its arrays (a word with no postings too)
+
+
 def _nbytes(value: tuple) -> int:
-    return sum(getattr(part, "nbytes", 0) for part in value)
+    return ENTRY_BYTES + sum(getattr(part, "nbytes", 0) for part in value)
 
 
 class _PostingsCache:
@@ -245,6 +248,10 @@ def contribution(searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarra
     (its frequency for fields that are not scorable)."""
     if field not in searcher.schema or not searcher.doc_count_all():
         return _NO_IDS, _NO_PARTS
+    found = [(reader, offset, postings(reader, field, text)) for reader, offset in searcher.reader().leaf_readers()]
+    found = [(reader, offset, held) for reader, offset, held in found if len(held[0])]
+    if not found:  # a word the index does not hold: no idf look-up
+        return _NO_IDS, _NO_PARTS
     weighting = searcher.weighting
     scorable = searcher.schema[field].scorable
     if scorable:
@@ -254,18 +261,13 @@ def contribution(searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarra
         idf = searcher.idf(field, text)
         avgfl = searcher.avg_field_length(field) or 1
     ids_parts, score_parts = [], []
-    for reader, offset in searcher.reader().leaf_readers():
-        ids, weights = postings(reader, field, text)
-        if not len(ids):
-            continue
+    for reader, offset, (ids, weights) in found:
         tf = weights.astype(np.float64)
         if scorable:
             fl = lengths(reader, field)[ids].astype(np.float64)
             tf = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - b) + b * fl / avgfl)))
         ids_parts.append(ids.astype(np.int64) + offset)
         score_parts.append(tf)
-    if not ids_parts:
-        return _NO_IDS, _NO_PARTS
     if len(ids_parts) == 1:
         return ids_parts[0], score_parts[0]
     return np.concatenate(ids_parts), np.concatenate(score_parts)

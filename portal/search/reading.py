@@ -19,7 +19,7 @@ import threading
 import warnings
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -94,6 +94,10 @@ def build_query(terms: QueryTerms):
     return Or([Term(c.field, c.text, boost=c.boost) for c in clauses(terms)])
 
 
+# One ranked page as the result cache keeps it: (docnum, score) pairs, total, pages, per-type counts.
+Ranked = tuple[tuple[tuple[int, float], ...], int, int, tuple[tuple[str, int], ...]]
+
+
 class IndexReader:
     """The open searcher and the result cache of one index replica, shared by a process's threads.
     A forked child reopens the index files on its first search (the warmed postings stay)."""
@@ -107,7 +111,7 @@ class IndexReader:
         self._shown: ShownDocuments | None = None
         self._closer: weakref.finalize | None = None
         self._version: tuple | None = None
-        self._results: OrderedDict[tuple, SearchResults] = OrderedDict()
+        self._results: OrderedDict[tuple, Ranked] = OrderedDict()
         self._hidden_memo: tuple | None = None
         self.hits = self.misses = 0
 
@@ -212,19 +216,27 @@ class IndexReader:
                 now: datetime) -> SearchResults:
         searcher = self._current()
         hidden = self._hidden(searcher, now)
-        key = (terms, doc_type, category, page, per_page, hidden)
-        cached = self._results.get(key)
-        if cached is not None:
+        # Keys and entries are tuples of plain values: the garbage collector stops tracking them,
+        # so a cache that turns over with every new query adds nothing to its full collections.
+        key = (terms.words, terms.synonyms, terms.letters, terms.pieces, doc_type, category, page, per_page, hidden)
+        ranked = self._results.get(key)
+        was_cached = ranked is not None
+        if ranked is not None:
             self._results.move_to_end(key)
             self.hits += 1
-            return replace(cached, cached=True)
-        self.misses += 1
-        found = self._rank(searcher, terms, doc_type, category, page, per_page, hidden)
-        if self.cache_entries:
-            self._results[key] = found
-            while len(self._results) > self.cache_entries:
-                self._results.popitem(last=False)
-        return found
+        else:
+            self.misses += 1
+            ranked = self._rank(searcher, terms, doc_type, category, page, per_page, hidden)
+            if self.cache_entries:
+                self._results[key] = ranked
+                while len(self._results) > self.cache_entries:
+                    self._results.popitem(last=False)
+        shown = self._shown
+        if shown is None:  # set with the searcher by _current()
+            raise RuntimeError("the index has no open searcher")
+        top, total, pages, type_counts = ranked
+        return SearchResults(shown.hits(top, frozenset((*terms.words, *terms.synonyms))), total, page, pages,
+                             dict(type_counts), cached=was_cached)
 
     def _hidden(self, searcher, now: datetime) -> tuple[int, ...]:
         """Documents not visible yet at ``now`` (scheduled notices), remembered for up to
@@ -237,9 +249,10 @@ class IndexReader:
         return hidden
 
     def _rank(self, searcher, terms: QueryTerms, doc_type: str, category: str, page: int, per_page: int,
-              hidden: tuple[int, ...]) -> SearchResults:
-        memo, shown = self._memo, self._shown
-        if memo is None or shown is None:  # both are set with the searcher by _current()
+              hidden: tuple[int, ...]) -> Ranked:
+        """(docnum, score) of the page's results, the total, the number of pages, per-type counts."""
+        memo = self._memo
+        if memo is None:  # set with the searcher by _current()
             raise RuntimeError("the index has no open searcher")
         score, matched = memo.scores(clauses(terms))
         visible = matched & memo.live()
@@ -255,5 +268,4 @@ class IndexReader:
         pages = (total + per_page - 1) // per_page
         ranked = ranking.top(score, narrowed, (page - 1) * per_page, page * per_page) \
             if page <= max(pages, 1) else []
-        hits = shown.hits(ranked, frozenset((*terms.words, *terms.synonyms)))
-        return SearchResults(hits, total, page, pages, type_counts)
+        return tuple(ranked), total, pages, tuple(type_counts.items())

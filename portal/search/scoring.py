@@ -17,6 +17,7 @@ import numpy as np
 from portal.search import ranking
 
 SCORE_CACHE_BYTES = 8 * 2**20  # per-term contributions kept per open searcher
+ENTRY_BYTES = 256  # counted per kept term besides its arrays (a word no document holds too)
 MASK_FIELDS = frozenset({"type", "category"})  # filters whose document masks are kept
 
 
@@ -41,10 +42,10 @@ class SearcherMemo:
             return found
         found = ranking.contribution(self.searcher, field, text)
         self._terms[key] = found
-        self.size += found[0].nbytes + found[1].nbytes
+        self.size += ENTRY_BYTES + found[0].nbytes + found[1].nbytes
         while self.size > self.limit and len(self._terms) > 1:
             _key, old = self._terms.popitem(last=False)
-            self.size -= old[0].nbytes + old[1].nbytes
+            self.size -= ENTRY_BYTES + old[0].nbytes + old[1].nbytes
         return found
 
     def scores(self, clauses: list[ranking.Clause]) -> tuple[np.ndarray, np.ndarray]:

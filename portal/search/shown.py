@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import html
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -38,11 +40,11 @@ class Hit:
     date: datetime | None
 
 
-@dataclass(frozen=True)
-class _Document:
+class _Document(NamedTuple):  # a tuple of plain values: the garbage collector stops tracking it
     stored: dict
     title: str  # lowered as words are looked for in it
     body: str
+    text: str  # both, to tell which words the document holds
 
 
 class ShownDocuments:
@@ -52,7 +54,7 @@ class ShownDocuments:
         self.searcher = searcher
         self.limits = (documents, marked)
         self._documents: OrderedDict[int, _Document] = OrderedDict()
-        self._marked: OrderedDict[tuple, tuple[Markup, Markup]] = OrderedDict()
+        self._marked: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
 
     def _document(self, docnum: int) -> _Document:
         found = self._documents.get(docnum)
@@ -60,13 +62,14 @@ class ShownDocuments:
             self._documents.move_to_end(docnum)
             return found
         stored = self.searcher.stored_fields(docnum)
-        found = _Document(stored, searchable(stored["title"]), searchable(stored.get("body", "")))
+        title, body = searchable(stored["title"]), searchable(stored.get("body", ""))
+        found = _Document(stored, title, body, f"{title}\n{body}")
         self._documents[docnum] = found
         if len(self._documents) > self.limits[0]:
             self._documents.popitem(last=False)
         return found
 
-    def hits(self, ranked: list[tuple[int, float]], words: frozenset[str]) -> list[Hit]:
+    def hits(self, ranked: Sequence[tuple[int, float]], words: frozenset[str]) -> list[Hit]:
         """The shown results of ``ranked`` (docnum, score) pairs for a query of ``words``."""
         prepared = ordered(words)
         return [self._hit(docnum, score, prepared) for docnum, score in ranked]
@@ -74,7 +77,8 @@ class ShownDocuments:
     def _hit(self, docnum: int, score: float, words: tuple[str, ...]) -> Hit:
         document = self._document(docnum)
         stored = document.stored
-        present = tuple(w for w in words if w in document.title or w in document.body)
+        text = document.text
+        present = tuple(w for w in words if w in text)
         key = (docnum, present)
         marked = self._marked.get(key)
         if marked is None:
@@ -83,15 +87,17 @@ class ShownDocuments:
                 self._marked.popitem(last=False)
         else:
             self._marked.move_to_end(key)
-        return Hit(title=marked[0], snippet=marked[1], doc_type=stored["type"],
+        title, snippet_html = Markup(marked[0]), Markup(marked[1])  # noqa: S704 - escaped but for <mark>
+        return Hit(title=title, snippet=snippet_html, doc_type=stored["type"],
                    category=stored.get("category", ""), category_name=stored.get("category_name", ""),
                    url=stored["url"], score=round(score, 4), date=stored.get("date"))
 
 
-def _marked_parts(document: _Document, words: tuple[str, ...]) -> tuple[Markup, Markup]:
-    """The title and snippet of ``document`` with ``words`` marked (escaped HTML)."""
+def _marked_parts(document: _Document, words: tuple[str, ...]) -> tuple[str, str]:
+    """The title and snippet of ``document`` with ``words`` marked: escaped HTML, kept as plain
+    strings (a ``Markup`` is an object the garbage collector tracks)."""
     title, body = document.stored["title"], document.stored.get("body", "")
     title_html = highlight_all(title, words, document.title) or html.escape(title, quote=False)
     snippet_html = snippet(body, words, lowered=document.body) or html.escape(
         body[:PLAIN_SNIPPET] + ("…" if len(body) > PLAIN_SNIPPET else ""), quote=False)
-    return Markup(title_html), Markup(snippet_html)  # noqa: S704 - every character outside <mark> is escaped
+    return title_html, snippet_html
