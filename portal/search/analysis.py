@@ -16,6 +16,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from whoosh.analysis import LowercaseFilter, Token, Tokenizer
 
@@ -127,6 +128,8 @@ class Vocabulary:
     rules: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
     stopwords: frozenset[str] = frozenset()
     _by_chunk: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _keys: tuple[dict[str, tuple[int, ...]], tuple[tuple[str, int], ...]] | None = field(
+        default=None, repr=False, compare=False)
 
     def expansions(self, query: str, tokens: list[str]) -> list[str]:
         """Terms a rule adds for ``query``: keys of two or more characters match inside the
@@ -136,15 +139,28 @@ class Vocabulary:
         matched: set[int] = set()
         for chunk in lowered.split():
             matched.update(self._rules_in(chunk[:100]))
-        token_set = set(tokens)
-        for number, (keys, _targets) in enumerate(self.rules):
-            if number not in matched and any((len(key) == 1 and key in token_set) or (" " in key and key in lowered)
-                                             for key in keys):
-                matched.add(number)
+        single, spaced = self._by_key()
+        for token in set(tokens):
+            matched.update(single.get(token, ()))
+        matched.update(number for key, number in spaced if key in lowered)
         added: list[str] = []
         for number in sorted(matched):
             added.extend(t for t in self.rules[number][1] if t not in added)
         return added
+
+    def _by_key(self) -> tuple[dict[str, tuple[int, ...]], tuple[tuple[str, int], ...]]:
+        """The rules of one-character keys by key, and the (key, rule) pairs of keys holding a space."""
+        if self._keys is None:
+            single: dict[str, tuple[int, ...]] = {}
+            spaced = []
+            for number, (keys, _targets) in enumerate(self.rules):
+                for key in keys:
+                    if len(key) == 1:
+                        single[key] = (*single.get(key, ()), number)
+                    elif " " in key:
+                        spaced.append((key, number))
+            self._keys = (single, tuple(spaced))
+        return self._keys
 
     def _rules_in(self, chunk: str) -> tuple[int, ...]:
         """Numbers of the rules with a key of two or more characters inside ``chunk``."""
@@ -216,9 +232,20 @@ class QueryTerms:
         return not (self.words or self.synonyms or self.letters)
 
 
-def query_terms(query: str, vocab: Vocabulary) -> QueryTerms:
-    """Segment ``query``, drop stop words, add synonym terms, keep initials and bigrams."""
+class Respelling(Protocol):
+    """What corrects a query before analysis (:class:`portal.search.spelling.Spelling`)."""
+
+    def respell(self, query: str) -> str:
+        """``query`` with miswritings corrected and pinyin written as words."""
+
+
+def query_terms(query: str, vocab: Vocabulary, spelling: Respelling | None = None) -> QueryTerms:
+    """Segment ``query`` (respelled by ``spelling``: miswritings, pinyin), drop stop words, add
+    synonym terms, keep initials (of the query as typed) and bigrams."""
     query = query.strip()[:100]
+    typed = [t for t in words_of(query) if _ASCII_WORD.match(t) and not t.isdigit()]
+    if spelling is not None:
+        query = spelling.respell(query)
     tokens = words_of(query)
     words = [t for t in dict.fromkeys(tokens) if t not in vocab.stopwords]
     added: list[str] = []
@@ -226,6 +253,6 @@ def query_terms(query: str, vocab: Vocabulary) -> QueryTerms:
         for word in words_of(term):
             if word not in words and word not in added and word not in vocab.stopwords:
                 added.append(word)
-    letters = [t for t in words if _ASCII_WORD.match(t) and not t.isdigit()]
+    letters = [t for t in dict.fromkeys(typed) if t not in vocab.stopwords]
     pieces = [p for p in dict.fromkeys(bigrams(query)) if p not in vocab.stopwords]
     return QueryTerms(tuple(words), tuple(added), tuple(letters), tuple(pieces))

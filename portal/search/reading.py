@@ -29,9 +29,10 @@ from whoosh.query import DateRange, Or, Term
 
 from portal.core.timefmt import utcnow
 from portal.search import ranking
-from portal.search.analysis import QueryTerms
+from portal.search.analysis import QueryTerms, Vocabulary
 from portal.search.scoring import SearcherMemo
 from portal.search.shown import Hit, ShownDocuments
+from portal.search.spelling import Spelling
 
 __all__ = ["BOOSTS", "Hit", "IndexReader", "IndexStore", "SearchResults", "build_query", "clauses"]
 
@@ -190,6 +191,14 @@ class IndexReader:
                 return self.index.open_for_search().searcher()
             except Exception:  # any failure to read means: rebuild
                 return None
+
+    def spelling(self, vocab: Vocabulary) -> Spelling:
+        """What respells queries for the index as it is now (see :mod:`portal.search.spelling`)."""
+        with self._lock:
+            self._current()
+            if self._memo is None:  # set with the searcher by _current()
+                raise RuntimeError("the index has no open searcher")
+            return self._memo.spelling(vocab)
 
     def state(self, now: datetime | None = None) -> tuple:
         """What any answer of this index depends on at ``now``: the index version and the

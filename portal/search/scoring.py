@@ -15,6 +15,8 @@ from collections import OrderedDict
 import numpy as np
 
 from portal.search import ranking
+from portal.search.analysis import Vocabulary
+from portal.search.spelling import Spelling, miswritings
 
 SCORE_CACHE_BYTES = 8 * 2**20  # per-term contributions kept per open searcher
 ENTRY_BYTES = 256  # counted per kept term besides its arrays (a word no document holds too)
@@ -32,6 +34,7 @@ class SearcherMemo:
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         self._live: np.ndarray | None = None
         self._types: tuple[str, ...] | None = None
+        self._spelling: tuple[Vocabulary, Spelling] | None = None
 
     def contribution(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Global docnums holding ``field:text`` and the term's unboosted score in each."""
@@ -88,3 +91,14 @@ class SearcherMemo:
             if count:
                 counts[name] = count
         return counts
+
+    def spelling(self, vocab: Vocabulary) -> Spelling:
+        """The known words of this index (its titles' terms, weighted by how many titles hold
+        them) and of ``vocab``'s synonym rules, for respelling queries."""
+        if self._spelling is None or self._spelling[0] is not vocab:
+            reader = self.searcher.reader()
+            from_bytes = self.searcher.schema["title"].from_bytes
+            titles = [(from_bytes(raw), info.doc_frequency()) for raw, info in reader.iter_field("title")]
+            synonyms = [(word, 1) for keys, targets in vocab.rules for word in (*keys, *targets)]
+            self._spelling = (vocab, Spelling([*titles, *synonyms], miswritings()))
+        return self._spelling[1]
