@@ -25,6 +25,7 @@ _jieba_ready = False
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 _ASCII_WORD = re.compile(r"^[a-z0-9]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_LETTER = re.compile(r"[A-Za-z]")
 
 
 def jieba_module():
@@ -130,6 +131,7 @@ class Vocabulary:
     _by_chunk: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
     _keys: tuple[dict[str, tuple[int, ...]], tuple[tuple[str, int], ...]] | None = field(
         default=None, repr=False, compare=False)
+    _first: dict[str, tuple[tuple[str, int], ...]] | None = field(default=None, repr=False, compare=False)
 
     def expansions(self, query: str, tokens: list[str]) -> list[str]:
         """Terms a rule adds for ``query``: keys of two or more characters match inside the
@@ -162,12 +164,24 @@ class Vocabulary:
             self._keys = (single, tuple(spaced))
         return self._keys
 
+    def _by_first(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        """(key, rule) pairs of the keys of two or more characters, by their first character."""
+        if self._first is None:
+            first: dict[str, tuple[tuple[str, int], ...]] = {}
+            for number, (keys, _targets) in enumerate(self.rules):
+                for key in keys:
+                    if len(key) > 1:
+                        first[key[0]] = (*first.get(key[0], ()), (key, number))
+            self._first = first
+        return self._first
+
     def _rules_in(self, chunk: str) -> tuple[int, ...]:
         """Numbers of the rules with a key of two or more characters inside ``chunk``."""
         found = self._by_chunk.get(chunk)
         if found is None:
-            found = tuple(number for number, (keys, _targets) in enumerate(self.rules)
-                          if any(len(key) > 1 and key in chunk for key in keys))
+            by_first = self._by_first()
+            found = tuple(sorted({number for char in set(chunk) for key, number in by_first.get(char, ())
+                                  if key in chunk}))
             if len(self._by_chunk) >= CHUNK_ENTRIES:
                 self._by_chunk.clear()
             self._by_chunk[chunk] = found
@@ -198,19 +212,19 @@ _VOCAB_CACHE: dict[str, tuple[float, Vocabulary]] = {}
 
 def vocabulary(content_dir: str | os.PathLike) -> Vocabulary:
     """The synonym and stop-word lists of ``content_dir``, re-read when either file changes."""
-    synonyms = Path(content_dir) / "search-synonyms.txt"
-    stops = Path(content_dir) / "search-stopwords.txt"
+    synonyms = os.path.join(content_dir, "search-synonyms.txt")
+    stops = os.path.join(content_dir, "search-stopwords.txt")
     stamp = 0.0
     for path in (synonyms, stops):
         with contextlib.suppress(FileNotFoundError):
-            stamp += path.stat().st_mtime
+            stamp += os.stat(path).st_mtime
     cached = _VOCAB_CACHE.get(str(content_dir))
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    rules = _parse_rules(synonyms.read_text(encoding="utf-8")) if synonyms.exists() else []
+    rules = _parse_rules(Path(synonyms).read_text(encoding="utf-8")) if os.path.exists(synonyms) else []
     words: set[str] = set()
-    if stops.exists():
-        for raw in stops.read_text(encoding="utf-8").splitlines():
+    if os.path.exists(stops):
+        for raw in Path(stops).read_text(encoding="utf-8").splitlines():
             words.update(raw.split("#", 1)[0].lower().split())
     loaded = Vocabulary(rules, frozenset(words))
     _VOCAB_CACHE[str(content_dir)] = (stamp, loaded)
@@ -243,7 +257,7 @@ def query_terms(query: str, vocab: Vocabulary, spelling: Respelling | None = Non
     """Segment ``query`` (respelled by ``spelling``: miswritings, pinyin), drop stop words, add
     synonym terms, keep initials (of the query as typed) and bigrams."""
     query = query.strip()[:100]
-    typed = [t for t in words_of(query) if _ASCII_WORD.match(t) and not t.isdigit()]
+    typed = [t for t in words_of(query) if _ASCII_WORD.match(t) and not t.isdigit()] if _LETTER.search(query) else []
     if spelling is not None:
         query = spelling.respell(query)
     tokens = words_of(query)

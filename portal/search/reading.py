@@ -195,7 +195,8 @@ class IndexReader:
     def spelling(self, vocab: Vocabulary) -> Spelling:
         """What respells queries for the index as it is now (see :mod:`portal.search.spelling`)."""
         with self._lock:
-            self._current()
+            if self._memo is None:  # the search itself checks the version: an older one may respell
+                self._current()
             if self._memo is None:  # set with the searcher by _current()
                 raise RuntimeError("the index has no open searcher")
             return self._memo.spelling(vocab)
