@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from portal.search.snippets import highlight_all, ordered, searchable, snippet
 
-DOCUMENT_ENTRIES = 1024  # documents whose stored fields are kept per open searcher
+DOCUMENT_ENTRIES = 256  # documents whose stored fields are kept per open searcher
 MARKED_ENTRIES = 4096  # (document, words) pairs whose highlighted title and snippet are kept
 PLAIN_SNIPPET = 120  # characters shown from the start of a body that holds none of the words
 
@@ -42,9 +42,12 @@ class Hit:
 
 class _Document(NamedTuple):  # a tuple of plain values: the garbage collector stops tracking it
     stored: dict
-    title: str  # lowered as words are looked for in it
-    body: str
-    text: str  # both, to tell which words the document holds
+    text: str  # title and body, lowered as words are looked for in them, joined by a line break
+    title_length: int
+
+    def lowered(self) -> tuple[str, str]:
+        """The lowered title and body."""
+        return self.text[:self.title_length], self.text[self.title_length + 1:]
 
 
 class ShownDocuments:
@@ -63,7 +66,7 @@ class ShownDocuments:
             return found
         stored = self.searcher.stored_fields(docnum)
         title, body = searchable(stored["title"]), searchable(stored.get("body", ""))
-        found = _Document(stored, title, body, f"{title}\n{body}")
+        found = _Document(stored, f"{title}\n{body}", len(title))
         self._documents[docnum] = found
         if len(self._documents) > self.limits[0]:
             self._documents.popitem(last=False)
@@ -97,7 +100,8 @@ def _marked_parts(document: _Document, words: tuple[str, ...]) -> tuple[str, str
     """The title and snippet of ``document`` with ``words`` marked: escaped HTML, kept as plain
     strings (a ``Markup`` is an object the garbage collector tracks)."""
     title, body = document.stored["title"], document.stored.get("body", "")
-    title_html = highlight_all(title, words, document.title) or html.escape(title, quote=False)
-    snippet_html = snippet(body, words, lowered=document.body) or html.escape(
+    lowered_title, lowered_body = document.lowered()
+    title_html = highlight_all(title, words, lowered_title) or html.escape(title, quote=False)
+    snippet_html = snippet(body, words, lowered=lowered_body) or html.escape(
         body[:PLAIN_SNIPPET] + ("…" if len(body) > PLAIN_SNIPPET else ""), quote=False)
     return title_html, snippet_html
