@@ -82,34 +82,110 @@ QUERIES: list[tuple[str, str, bool]] = [
 ]
 
 
+# Miswritings, full pinyin and mixed forms: (query, expected, part). ``expected`` may list several
+# right answers separated by "|" (a bare "shenfenzheng" may rightly open any resident ID guide).
+# The "held-out" part was written before any of the code or data that forgives miswritings and
+# pinyin, and is never used to tune them: it measures what nobody prepared for. Only the
+# "tuning" part may be looked at while changing the miswriting list or the pinyin matching.
+ID_GUIDES = "guide:resident-id-card-first|guide:resident-id-card-renewal|guide:resident-id-card-replacement"
+HOUSEHOLD = "guide:household-registration-certificate|guide:household-migration-dependent"
+FORGIVING: list[tuple[str, str, str]] = [
+    # tuning
+    ("身分证丢了", "guide:resident-id-card-replacement", "tuning"),
+    ("身分证补办", "guide:resident-id-card-replacement", "tuning"),
+    ("驾驶照到期", "guide:driving-licence-renewal", "tuning"),
+    ("驾驶照丢了", "guide:driving-licence-replacement", "tuning"),
+    ("户口本怎么开证明", "guide:household-registration-certificate", "tuning"),
+    ("户口薄", HOUSEHOLD, "tuning"),
+    ("hukou本", HOUSEHOLD, "tuning"),
+    ("hukou本迁移", "guide:household-migration-dependent", "tuning"),
+    ("shenfenzheng", ID_GUIDES, "tuning"),
+    ("shenfenzheng buban", "guide:resident-id-card-replacement", "tuning"),
+    ("huzhao", "guide:ordinary-passport", "tuning"),
+    ("huzhao多久能办好", "guide:ordinary-passport", "tuning"),
+    ("jiashizheng huanzheng", "guide:driving-licence-renewal", "tuning"),
+    ("驾驶证huanzheng", "guide:driving-licence-renewal", "tuning"),
+    ("wufanzui zhengming", "guide:no-criminal-record-certificate", "tuning"),
+    ("无犯罪纪录证明", "guide:no-criminal-record-certificate", "tuning"),
+    ("港澳签证", "guide:hk-macao-travel-permit", "tuning"),
+    ("居民身份症换领", "guide:resident-id-card-renewal", "tuning"),
+    ("临时shenfenzheng", "guide:temporary-resident-id-card", "tuning"),
+    ("chusheng dengji", "guide:birth-registration", "tuning"),
+    ("特殊行业许可证", "guide:hotel-special-trade-permit", "tuning"),
+    # held-out: written before any tuning, never used to tune
+    ("身分证过期了", "guide:resident-id-card-renewal", "held-out"),
+    ("身份症掉了", "guide:resident-id-card-replacement", "held-out"),
+    ("驾驶正遗失", "guide:driving-licence-replacement", "held-out"),
+    ("架驶证到期换证", "guide:driving-licence-renewal", "held-out"),
+    ("户口部迁移", "guide:household-migration-dependent", "held-out"),
+    ("户口薄注销证明", "guide:household-registration-certificate", "held-out"),
+    ("港澳通形证", "guide:hk-macao-travel-permit", "held-out"),
+    ("台湾签证", "guide:taiwan-travel-permit", "held-out"),
+    ("巨毒化学品购买", "guide:toxic-chemical-purchase-permit", "held-out"),
+    ("机动车年捡", "guide:vehicle-inspection-mark", "held-out"),
+    ("无犯罪记录证名", "guide:no-criminal-record-certificate", "held-out"),
+    ("亲属关系证名", "guide:kinship-certificate", "held-out"),
+    ("外国人住宿登计", "guide:foreigner-accommodation-registration", "held-out"),
+    ("防范电信炸骗", "notice:防范电信网络诈骗宣传进社区", "held-out"),
+    ("shenfenzhengbuling", "guide:resident-id-card-replacement", "held-out"),
+    ("jiazhao daoqi", "guide:driving-licence-renewal", "held-out"),
+    ("huzhao buban", "guide:ordinary-passport", "held-out"),
+    ("gangao tongxingzheng", "guide:hk-macao-travel-permit", "held-out"),
+    ("taiwan tongxingzheng", "guide:taiwan-travel-permit", "held-out"),
+    ("wufanzuijilu", "guide:no-criminal-record-certificate", "held-out"),
+    ("qinshu guanxi zhengming", "guide:kinship-certificate", "held-out"),
+    ("linshi shenfenzheng", "guide:temporary-resident-id-card", "held-out"),
+    ("huji zhengming", "guide:household-registration-certificate", "held-out"),
+    ("hukou qianyi", "guide:household-migration-dependent", "held-out"),
+    ("jidongche nianjian", "guide:vehicle-inspection-mark", "held-out"),
+    ("chunjie huzheng chuangkou", "notice:春节期间户政窗口办公时间", "held-out"),
+    ("办huzhao要带什么", "guide:ordinary-passport", "held-out"),
+    ("新生儿上hukou", "guide:birth-registration", "held-out"),
+    ("wufanzui证明", "guide:no-criminal-record-certificate", "held-out"),
+    ("港澳tongxingzheng续签", "guide:hk-macao-travel-permit", "held-out"),
+    ("身份证buling", "guide:resident-id-card-replacement", "held-out"),
+    ("jiashizheng丢了", "guide:driving-licence-replacement", "held-out"),
+]
+
+
 def rank_of(results: list[dict], expected: str) -> int | None:
-    """1-based rank of the expected page among ``results`` (API JSON), or None."""
-    kind, _, value = expected.partition(":")
+    """1-based rank of the first expected page among ``results`` (API JSON), or None;
+    ``expected`` may list several right answers separated by "|"."""
     for rank, result in enumerate(results, start=1):
-        if kind == "guide" and result["url"].endswith(f"/guides/{value}"):
-            return rank
-        if kind == "notice" and result["type"] == "notice" and value in result["title"]:
-            return rank
+        for answer in expected.split("|"):
+            kind, _, value = answer.partition(":")
+            if kind == "guide" and result["url"].endswith(f"/guides/{value}"):
+                return rank
+            if kind == "notice" and result["type"] == "notice" and value in result["title"]:
+                return rank
     return None
 
 
+def _figures(selected: list[tuple]) -> dict:
+    n = len(selected) or 1
+    return {"queries": len(selected),
+            "recall@1": sum(1 for r in selected if r[3] == 1) / n,
+            "recall@3": sum(1 for r in selected if r[3] and r[3] <= 3) / n,
+            "mrr": sum(1 / r[3] for r in selected if r[3]) / n}
+
+
 def measure(client) -> dict:
-    """recall@1, recall@3, MRR (over the top 10) and the misses, for the whole set and per group."""
+    """recall@1, recall@3, MRR (over the top 10) and the misses, for the whole set and per group:
+    ``tuned``/``untuned`` of :data:`QUERIES`, ``forgiving-tuning``/``forgiving-held-out`` of
+    :data:`FORGIVING`."""
     rows = []
-    for query, expected, tuned in QUERIES:
+    for query, expected, group in [*((q, e, "tuned" if t else "untuned") for q, e, t in QUERIES),
+                                   *((q, e, f"forgiving-{part}") for q, e, part in FORGIVING)]:
         results = client.get("/api/v1/search", query_string={"q": query}).get_json()["results"]
-        rows.append((query, expected, tuned, rank_of(results, expected)))
-
-    def figures(selected):
-        n = len(selected) or 1
-        return {"queries": len(selected),
-                "recall@1": sum(1 for r in selected if r[3] == 1) / n,
-                "recall@3": sum(1 for r in selected if r[3] and r[3] <= 3) / n,
-                "mrr": sum(1 / r[3] for r in selected if r[3]) / n}
-
-    return {"all": figures(rows), "tuned": figures([r for r in rows if r[2]]),
-            "untuned": figures([r for r in rows if not r[2]]),
-            "misses": [(q, e, rank) for q, e, _t, rank in rows if not rank or rank > 3]}
+        rows.append((query, expected, group, rank_of(results, expected)))
+    original = [r for r in rows if not r[2].startswith("forgiving")]
+    report = {"all": _figures(original)}
+    for group in ("tuned", "untuned", "forgiving-tuning", "forgiving-held-out"):
+        report[group] = _figures([r for r in rows if r[2] == group])
+    report["misses"] = [(q, e, rank) for q, e, _g, rank in original if not rank or rank > 3]
+    report["forgiving-misses"] = [(q, e, g, rank) for q, e, g, rank in rows
+                                  if g.startswith("forgiving") and (not rank or rank > 3)]
+    return report
 
 
 def main() -> None:
@@ -130,12 +206,14 @@ def main() -> None:
         load_content(Path(app.config["CONTENT_DIR"]))
         db.session.commit()
     report = measure(app.test_client())
-    for group in ("all", "tuned", "untuned"):
+    for group in ("all", "tuned", "untuned", "forgiving-tuning", "forgiving-held-out"):
         f = report[group]
-        print(f"{group:8} n={f['queries']:3}  recall@1={f['recall@1']:.3f}  recall@3={f['recall@3']:.3f}  "
+        print(f"{group:18} n={f['queries']:3}  recall@1={f['recall@1']:.3f}  recall@3={f['recall@3']:.3f}  "
               f"MRR={f['mrr']:.3f}")
     for query, expected, rank in report["misses"]:
         print(f"miss: {query!r} → {expected} (rank {rank})")
+    for query, expected, group, rank in report["forgiving-misses"]:
+        print(f"miss ({group}): {query!r} → {expected} (rank {rank})")
 
 
 if __name__ == "__main__":

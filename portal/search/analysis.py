@@ -16,6 +16,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from whoosh.analysis import LowercaseFilter, Token, Tokenizer
 
@@ -24,6 +25,7 @@ _jieba_ready = False
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 _ASCII_WORD = re.compile(r"^[a-z0-9]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_LETTER = re.compile(r"[A-Za-z]")
 
 
 def jieba_module():
@@ -45,6 +47,27 @@ def segment(text: str) -> list[tuple[str, int, int]]:
     jieba = jieba_module()
     return [(word.lower(), start, end) for word, start, end in jieba.tokenize(text, mode="search")
             if _WORDLIKE.search(word)]
+
+
+_CHUNK_WORDS: dict[str, tuple[str, ...]] = {}  # plain values: nothing for the garbage collector to track
+CHUNK_ENTRIES = 8192
+
+
+def _chunk_words(chunk: str) -> tuple[str, ...]:
+    found = _CHUNK_WORDS.get(chunk)
+    if found is None:
+        found = tuple(word for word, _s, _e in segment(chunk))
+        if len(_CHUNK_WORDS) >= CHUNK_ENTRIES:
+            _CHUNK_WORDS.clear()
+        _CHUNK_WORDS[chunk] = found
+    return found
+
+
+def words_of(text: str) -> list[str]:
+    """The search-mode words of ``text`` (as :func:`segment` finds them, without offsets).
+    jieba segments runs between spaces on their own, so each run's words are remembered: a new
+    query made of parts seen before is not segmented again."""
+    return [word for chunk in text.split() for word in _chunk_words(chunk[:100])]
 
 
 class JiebaTokenizer(Tokenizer):
@@ -105,17 +128,64 @@ class Vocabulary:
 
     rules: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
     stopwords: frozenset[str] = frozenset()
+    _by_chunk: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _keys: tuple[dict[str, tuple[int, ...]], tuple[tuple[str, int], ...]] | None = field(
+        default=None, repr=False, compare=False)
+    _first: dict[str, tuple[tuple[str, int], ...]] | None = field(default=None, repr=False, compare=False)
 
     def expansions(self, query: str, tokens: list[str]) -> list[str]:
         """Terms a rule adds for ``query``: keys of two or more characters match inside the
-        query, one-character keys only as a whole token."""
+        query, one-character keys only as a whole token. Longer keys are looked for per run
+        between spaces, and what each run matched is remembered (like the runs' words)."""
         lowered = query.lower()
-        token_set = set(tokens)
+        matched: set[int] = set()
+        for chunk in lowered.split():
+            matched.update(self._rules_in(chunk[:100]))
+        single, spaced = self._by_key()
+        for token in set(tokens):
+            matched.update(single.get(token, ()))
+        matched.update(number for key, number in spaced if key in lowered)
         added: list[str] = []
-        for keys, targets in self.rules:
-            if any((len(key) > 1 and key in lowered) or key in token_set for key in keys):
-                added.extend(t for t in targets if t not in added)
+        for number in sorted(matched):
+            added.extend(t for t in self.rules[number][1] if t not in added)
         return added
+
+    def _by_key(self) -> tuple[dict[str, tuple[int, ...]], tuple[tuple[str, int], ...]]:
+        """The rules of one-character keys by key, and the (key, rule) pairs of keys holding a space."""
+        if self._keys is None:
+            single: dict[str, tuple[int, ...]] = {}
+            spaced = []
+            for number, (keys, _targets) in enumerate(self.rules):
+                for key in keys:
+                    if len(key) == 1:
+                        single[key] = (*single.get(key, ()), number)
+                    elif " " in key:
+                        spaced.append((key, number))
+            self._keys = (single, tuple(spaced))
+        return self._keys
+
+    def _by_first(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        """(key, rule) pairs of the keys of two or more characters, by their first character."""
+        if self._first is None:
+            first: dict[str, tuple[tuple[str, int], ...]] = {}
+            for number, (keys, _targets) in enumerate(self.rules):
+                for key in keys:
+                    if len(key) > 1:
+                        first[key[0]] = (*first.get(key[0], ()), (key, number))
+            self._first = first
+        return self._first
+
+    def _rules_in(self, chunk: str) -> tuple[int, ...]:
+        """Numbers of the rules with a key of two or more characters inside ``chunk``."""
+        found = self._by_chunk.get(chunk)
+        if found is None:
+            by_first = self._by_first()
+            found = tuple(sorted({number for char in set(chunk) for key, number in by_first.get(char, ())
+                                  if key in chunk}))
+            if len(self._by_chunk) >= CHUNK_ENTRIES:
+                self._by_chunk.clear()
+            self._by_chunk[chunk] = found
+        return found
 
 
 def _parse_rules(text: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
@@ -142,19 +212,19 @@ _VOCAB_CACHE: dict[str, tuple[float, Vocabulary]] = {}
 
 def vocabulary(content_dir: str | os.PathLike) -> Vocabulary:
     """The synonym and stop-word lists of ``content_dir``, re-read when either file changes."""
-    synonyms = Path(content_dir) / "search-synonyms.txt"
-    stops = Path(content_dir) / "search-stopwords.txt"
+    synonyms = os.path.join(content_dir, "search-synonyms.txt")
+    stops = os.path.join(content_dir, "search-stopwords.txt")
     stamp = 0.0
     for path in (synonyms, stops):
         with contextlib.suppress(FileNotFoundError):
-            stamp += path.stat().st_mtime
+            stamp += os.stat(path).st_mtime
     cached = _VOCAB_CACHE.get(str(content_dir))
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    rules = _parse_rules(synonyms.read_text(encoding="utf-8")) if synonyms.exists() else []
+    rules = _parse_rules(Path(synonyms).read_text(encoding="utf-8")) if os.path.exists(synonyms) else []
     words: set[str] = set()
-    if stops.exists():
-        for raw in stops.read_text(encoding="utf-8").splitlines():
+    if os.path.exists(stops):
+        for raw in Path(stops).read_text(encoding="utf-8").splitlines():
             words.update(raw.split("#", 1)[0].lower().split())
     loaded = Vocabulary(rules, frozenset(words))
     _VOCAB_CACHE[str(content_dir)] = (stamp, loaded)
@@ -176,16 +246,27 @@ class QueryTerms:
         return not (self.words or self.synonyms or self.letters)
 
 
-def query_terms(query: str, vocab: Vocabulary) -> QueryTerms:
-    """Segment ``query``, drop stop words, add synonym terms, keep initials and bigrams."""
+class Respelling(Protocol):
+    """What corrects a query before analysis (:class:`portal.search.spelling.Spelling`)."""
+
+    def respell(self, query: str) -> str:
+        """``query`` with miswritings corrected and pinyin written as words."""
+
+
+def query_terms(query: str, vocab: Vocabulary, spelling: Respelling | None = None) -> QueryTerms:
+    """Segment ``query`` (respelled by ``spelling``: miswritings, pinyin), drop stop words, add
+    synonym terms, keep initials (of the query as typed) and bigrams."""
     query = query.strip()[:100]
-    tokens = [word for word, _s, _e in segment(query)]
+    typed = [t for t in words_of(query) if _ASCII_WORD.match(t) and not t.isdigit()] if _LETTER.search(query) else []
+    if spelling is not None:
+        query = spelling.respell(query)
+    tokens = words_of(query)
     words = [t for t in dict.fromkeys(tokens) if t not in vocab.stopwords]
     added: list[str] = []
     for term in vocab.expansions(query, tokens):
-        for word, _s, _e in segment(term):
+        for word in words_of(term):
             if word not in words and word not in added and word not in vocab.stopwords:
                 added.append(word)
-    letters = [t for t in words if _ASCII_WORD.match(t) and not t.isdigit()]
+    letters = [t for t in dict.fromkeys(typed) if t not in vocab.stopwords]
     pieces = [p for p in dict.fromkeys(bigrams(query)) if p not in vocab.stopwords]
     return QueryTerms(tuple(words), tuple(added), tuple(letters), tuple(pieces))

@@ -55,8 +55,11 @@ class Clause:
     boost: float
 
 
+ENTRY_BYTES = 256  # counted for every cached entry besides its arrays (a word with no postings too)
+
+
 def _nbytes(value: tuple) -> int:
-    return sum(getattr(part, "nbytes", 0) for part in value)
+    return ENTRY_BYTES + sum(getattr(part, "nbytes", 0) for part in value)
 
 
 class _PostingsCache:
@@ -123,6 +126,7 @@ class _PostingsCache:
 
 CACHE = _PostingsCache(CACHE_BYTES)
 _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
+_NO_IDS, _NO_PARTS = np.zeros(0, np.int64), np.zeros(0, np.float64)
 
 
 def _segment_key(reader) -> str:
@@ -239,34 +243,45 @@ def live_mask(searcher) -> np.ndarray:
     return mask
 
 
+def contribution(searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Global docnums holding ``field:text`` and the term's unboosted BM25F score in each
+    (its frequency for fields that are not scorable)."""
+    if field not in searcher.schema or not searcher.doc_count_all():
+        return _NO_IDS, _NO_PARTS
+    found = [(reader, offset, postings(reader, field, text)) for reader, offset in searcher.reader().leaf_readers()]
+    found = [(reader, offset, held) for reader, offset, held in found if len(held[0])]
+    if not found:  # a word the index does not hold: no idf look-up
+        return _NO_IDS, _NO_PARTS
+    weighting = searcher.weighting
+    scorable = searcher.schema[field].scorable
+    if scorable:
+        B, K1 = getattr(weighting, "B", 0.75), getattr(weighting, "K1", 1.2)
+        field_b = getattr(weighting, "_field_B", {}) if isinstance(weighting, BM25F) else {}
+        b = field_b.get(field, B)
+        idf = searcher.idf(field, text)
+        avgfl = searcher.avg_field_length(field) or 1
+    ids_parts, score_parts = [], []
+    for reader, offset, (ids, weights) in found:
+        tf = weights.astype(np.float64)
+        if scorable:
+            fl = lengths(reader, field)[ids].astype(np.float64)
+            tf = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - b) + b * fl / avgfl)))
+        ids_parts.append(ids.astype(np.int64) + offset)
+        score_parts.append(tf)
+    if len(ids_parts) == 1:
+        return ids_parts[0], score_parts[0]
+    return np.concatenate(ids_parts), np.concatenate(score_parts)
+
+
 def scores(searcher, clauses: list[Clause]) -> tuple[np.ndarray, np.ndarray]:
     """Summed BM25F score of every document, and which documents matched any clause."""
     total = np.zeros(searcher.doc_count_all(), dtype=np.float64)
     matched = np.zeros(total.shape, dtype=bool)
-    if not total.size:  # an empty index (e.g. opened while a rebuild starts) matches nothing
-        return total, matched
-    weighting = searcher.weighting
-    B, K1 = getattr(weighting, "B", 0.75), getattr(weighting, "K1", 1.2)
-    field_b = getattr(weighting, "_field_B", {}) if isinstance(weighting, BM25F) else {}
     for clause in clauses:
-        if clause.field not in searcher.schema:
-            continue
-        scorable = searcher.schema[clause.field].scorable
-        idf = searcher.idf(clause.field, clause.text) if scorable else 0.0
-        avgfl = (searcher.avg_field_length(clause.field) or 1) if scorable else 1
-        b = field_b.get(clause.field, B)
-        for reader, offset in searcher.reader().leaf_readers():
-            ids, weights = postings(reader, clause.field, clause.text)
-            if not len(ids):
-                continue
-            tf = weights.astype(np.float64)
-            if scorable:
-                fl = lengths(reader, clause.field)[ids].astype(np.float64)
-                part = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - b) + b * fl / avgfl)))
-            else:
-                part = tf
-            total[ids + offset] += clause.boost * part
-            matched[ids + offset] = True
+        ids, part = contribution(searcher, clause.field, clause.text)
+        if len(ids):
+            total[ids] += clause.boost * part
+            matched[ids] = True
     return total, matched
 
 

@@ -12,7 +12,6 @@ postings once for every worker; each worker then opens its own file handles.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import re
@@ -20,19 +19,22 @@ import threading
 import warnings
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from markupsafe import Markup
 from whoosh.query import DateRange, Or, Term
 
 from portal.core.timefmt import utcnow
 from portal.search import ranking
-from portal.search.analysis import QueryTerms
-from portal.search.snippets import highlight_all, snippet
+from portal.search.analysis import QueryTerms, Vocabulary
+from portal.search.scoring import SearcherMemo
+from portal.search.shown import Hit, ShownDocuments
+from portal.search.spelling import Spelling
+
+__all__ = ["BOOSTS", "Hit", "IndexReader", "IndexStore", "SearchResults", "build_query", "clauses"]
 
 
 class IndexStore(Protocol):
@@ -61,20 +63,6 @@ WARM_FIELDS = ("title", "body", "title_pieces", "initials")  # frequent terms de
 FILTER_FIELDS = ("type",)  # every search counts per type
 HIDDEN_MEMO = timedelta(seconds=1)  # how long the set of not-yet-visible documents is reused
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One result, safe to show: title and snippet are escaped HTML with ``<mark>`` only."""
-
-    title: Markup
-    snippet: Markup
-    doc_type: str
-    category: str
-    category_name: str
-    url: str
-    score: float
-    date: datetime | None
 
 
 @dataclass(frozen=True)
@@ -107,14 +95,8 @@ def build_query(terms: QueryTerms):
     return Or([Term(c.field, c.text, boost=c.boost) for c in clauses(terms)])
 
 
-def _hit(stored: dict, score: float, words: frozenset[str]) -> Hit:
-    title = highlight_all(stored["title"], words) or html.escape(stored["title"], quote=False)
-    body = stored.get("body", "")
-    snippet_html = snippet(body, words) \
-        or html.escape(body[:120] + ("…" if len(body) > 120 else ""), quote=False)
-    return Hit(title=Markup(title), snippet=Markup(snippet_html), doc_type=stored["type"],  # noqa: S704
-               category=stored.get("category", ""), category_name=stored.get("category_name", ""),
-               url=stored["url"], score=round(score, 4), date=stored.get("date"))
+# One ranked page as the result cache keeps it: (docnum, score) pairs, total, pages, per-type counts.
+Ranked = tuple[tuple[tuple[int, float], ...], int, int, tuple[tuple[str, int], ...]]
 
 
 class IndexReader:
@@ -126,9 +108,11 @@ class IndexReader:
         self.cache_entries = cache_entries
         self._lock = threading.RLock()
         self._searcher = None
+        self._memo: SearcherMemo | None = None
+        self._shown: ShownDocuments | None = None
         self._closer: weakref.finalize | None = None
         self._version: tuple | None = None
-        self._results: OrderedDict[tuple, SearchResults] = OrderedDict()
+        self._results: OrderedDict[tuple, Ranked] = OrderedDict()
         self._hidden_memo: tuple | None = None
         self.hits = self.misses = 0
 
@@ -157,6 +141,7 @@ class IndexReader:
             if self._closer is not None:
                 self._closer()
             self._searcher, self._closer, self._version = None, None, None
+            self._memo = self._shown = None
             self._results.clear()
 
     def forget(self) -> None:
@@ -168,6 +153,7 @@ class IndexReader:
         if self._closer is not None:
             self._closer()
         self._searcher, self._closer, self._version, self._hidden_memo = None, None, None, None
+        self._memo = self._shown = None
         self._results = OrderedDict()
 
     def warm(self, budget: int = ranking.WARM_BYTES) -> int:
@@ -190,6 +176,7 @@ class IndexReader:
                 version = self.version()
                 searcher = self.index.open_for_search().searcher()
             self._searcher = searcher
+            self._memo, self._shown = SearcherMemo(searcher), ShownDocuments(searcher)
             self._closer = weakref.finalize(self, self._searcher.close)  # files closed with the reader
             self._version = version
         return self._searcher
@@ -204,6 +191,15 @@ class IndexReader:
                 return self.index.open_for_search().searcher()
             except Exception:  # any failure to read means: rebuild
                 return None
+
+    def spelling(self, vocab: Vocabulary) -> Spelling:
+        """What respells queries for the index as it is now (see :mod:`portal.search.spelling`)."""
+        with self._lock:
+            if self._memo is None:  # the search itself checks the version: an older one may respell
+                self._current()
+            if self._memo is None:  # set with the searcher by _current()
+                raise RuntimeError("the index has no open searcher")
+            return self._memo.spelling(vocab)
 
     def state(self, now: datetime | None = None) -> tuple:
         """What any answer of this index depends on at ``now``: the index version and the
@@ -230,19 +226,27 @@ class IndexReader:
                 now: datetime) -> SearchResults:
         searcher = self._current()
         hidden = self._hidden(searcher, now)
-        key = (terms, doc_type, category, page, per_page, hidden)
-        cached = self._results.get(key)
-        if cached is not None:
+        # Keys and entries are tuples of plain values: the garbage collector stops tracking them,
+        # so a cache that turns over with every new query adds nothing to its full collections.
+        key = (terms.words, terms.synonyms, terms.letters, terms.pieces, doc_type, category, page, per_page, hidden)
+        ranked = self._results.get(key)
+        was_cached = ranked is not None
+        if ranked is not None:
             self._results.move_to_end(key)
             self.hits += 1
-            return replace(cached, cached=True)
-        self.misses += 1
-        found = self._rank(searcher, terms, doc_type, category, page, per_page, hidden)
-        if self.cache_entries:
-            self._results[key] = found
-            while len(self._results) > self.cache_entries:
-                self._results.popitem(last=False)
-        return found
+        else:
+            self.misses += 1
+            ranked = self._rank(searcher, terms, doc_type, category, page, per_page, hidden)
+            if self.cache_entries:
+                self._results[key] = ranked
+                while len(self._results) > self.cache_entries:
+                    self._results.popitem(last=False)
+        shown = self._shown
+        if shown is None:  # set with the searcher by _current()
+            raise RuntimeError("the index has no open searcher")
+        top, total, pages, type_counts = ranked
+        return SearchResults(shown.hits(top, frozenset((*terms.words, *terms.synonyms))), total, page, pages,
+                             dict(type_counts), cached=was_cached)
 
     def _hidden(self, searcher, now: datetime) -> tuple[int, ...]:
         """Documents not visible yet at ``now`` (scheduled notices), remembered for up to
@@ -255,25 +259,23 @@ class IndexReader:
         return hidden
 
     def _rank(self, searcher, terms: QueryTerms, doc_type: str, category: str, page: int, per_page: int,
-              hidden: tuple[int, ...]) -> SearchResults:
-        score, matched = ranking.scores(searcher, clauses(terms))
-        visible = matched & ranking.live_mask(searcher)
+              hidden: tuple[int, ...]) -> Ranked:
+        """(docnum, score) of the page's results, the total, the number of pages, per-type counts."""
+        memo = self._memo
+        if memo is None:  # set with the searcher by _current()
+            raise RuntimeError("the index has no open searcher")
+        score, matched = memo.scores(clauses(terms))
+        visible = matched & memo.live()
         if hidden:
             visible[np.asarray(hidden, dtype=np.int64)] = False
-        type_counts = {}
-        for name in searcher.reader().field_terms("type"):
-            count = int(np.count_nonzero(visible & ranking.term_mask(searcher, "type", name)))
-            if count:
-                type_counts[name] = count
+        type_counts = memo.type_counts(visible)
         narrowed = visible
         if doc_type:
-            narrowed = narrowed & ranking.term_mask(searcher, "type", doc_type)
+            narrowed = narrowed & memo.mask("type", doc_type)
         if category:
-            narrowed = narrowed & ranking.term_mask(searcher, "category", category)
+            narrowed = narrowed & memo.mask("category", category)
         total = int(np.count_nonzero(narrowed))
         pages = (total + per_page - 1) // per_page
         ranked = ranking.top(score, narrowed, (page - 1) * per_page, page * per_page) \
             if page <= max(pages, 1) else []
-        words = frozenset((*terms.words, *terms.synonyms))
-        hits = [_hit(searcher.stored_fields(docnum), value, words) for docnum, value in ranked]
-        return SearchResults(hits, total, page, pages, type_counts)
+        return tuple(ranked), total, pages, tuple(type_counts.items())

@@ -151,7 +151,8 @@ def search(q: str, *, doc_type: str = "", category: str = "", page: int = 1,
     """Ranked public results for a citizen's query."""
     index = search_index()
     ensure_fresh(index)
-    terms = query_terms(q, vocabulary(current_app.config["CONTENT_DIR"]))
+    vocab = vocabulary(current_app.config["CONTENT_DIR"])
+    terms = query_terms(q, vocab, index.reader.spelling(vocab))
     if doc_type not in type_labels():
         doc_type = ""
     return index.search(terms, doc_type=doc_type, category=category[:32], page=page, per_page=per_page)
@@ -261,6 +262,7 @@ def warm_up(app: Flask) -> None:
         try:
             index = search_index(app)
             index.sync()
+            index.reader.spelling(vocabulary(app.config["CONTENT_DIR"]))  # the titles' pinyin, shared
             kept = index.warm(_megabytes(app, "SEARCH_WARM_MB"))
             log.info("search index warmed: %.1f MB of postings shared by the workers", kept / 2**20)
         except Exception:  # a database not migrated yet must not stop the server

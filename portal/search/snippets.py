@@ -13,17 +13,28 @@ import html
 ELLIPSIS = "…"
 
 
-def spans(text: str, words: frozenset[str]) -> list[tuple[int, int]]:
+def ordered(words: frozenset[str]) -> tuple[str, ...]:
+    """The query words as :func:`spans` tries them: lowercased, longest first."""
+    return tuple(sorted({w.lower() for w in words if w.strip()}, key=lambda w: (-len(w), w)))
+
+
+def searchable(text: str) -> str:
+    """``text`` as words are looked for in it: lowercased, unless that changes the offsets."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text
+
+
+def spans(text: str, words: frozenset[str] | tuple[str, ...], lowered: str | None = None) -> list[tuple[int, int]]:
     """(start, end) of every non-overlapping occurrence of a query word in ``text``, longer
-    words first (plain ``str.find``: a fresh regex per query cost more than the search)."""
+    words first (plain ``str.find``: a fresh regex per query cost more than the search).
+    ``words`` may come prepared by :func:`ordered`, ``lowered`` by :func:`searchable`."""
     if not text or not words:
         return []
-    lowered = text.lower()
-    if len(lowered) != len(text):  # lowercasing changed the offsets: match case-sensitively
-        lowered = text
+    if lowered is None:
+        lowered = searchable(text)
     taken = bytearray(len(text))
     found = []
-    for word in sorted({w.lower() for w in words if w.strip()}, key=lambda w: (-len(w), w)):
+    for word in words if isinstance(words, tuple) else ordered(words):
         start = lowered.find(word)
         while start != -1:
             end = start + len(word)
@@ -46,16 +57,17 @@ def _marked(text: str, found: list[tuple[int, int]], start: int, end: int) -> st
     return "".join(out)
 
 
-def highlight_all(text: str, words: frozenset[str]) -> str:
+def highlight_all(text: str, words: frozenset[str] | tuple[str, ...], lowered: str | None = None) -> str:
     """The whole ``text`` escaped with every query word marked; "" when none occurs."""
-    found = spans(text, words)
+    found = spans(text, words, lowered)
     return _marked(text, found, 0, len(text)) if found else ""
 
 
-def snippet(text: str, words: frozenset[str], width: int = 140, before: int = 45, top: int = 2) -> str:
+def snippet(text: str, words: frozenset[str] | tuple[str, ...], width: int = 140, before: int = 45,
+            top: int = 2, lowered: str | None = None) -> str:
     """Up to ``top`` windows of ``width`` characters around the first matches, each starting
     ``before`` characters ahead of its first match, joined by " … "; "" when nothing matches."""
-    found = spans(text, words)
+    found = spans(text, words, lowered)
     windows: list[tuple[int, int]] = []
     for s, _e in found:
         if len(windows) == top:
