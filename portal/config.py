@@ -90,6 +90,11 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         # Who handles complaints: a department code (督察 by default), or "unit" for the unit
         # complained about, save complaints about its head, which still go to 督察.
         "COMPLAINT_HANDLER": os.environ.get("COMPLAINT_HANDLER", "ducha").strip() or "ducha",
+        # 网上咨询: working days the chosen department has to answer a question.
+        "QUESTION_REPLY_DAYS": int(os.environ.get("QUESTION_REPLY_DAYS", "5")),
+        # 我为网站找错: the department (code) that receives reports about the site.
+        "ERROR_REPORT_DEPARTMENT": os.environ.get("ERROR_REPORT_DEPARTMENT", "gongkaiban").strip()
+        or "gongkaiban",
         # Rendered public pages are reused until content changes (0 disables the cache).
         "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "60")),
         # How often each process reads the shared content generation (portal/public_content.py)

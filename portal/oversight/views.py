@@ -12,7 +12,7 @@ from flask import Blueprint, abort, render_template, request
 from portal.accounts.models import Role
 from portal.auth.access import role_required
 from portal.core.timefmt import local_today
-from portal.matters.labels import KIND_LABELS
+from portal.matters.labels import KIND_LABELS, MATTER_LABELS
 from portal.oversight import case_stages, queries
 from portal.oversight.charts import grouped_bars
 from portal.oversight.trends import dashboard as trends_more
@@ -42,7 +42,7 @@ def dashboard():
     return render_template(
         "oversight/staff_dashboard.html", today=today, rows=rows, counts=summary.counts,
         by_department=summary.by_department, by_assignee=summary.by_assignee, trends=trends,
-        kinds=KIND_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS))
+        kinds=MATTER_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS))
 
 
 @bp.route("/statistics")
@@ -77,5 +77,5 @@ def section_list():
     holder = queries.holder_name(flt.assignee_id)
     return render_template(
         "oversight/staff_list.html", today=today, section=section, title=queries.SECTIONS[section],
-        rows=rows, total=total, page=page, pages=pages, flt=flt, kinds=KIND_LABELS,
+        rows=rows, total=total, page=page, pages=pages, flt=flt, kinds=MATTER_LABELS,
         department=names.get(flt.department_id) if flt.department_id is not None else None, holder=holder)
