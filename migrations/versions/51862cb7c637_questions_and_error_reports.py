@@ -51,6 +51,7 @@ def upgrade():
     sa.Column('phone', sa.String(length=30), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('consent_publish', sa.Boolean(), nullable=False),
+    sa.Column('public_title', sa.String(length=200), nullable=False),
     sa.Column('public_question', sa.Text(), nullable=False),
     sa.Column('answer_md', sa.Text(), nullable=False),
     sa.Column('answered_on', sa.Date(), nullable=True),

@@ -16,7 +16,7 @@ def question_summary(question: Disclosed) -> dict:
     """A published question in a list: title, department, dates and an excerpt of the answer."""
     department = question.matter.department
     return {
-        "id": question.matter_id, "title": question.subject,
+        "id": question.matter_id, "title": question.public_title,
         "department": {"code": department.code, "name": department.name},
         "url": url_for("questions.detail", question_id=question.matter_id, _external=True),
         "api_url": url_for("api.question", question_id=question.matter_id, _external=True),

@@ -51,6 +51,8 @@ class AnswerForm(PortalForm):
 
     day = DateField("答复日期", validators=[InputRequired("请填写答复日期。")])
     answer_md = TextAreaField("答复内容", validators=[DataRequired("请填写答复内容。"), Length(max=20_000)])
+    public_title = StringField("公开的标题（姓名写成 [[姓名]]张三[[/姓名]]，公开时显示为“张某”）",
+                               validators=[Optional(), Length(max=200)])
     public_question = TextAreaField(
         "公开的咨询内容（咨询人同意公开时使用；可删减，不予公开的部分写成 [[不予公开:third-party]]…[[/不予公开]]）",
         validators=[Optional(), Length(max=5000)])

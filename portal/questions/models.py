@@ -2,9 +2,10 @@
 
 The question is a matter (kind ``question``, number ``ZX-YYYY-NNNNNN``): it shares the tracking
 number, access code, event log and statutory clock of requests and complaints. The asker's text
-is personal (个人隐私); what the public reads is ``public_question``, a copy staff prepare when
-they answer, in which they may withhold spans with a cited reason; the filter masks names, ID
-numbers, phones and addresses in it as in any free text.
+is personal (个人隐私); what the public reads is ``public_title`` and ``public_question``, a copy
+staff prepare when they answer, in which they mark names (``[[姓名]]…[[/姓名]]``) and may withhold
+spans with a cited reason; the filter masks ID numbers, phones, e-mails and marked names in it as
+in any free text.
 """
 
 from __future__ import annotations
@@ -40,11 +41,13 @@ class Question(MatterDetails, Model):
     # The published answer's address (/questions/<matter_id>): public once published.
     matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"),
                                            primary_key=True, info=PUBLIC_FIELD)
-    subject: Mapped[str] = mapped_column(String(100), info=classified(Level.PUBLIC, free_text=True))
+    subject: Mapped[str] = mapped_column(String(100), info=classified(Level.PRIVATE, free_text=True))
     question_text: Mapped[str] = mapped_column(Text, info=classified(Level.PRIVATE, free_text=True))
     phone: Mapped[str] = mapped_column(String(30), default="", info=PRIVATE)
     email: Mapped[str] = mapped_column(String(254), default="", info=PRIVATE)
     consent_publish: Mapped[bool] = mapped_column(default=False, info=PUBLIC_FIELD)
+    public_title: Mapped[str] = mapped_column(String(200), default="",
+                                              info=classified(Level.PUBLIC, free_text=True))
     public_question: Mapped[str] = mapped_column(Text, default="",
                                                  info=classified(Level.PUBLIC, free_text=True))
     answer_md: Mapped[str] = mapped_column(Text, default="", info=classified(Level.PUBLIC, markdown=True))

@@ -16,7 +16,7 @@ def question_document(question: Question) -> SearchDocument | None:
     key = question.matter_id
     department = (shown.matter or {}).get("department", {}) or {}
     return SearchDocument(
-        key=f"question:{key}", doc_type="question", doc_id=str(key), title=shown.subject,
+        key=f"question:{key}", doc_type="question", doc_id=str(key), title=shown.public_title,
         body=joined([shown.public_question, text_of_html(shown.answer_html)]),
         category=str(department.get("code", "")), category_name=department.get("name", "网上咨询"),
         url=public_path("questions.detail", question_id=key),

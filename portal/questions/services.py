@@ -79,20 +79,24 @@ def _repeated(matter: Matter) -> AskedQuestion:
                          access_code_for(matter.submission_key), repeated=True)
 
 
-def answer_question(question: Question, *, answer: str, public_question: str, day: date,
-                    actor_id: int | None) -> None:
+def answer_question(question: Question, *, answer: str, public_title: str, public_question: str,
+                    day: date, actor_id: int | None) -> None:
     """Answer the question (once) and, if the asker consented, publish it with the answer.
 
-    ``public_question`` is the question as the public will read it: staff may shorten it and mark
-    spans ``[[不予公开:reason]]…[[/不予公开]]``; the filter masks personal data in it in any case.
+    ``public_title`` and ``public_question`` are the question as the public will read it: staff
+    shorten it, mark names ``[[姓名]]…[[/姓名]]`` and withheld spans ``[[不予公开:reason]]…[[/不予公开]]``;
+    the filter masks ID numbers, phones and e-mails in it in any case.
     """
     matter = question.matter
     if question.answered_on is not None:
         raise FieldError("answer_md", "这条咨询已经答复。")
     check_markup("answer_md", answer)
     check_markup("public_question", public_question)
+    check_markup("public_title", public_title)
     if not answer.strip():
         raise FieldError("answer_md", "请填写答复内容。")
+    if question.consent_publish and not public_title.strip():
+        raise FieldError("public_title", "咨询人同意公开：请填写公开的标题。")
     if question.consent_publish and not public_question.strip():
         raise FieldError("public_question", "咨询人同意公开：请填写公开的咨询内容。")
     if day < matter.received_on or day > local_today():
@@ -103,11 +107,13 @@ def answer_question(question: Question, *, answer: str, public_question: str, da
         raise FieldError("day", str(exc)) from None
     question.answer_md, question.answered_on = answer, day
     question.public_question = public_question.strip() if question.consent_publish else ""
+    question.public_title = public_title.strip() if question.consent_publish else ""
     question.answer_workdays = load_calendar().count_workdays_detail(matter.received_on, day)[0]
     question.on_time = matter.due_on is None or day <= matter.due_on
     question.published_on = day if question.consent_publish else None
     matter.status, matter.closed_on = "answered", day
-    for field, text in (("answer_md", answer), ("public_question", question.public_question)):
+    for field, text in (("answer_md", answer), ("public_title", question.public_title),
+                        ("public_question", question.public_question)):
         sync_marks(KIND, matter.id, field, text, actor_id)
     notify(question, "answer", f"答复如下：\n\n{answer}")
 

@@ -44,6 +44,7 @@ def _page(question: Question, form: AnswerForm | None = None, status: int = 200)
         form = AnswerForm()
         form.day.data = local_today()
         form.public_question.data = question.question_text
+        form.public_title.data = question.subject
     return render_template("questions/staff_show.html", q=question, form=form, status=STATUS,
                            shown=disclose(question, viewer_of(current_user)), ratings=RATINGS,
                            event_label=event_label), status
@@ -65,7 +66,8 @@ def answer(tracking_no: str):
     if not form.validate_on_submit():
         return _page(question, form, 422)
     try:
-        answer_question(question, answer=form.answer_md.data, public_question=form.public_question.data or "",
+        answer_question(question, answer=form.answer_md.data, public_title=form.public_title.data or "",
+                        public_question=form.public_question.data or "",
                         day=form.day.data, actor_id=current_user.id)
     except FieldError as exc:
         db.session.rollback()

@@ -34,6 +34,7 @@ def create_demo_questions() -> list[str]:
          "phone": "13800000002", "email": "", "consent_publish": True},
         submission_key="demo-question-1", received_on=today - timedelta(days=6)).question
     answer_question(answered, day=today - timedelta(days=3), actor_id=None,
+                    public_title="孩子在外地出生，回本市怎么办理出生登记？",
                     public_question="孩子在外省医院出生，户口想落在本市，需要带哪些材料？",
                     answer="请携带《出生医学证明》、父母双方户口簿和居民身份证、结婚证，到父亲或母亲户籍所在地"
                            "派出所户籍窗口办理，详见办事指南“新生儿出生登记”。")

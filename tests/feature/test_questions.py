@@ -91,7 +91,8 @@ def test_the_limit_is_configured_in_working_days(app):
 def answer_as_staff(client, users, number: str, **data):
     login(client, users["staff"])
     url = f"/staff/questions/{number}"
-    values = {"day": "2026-11-26", "answer_md": "请携带户口簿到派出所办理，[[姓名]]王小明[[/姓名]]民警可以协助。",
+    values = {"day": "2026-11-26", "public_title": "身份证丢了怎么补办",
+              "answer_md": "请携带户口簿到派出所办理，[[姓名]]王小明[[/姓名]]民警可以协助。",
               "public_question": f"身份证丢了，手机{MOBILE}，[[不予公开:third-party]]邻居的事[[/不予公开]]，"
                                  "补办要带什么？"} | data
     return post_form(client, f"{url}/answer", values, form_url=url)
@@ -181,10 +182,10 @@ def test_statistics_per_month_and_department(pinned_today, client, app, users):
     _second, _c, second_id = asked(app, received=date(2026, 11, 2))
     asked(app, received=date(2026, 11, 3), code="jiaoguan")
     with app.app_context():
-        answer_question(db.session.get(Question, first_id), answer="答复一", public_question="问题一",
-                        day=date(2026, 11, 4), actor_id=None)  # 2 working days
-        answer_question(db.session.get(Question, second_id), answer="答复二", public_question="问题二",
-                        day=date(2026, 11, 12), actor_id=None)  # 8 working days: late (due 9 Nov)
+        answer_question(db.session.get(Question, first_id), answer="答复一", public_title="标题一",
+                        public_question="问题一", day=date(2026, 11, 4), actor_id=None)  # 2 working days
+        answer_question(db.session.get(Question, second_id), answer="答复二", public_title="标题二",
+                        public_question="问题二", day=date(2026, 11, 12), actor_id=None)  # 8 working days: late
         db.session.commit()
     rows = client.get("/api/v1/questions/statistics").get_json()["items"]
     household = next(r for r in rows if r["department"] == "户政管理")
