@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.core.classification import INTERNAL_FIELD, PUBLIC_FIELD, Level, classified
 from portal.core.timefmt import utcnow
 from portal.extensions import Model
+from portal.public_content import public_content
 
 CATEGORIES = {"wrong_information": "信息错误", "broken_link": "链接失效",
               "accessibility": "无障碍问题", "other": "其他"}
@@ -17,6 +18,7 @@ STATUSES = {"received": "待处理", "answered": "已答复"}
 PRIVATE = classified(Level.PRIVATE)
 
 
+@public_content  # its counts are on a public page
 class ErrorReport(Model):
     """One report about a page of the site; only its counts are public."""
 
