@@ -23,12 +23,16 @@ def all_blueprints() -> list[Blueprint]:
     from portal.disclosure.routing_views import bp as disclosure_routing
     from portal.disclosure.staff_views import bp as disclosure_staff
     from portal.disclosure.views import bp as disclosure
+    from portal.error_reports.staff_views import bp as error_reports_staff
+    from portal.error_reports.views import bp as error_reports
     from portal.notices.staff_views import bp as notices_staff
     from portal.notices.views import bp as notices
     from portal.oversight.accountability_views import bp as accountability
     from portal.oversight.views import bp as oversight
     from portal.public.feeds import bp as feeds
     from portal.public.views import bp as public
+    from portal.questions.staff_views import bp as questions_staff
+    from portal.questions.views import bp as questions
     from portal.search.views import bp as search
     from portal.staff.views import bp as staff
     from portal.withholding.staff_views import bp as withholding_staff
@@ -37,6 +41,8 @@ def all_blueprints() -> list[Blueprint]:
         public, accounts, accounts_staff, staff, catalog, catalog_staff, notices, notices_staff, feeds,
         disclosure, disclosure_staff, disclosure_routing, calendar, complaints, complaints_staff, audit, oversight,
         accountability, annual, cases, cases_staff, search, api, audit_public, withholding_staff,
+
+        questions, questions_staff, error_reports, error_reports_staff,
     ]
 
 

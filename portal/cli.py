@@ -52,8 +52,10 @@ def _demo_accounts() -> None:
                     email=f"{username}@portal.example.gov.cn")
         lines.append(f"{username}\t{password}\t{role.label}")
     from portal.seed.demo import create_demo_matters
+    from portal.seed.questions import create_demo_questions
 
     numbers = create_demo_matters()
+    numbers += create_demo_questions()
     db.session.commit()
     if numbers:
         click.echo(f"演示事项：{'、'.join(numbers)}")

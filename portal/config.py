@@ -100,6 +100,12 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         # Local practice: the internal period (working days) proposed when the disclosure office
         # consults a department about a request; the office may set 1 to 15 for each consultation.
         "CONSULTATION_WORKDAYS": int(os.environ.get("CONSULTATION_WORKDAYS", "5")),
+
+        # 网上咨询: working days the chosen department has to answer a question.
+        "QUESTION_REPLY_DAYS": int(os.environ.get("QUESTION_REPLY_DAYS", "5")),
+        # 我为网站找错: the department (code) that receives reports about the site.
+        "ERROR_REPORT_DEPARTMENT": os.environ.get("ERROR_REPORT_DEPARTMENT", "gongkaiban").strip()
+        or "gongkaiban",
         # Rendered public pages are reused until content changes (0 disables the cache).
         "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "60")),
         # How often each process reads the shared content generation (portal/public_content.py)

@@ -8,10 +8,12 @@ from portal.cases.models import Case, CaseParty, CaseStage, CaseStagePolicy
 from portal.catalog.models import Category, Guide, GuideFee, GuideVersion
 from portal.complaints.models import Complaint, ComplaintPolicy
 from portal.disclosure.models import DisclosureRequest
+from portal.error_reports.models import ErrorReport
 from portal.matters.models import Attachment, Matter, MatterEvent, TrackingCounter
 from portal.notices.models import Notice, NoticeVersion
 from portal.outbox.models import OutboxMessage
 from portal.public_content import ContentGeneration
+from portal.questions.models import Question
 from portal.search.models import SearchChange
 from portal.withholding.models import WithheldMark
 
@@ -33,6 +35,7 @@ __all__ = [
     "ContentGeneration",
     "Department",
     "DisclosureRequest",
+    "ErrorReport",
     "Guide",
     "GuideFee",
     "GuideVersion",
@@ -42,6 +45,7 @@ __all__ = [
     "Notice",
     "NoticeVersion",
     "OutboxMessage",
+    "Question",
     "SearchChange",
     "TrackingCounter",
     "User",

@@ -104,3 +104,28 @@ def as_datetime(value: Any) -> datetime:
 def joined(parts: Iterable[str | None]) -> str:
     """The non-empty parts, one per line."""
     return "\n".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A public document that answers a text already: its title (escaped HTML), link and kind."""
+
+    title: str
+    url: str
+    label: str
+
+
+_FINDERS: list[Callable[[str, int], list[Match]]] = []
+
+
+def register_finder(finder: Callable[[str, int], list[Match]]) -> None:
+    """Let features ask the site search for matches (the search package registers itself here,
+    so a feature never imports it)."""
+    _FINDERS[:] = [finder]
+
+
+def matching(text: str, limit: int = 5) -> list[Match]:
+    """Up to ``limit`` public documents matching ``text`` (none when no search is registered)."""
+    if not text.strip() or not _FINDERS:
+        return []
+    return _FINDERS[0](text, limit)

@@ -13,10 +13,13 @@ from portal.accounts.models import User
 from portal.cases.models import Case
 from portal.catalog.models import Category, Guide
 from portal.disclosure.models import Consultation
+
+from portal.error_reports.models import ErrorReport
 from portal.extensions import db
 from portal.matters.models import Attachment, Matter, MatterEvent
 from portal.notices.models import Notice
 from portal.public.views import ENTRY_POINTS
+from portal.questions.models import Question
 
 
 def _all(column) -> list:
@@ -37,6 +40,10 @@ PARAM_SOURCES = {
     "event_id": lambda: [*_all(MatterEvent.id), 999999],
     "user_id": lambda: [*_all(User.id), 999999],  # account pages (administrators only)
     "consultation_id": lambda: [*_all(Consultation.id), 999999],  # internal consultations (staff only)
+
+    # 网上咨询 and 我为网站找错
+    "question_id": lambda: [*_all(Question.matter_id), 999999],
+    "report_id": lambda: [*_all(ErrorReport.id), 999999],
 }
 
 # Query strings worth trying on every parameterless page (filters, pagination, search).

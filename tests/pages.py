@@ -30,6 +30,12 @@ PUBLIC_PAGES = [
     ("search-empty", "/search"),
     ("not-found", "/no-such-page"),
     ("privacy", "/privacy"),
+    # 网上咨询 and 我为网站找错
+    ("questions", "/questions/"),
+    ("question-ask", "/questions/ask"),
+    ("question-statistics", "/questions/statistics"),
+    ("report-error", "/report-error/?page=/guides/"),
+    ("report-error-statistics", "/report-error/statistics"),
 ]
 
 # (name, path) of back-office pages, opened after logging in as 户政 staff.
@@ -46,6 +52,9 @@ STAFF_PAGES = [
     ("staff-cases", "/staff/cases/"),
     ("staff-own-password", "/staff/password"),
     ("staff-preview", "/staff/preview/"),
+
+    ("staff-questions", "/staff/questions/"),
+    ("staff-error-reports", "/staff/error-reports/"),
 ]
 
 # (name, path) of pages for supervisors (cross-department work, approvals, calendar).

@@ -1,4 +1,4 @@
-"""Routes of the open-data API (``/api/v1/``): guides, notices, statistics, annual reports.
+"""Routes of the open-data API (``/api/v1/``): guides, notices, questions, statistics, annual reports.
 
 Thin: read the query parameters, run a named query, pass each record through
 ``disclose(record, PUBLIC)``, shape it (``records.py``, ``figures.py``) and answer with
@@ -21,6 +21,7 @@ from portal.api.http import (
     json_response,
     log,
 )
+from portal.api.questions import question_detail, question_summary, statistics_row
 from portal.api.records import guide_detail, guide_summary, notice_detail, notice_summary
 from portal.api.spec import openapi_document
 from portal.catalog.measured import measured_for_guide
@@ -31,6 +32,7 @@ from portal.disclose import disclose, disclose_all
 from portal.extensions import db
 from portal.notices.models import NOTICE_KINDS
 from portal.notices.queries import public_notice, public_notices
+from portal.questions.queries import monthly_statistics, published_question, published_questions
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PREFIX = "/api/"
@@ -110,6 +112,31 @@ def notice(notice_id: int):
     if record is None:
         raise ApiError(404, "没有这条公告，或者它尚未发布、已撤回。")
     return json_response(notice_detail(disclose(record, PUBLIC)))
+
+
+@bp.route("/questions")
+def questions():
+    """Published questions and answers (the asker consented), newest first."""
+    paging = Paging.from_args()
+    page = db.paginate(published_questions(), page=paging.page, per_page=paging.per_page, error_out=False,
+                       count=True)
+    items = [question_summary(q) for q in disclose_all(list(page.items), PUBLIC)]
+    return json_response(paging.envelope(page.total or 0, items))
+
+
+@bp.route("/questions/<int:question_id>")
+def question(question_id: int):
+    """One published question with its answer; unanswered or unpublished ones are 404."""
+    record = published_question(question_id)
+    if record is None:
+        raise ApiError(404, "没有这条公开的咨询。")
+    return json_response(question_detail(disclose(record, PUBLIC)))
+
+
+@bp.route("/questions/statistics")
+def question_statistics():
+    """Per month and department: received, answered, answered on time, median working days."""
+    return json_response({"items": [statistics_row(row) for row in monthly_statistics()]})
 
 
 @bp.route("/statistics")

@@ -78,7 +78,7 @@ class RequestForm(PortalForm):
 class LookupForm(PortalForm):
     """Tracking number and access code."""
 
-    tracking_no = StringField("受理编号", validators=[DataRequired("请填写受理编号。"), Length(max=20)])  # GK- or TS-
+    tracking_no = StringField("受理编号", validators=[DataRequired("请填写受理编号。"), Length(max=20)])  # GK-/TS-/ZX-
     access_code = StringField("查询码", validators=[DataRequired("请填写查询码。"), Length(max=20)])
 
 

@@ -20,6 +20,7 @@ from portal.disclosure.services import file_request, looks_like_complaint
 from portal.disclosure.status import status_label
 from portal.extensions import db
 from portal.matters.files import office_files, send_attachment
+from portal.matters.labels import STATUS_ENDPOINTS
 from portal.matters.letter_pdf import pdf_response
 from portal.matters.letters import administrative_remedies, render_letter_page
 from portal.matters.models import MatterEvent
@@ -94,7 +95,7 @@ def track():
             if matter is not None:
                 _audit_lookup(matter.tracking_no, "found")
                 remember_tracked(matter.id)
-                target = "complaints.status" if matter.kind == "complaint" else "disclosure.status"
+                target = STATUS_ENDPOINTS.get(matter.kind, "disclosure.status")
                 return redirect(url_for(target, tracking_no=matter.tracking_no))
             throttle.note_failure(keys[0], LOOKUP_LIMIT, LOOKUP_LOCK)
             throttle.note_failure(keys[1], NUMBER_LIMIT, LOOKUP_LOCK)

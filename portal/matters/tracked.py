@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.matters.models import Matter
 
 REMEMBERED = 10
-TRACKING_NO = re.compile(r"(GK|TS)-\d{4}-\d{6}")
+TRACKING_NO = re.compile(r"(GK|TS|ZX)-\d{4}-\d{6}")
 
 
 def remember_tracked(matter_id: int) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, select
 from portal.accounts.models import Department, User
 from portal.disclosure.queries import due_soon_limit
 from portal.extensions import db
+from portal.matters.labels import STAFF_ENDPOINTS
 from portal.matters.models import Matter
 
 APPROVAL_STATUSES = ("extension_requested", "reply_pending_approval")
@@ -39,7 +40,7 @@ class Row:
     @property
     def url_endpoint(self) -> str:
         """The staff page of the matter."""
-        return "complaints_staff.show" if self.kind == "complaint" else "disclosure_staff.show"
+        return STAFF_ENDPOINTS.get(self.kind, "disclosure_staff.show")
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from portal.disclosure import routing
 from portal.disclosure.routing_queries import overdue_by_department
 from portal.extensions import db
 from portal.joblock import one_runner_at_a_time
-from portal.matters.labels import KIND_LABELS
+from portal.matters.labels import MATTER_LABELS
 from portal.matters.models import Matter
 from portal.outbox.services import enqueue
 from portal.oversight.audit_batch import record_each
@@ -67,7 +67,7 @@ class Line:
     def text(self) -> str:
         """The digest line, e.g. ``- 投诉 TS-2026-000001（督察）：逾期 3 天``."""
         late = f"逾期 {self.days_late} 天" if self.days_late else f"{self.due_on.isoformat()} 到期"
-        return f"- {KIND_LABELS.get(self.kind, self.kind)} {self.tracking_no}（{self.department}）：{late}"
+        return f"- {MATTER_LABELS.get(self.kind, self.kind)} {self.tracking_no}（{self.department}）：{late}"
 
 
 def mark_overdue(today: date) -> int:

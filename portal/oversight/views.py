@@ -13,7 +13,8 @@ from portal.accounts.models import Role
 from portal.auth.access import role_required
 from portal.core.timefmt import local_today
 from portal.disclosure.routing_queries import overdue_by_department
-from portal.matters.labels import KIND_LABELS
+
+from portal.matters.labels import KIND_LABELS, MATTER_LABELS
 from portal.oversight import case_stages, queries
 from portal.oversight.charts import grouped_bars
 from portal.oversight.trends import dashboard as trends_more
@@ -45,6 +46,8 @@ def dashboard():
         by_department=summary.by_department, by_assignee=summary.by_assignee, trends=trends,
         kinds=KIND_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS),
         consultations_overdue=overdue_by_department(today))
+
+        kinds=MATTER_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS))
 
 
 @bp.route("/statistics")
@@ -79,5 +82,5 @@ def section_list():
     holder = queries.holder_name(flt.assignee_id)
     return render_template(
         "oversight/staff_list.html", today=today, section=section, title=queries.SECTIONS[section],
-        rows=rows, total=total, page=page, pages=pages, flt=flt, kinds=KIND_LABELS,
+        rows=rows, total=total, page=page, pages=pages, flt=flt, kinds=MATTER_LABELS,
         department=names.get(flt.department_id) if flt.department_id is not None else None, holder=holder)

@@ -1,4 +1,4 @@
-"""Machine-readable public outputs: the Atom feed of notices and the sitemap.
+"""Machine-readable public outputs: the Atom feeds of notices and of answered questions, and the sitemap.
 
 Both are built from :func:`portal.disclose.disclose` output only, like every public page.
 """
@@ -12,6 +12,7 @@ from portal.core.classification import PUBLIC
 from portal.disclose import disclose, disclose_all
 from portal.extensions import db
 from portal.notices.queries import public_notices
+from portal.questions.queries import published_questions
 
 bp = Blueprint("feeds", __name__)
 FEED_SIZE = 30
@@ -33,6 +34,16 @@ def notice_feed():
     return response
 
 
+@bp.route("/questions/feed.xml")
+def question_feed():
+    """Atom feed of the newest published questions and answers (the filtered public copy)."""
+    questions = disclose_all(list(db.session.scalars(published_questions().limit(FEED_SIZE))), PUBLIC)
+    response = _xml("feeds/questions.xml", questions=questions,
+                    feed_url=url_for("feeds.question_feed", _external=True))
+    response.mimetype = "application/atom+xml"
+    return response
+
+
 @bp.route("/sitemap.xml")
 def sitemap():
     """Every public page a search engine should know."""
@@ -44,4 +55,7 @@ def sitemap():
              for g in disclose_all(filtered_guides(GuideFilter()), PUBLIC)]
     urls += [url_for("notices.detail", notice_id=n.id, _external=True)
              for n in disclose_all(list(db.session.scalars(public_notices())), PUBLIC)]
+    urls += [url_for("questions.index", _external=True)]
+    urls += [url_for("questions.detail", question_id=q.matter_id, _external=True)
+             for q in disclose_all(list(db.session.scalars(published_questions())), PUBLIC)]
     return _xml("feeds/sitemap.xml", urls=urls)

@@ -44,6 +44,11 @@ LAYOUT_LINKS = {
     "staff_requests": ("disclosure_staff.index", None), "staff_complaints": ("complaints_staff.index", None),
     "staff_consultations": ("disclosure_routing.index", None),
     "staff_cases": ("cases_staff.index", None), "staff_notices": ("notices_staff.index", None),
+
+    "staff_cases": ("cases_staff.index", None), "questions": ("questions.index", None),
+    "staff_questions": ("questions_staff.index", None), "report_error": ("error_reports.report", None),
+    "question_statistics": ("questions.statistics", None), "staff_error_reports": ("error_reports_staff.index", None),
+    "staff_notices": ("notices_staff.index", None),
     "staff_new_notice": ("notices_staff.edit", None), "staff_guides": ("catalog_staff.index", None),
     "staff_calendar": ("calendar_admin.index", None), "staff_audit": ("audit.index", None),
     "staff_oversight": ("oversight.dashboard", None), "staff_annual": ("annual.index", None),

@@ -144,6 +144,7 @@ def _file_requests() -> None:
           text=f"答复如下。{PII_SENTENCE}[[不予公开:third-party]]保密部分[[/不予公开]]")
     _file_complaint()
     _record_case()
+    _ask_questions_and_report_an_error()
 
 
 def _route(request) -> None:
@@ -204,6 +205,39 @@ def _file_complaint() -> None:
     complaints.publish_summary(complaint, f"投诉人[[姓名]]{PRIVATE_NAME}[[/姓名]]反映的问题属实。"
                                f"{PII_SENTENCE}", actor_id=None)
 
+
+# --- 网上咨询 and 我为网站找错 ----------------------------------------------------------------
+
+
+def _ask_questions_and_report_an_error() -> None:
+    """A question answered and published, one answered but not consented, one waiting, and an
+    error report: personal data in the asker's words, the public copy and the answer."""
+    from datetime import date
+
+    from portal.accounts.models import Department
+    from portal.error_reports.services import report_error
+    from portal.matters.services import new_submission_key
+    from portal.questions.services import answer_question, ask_question
+
+    unit = db.session.scalar(select(Department.id).where(Department.code == "huzheng"))
+    asked = []
+    for consent in (True, False, True):
+        asked.append(ask_question(
+            {"department_id": unit, "subject": f"户口迁移咨询{PRIVATE_NAME}",
+             "question_text": f"我是{PRIVATE_NAME}，{PII_SENTENCE}", "phone": MOBILE, "email": EMAIL,
+             "consent_publish": consent},
+            submission_key=new_submission_key(), received_on=date(2026, 10, 8)).question)
+    for question in asked[:2]:
+        answer_question(question, answer=f"答复：[[姓名]]{PRIVATE_NAME}[[/姓名]]的情况已核实。{PII_SENTENCE}",
+                        public_title=f"[[姓名]]{PRIVATE_NAME}[[/姓名]]询问户口迁移",
+                        public_question=f"[[姓名]]{PRIVATE_NAME}[[/姓名]]询问户口迁移。{PII_SENTENCE}",
+                        day=date(2026, 10, 9),
+                        actor_id=None)
+    report_error(page_url="/guides/", category="wrong_information", description=f"信息有误。{PII_SENTENCE}",
+                 contact=EMAIL)
+
+
+# --- letters ---------------------------------------------------------------------------------
 
 LETTER_URL = re.compile(r"^/(?:track|complaints)/([^/]+)/(?:letter|notices/|letters/)")
 

@@ -46,6 +46,11 @@ def api_app(app, users):
 
     with app.app_context():
         create_demo_matters()
+        # 网上咨询: one question answered and published, one waiting (portal/seed/questions.py).
+        from portal.questions.models import Question
+        from portal.seed.questions import create_demo_questions
+
+        create_demo_questions()
         department = db.session.scalar(select(Notice.department_id))
         ids = {}
         for title, state in (("公开测试公告", "publish"), ("草稿测试公告", "draft"),
@@ -61,6 +66,8 @@ def api_app(app, users):
             if state == "scheduled":
                 notice.publish_at = utcnow() + timedelta(days=2)
             ids[state] = notice.id
+        for question in db.session.scalars(select(Question)):
+            ids["question-published" if question.published_on else "question-waiting"] = question.matter_id
         report = report_for(YEAR)
         report.overview = f"本年度共收到申请。{PII_SENTENCE}"
         report.proactive = {"licences": 1200, "penalties": 35}
@@ -142,6 +149,12 @@ def sample_requests(ids: dict, guide: str) -> list[tuple[str, str, int]]:
         ("/api/v1/notices", "/api/v1/notices?kind=其他", 400),
         ("/api/v1/notices/{notice_id}", f"/api/v1/notices/{ids['publish']}", 200),
         ("/api/v1/notices/{notice_id}", f"/api/v1/notices/{ids['draft']}", 404),
+        ("/api/v1/questions", "/api/v1/questions", 200),
+        ("/api/v1/questions", "/api/v1/questions?per_page=1&page=2", 200),
+        ("/api/v1/questions", "/api/v1/questions?page=0", 400),
+        ("/api/v1/questions/{question_id}", f"/api/v1/questions/{ids['question-published']}", 200),
+        ("/api/v1/questions/{question_id}", f"/api/v1/questions/{ids['question-waiting']}", 404),
+        ("/api/v1/questions/statistics", "/api/v1/questions/statistics", 200),
         ("/api/v1/statistics", "/api/v1/statistics", 200),
         ("/api/v1/annual-reports", "/api/v1/annual-reports", 200),
         ("/api/v1/annual-reports/{year}", f"/api/v1/annual-reports/{YEAR}", 200),

@@ -1,0 +1,1 @@
+"""网上咨询: citizens ask, the chosen department answers in time, consented answers are published."""
