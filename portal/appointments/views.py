@@ -62,9 +62,13 @@ def _chosen_plan(plans: list[SlotPlan]) -> SlotPlan | None:
     return next((p for p in plans if p.id == wanted), plans[0] if len(plans) == 1 else None)
 
 
-def _slot_choices(form: SlotChoiceForm, plan: SlotPlan | None, day: date | None) -> list:
+def _slot_choices(form: SlotChoiceForm, plan: SlotPlan | None, day: date | None,
+                  posted: bool = False) -> list:
+    """The day's slots; the form offers those with free places. A posted choice of a slot that
+    filled up meanwhile stays valid, so the booking rules answer it ("已约满")."""
     slots = day_slots(plan, day) if plan and day else []
-    form.starts_at.choices = [SelectChoice(s.value, f"{s.label}（余 {s.free} 个）") for s in slots if s.free > 0]
+    form.starts_at.choices = [SelectChoice(s.value, f"{s.label}（余 {s.free} 个）") for s in slots
+                              if s.free > 0 or posted]
     return slots
 
 
@@ -77,7 +81,7 @@ def book(slug: str):
     plan, form, status = _chosen_plan(plans), BookingForm(), 200
     days = open_days_of(plan) if plan else []
     day = parse_day(request.args.get("day", ""), days)
-    slots = _slot_choices(form, plan, day)
+    slots = _slot_choices(form, plan, day, posted=form.is_submitted())
     if plan and day and form.validate_on_submit():
         person = services.Person(form.name.data.strip(), form.id_number.data, form.mobile.data,
                                  (form.email.data or "").strip())
@@ -99,7 +103,7 @@ def book(slug: str):
             flash("预约成功。请保存预约码，按时到大厅办理。", "success")
             return redirect(url_for("appointments.slip", booking_code=code))
     elif form.is_submitted():
-        status = 422
+        slots, status = _slot_choices(form, plan, day), 422
     return render_template("appointments/book.html", slug=slug, plans=disclose_all(plans, PUBLIC),
                            plan=disclose(plan, PUBLIC) if plan else None, days=days, day=day,
                            slots=slots, form=form), status
@@ -143,14 +147,14 @@ def move(booking_code: str):
     days = open_days_of(plan)
     day = parse_day(request.args.get("day", ""), days)
     form, status = SlotChoiceForm(), 200
-    slots = _slot_choices(form, plan, day)
+    slots = _slot_choices(form, plan, day, posted=form.is_submitted())
     if day and form.validate_on_submit():
         try:
             services.reschedule(booking, day, time.fromisoformat(form.starts_at.data))
         except services.BookingRefused as exc:
             db.session.rollback()
             flash(exc.message, "error")
-            status = 409
+            slots, status = _slot_choices(form, plan, day), 409
         else:
             flash("预约已改期，请以新的预约时段为准。", "success")
             return redirect(url_for("appointments.slip", booking_code=booking_code))

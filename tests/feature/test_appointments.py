@@ -9,7 +9,7 @@ Wednesday 2026-12-02.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -132,14 +132,10 @@ def test_a_full_slot_refuses_with_a_clear_message(app, client):
     plan = make_plan(app, capacity=1)
     assert book(client, plan, 1).status_code == 302
     full = book(app.test_client(), plan, 2)
-    assert full.status_code == 422  # the full slot is no longer a choice
-    assert "09:00–09:30" in full.get_data(as_text=True) and "已约满" in full.get_data(as_text=True)
-    from portal.appointments import services
-    from portal.appointments.models import SlotPlan
-
-    with app.app_context(), app.test_request_context(), pytest.raises(services.BookingRefused, match="已约满"):
-        services.book(db.session.get(SlotPlan, plan), date(2026, 12, 2), time(9),
-                      services.Person("李四", citizen_id(3), "13900000000"))
+    assert full.status_code == 409 and "该时段已约满，请选择其他时段。" in full.get_data(as_text=True)
+    assert "09:30–10:00（余 1 个）" in full.get_data(as_text=True)
+    assert 'value="09:00"' not in full.get_data(as_text=True)  # no longer offered
+    assert len(bookings(app)) == 1
 
 
 def _find(client, code: str, last4: str):
