@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.accounts.models import User
+from portal.appointments.models import Booking, ServiceHall
 from portal.cases.models import Case
 from portal.catalog.models import Category, Guide
 from portal.extensions import db
@@ -35,6 +36,9 @@ PARAM_SOURCES = {
     "attachment_id": lambda: [*_all(Attachment.id), 999999],
     "event_id": lambda: [*_all(MatterEvent.id), 999999],
     "user_id": lambda: [*_all(User.id), 999999],  # account pages (administrators only)
+    # Appointments: a booking's slip and pages (session-bound), and the staff's hall pages.
+    "booking_code": lambda: [*_all(Booking.code), "YYNOSUCHCODE"],
+    "hall_id": lambda: [*_all(ServiceHall.id), 999999],
 }
 
 # Query strings worth trying on every parameterless page (filters, pagination, search).

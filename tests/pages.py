@@ -30,6 +30,10 @@ PUBLIC_PAGES = [
     ("search-empty", "/search"),
     ("not-found", "/no-such-page"),
     ("privacy", "/privacy"),
+    # Appointments: the demo halls take bookings for this guide.
+    ("appointment-book", "/appointments/guide/resident-id-card-renewal"),
+    ("appointment-manage", "/appointments/manage"),
+    ("appointment-statistics", "/appointments/statistics"),
 ]
 
 # (name, path) of back-office pages, opened after logging in as 户政 staff.
@@ -44,6 +48,9 @@ STAFF_PAGES = [
     ("staff-complaints", "/staff/complaints/"),
     ("staff-cases", "/staff/cases/"),
     ("staff-own-password", "/staff/password"),
+    ("staff-appointments", "/staff/appointments/"),
+    ("staff-appointment-hall", "/staff/appointments/halls/1"),  # the demo 户政 hall
+    ("staff-appointment-day", "/staff/appointments/halls/1/day"),
 ]
 
 # (name, path) of pages for supervisors (cross-department work, approvals, calendar).

@@ -122,7 +122,7 @@ class Booking(Model):
     @disclosed_property(Level.PUBLIC)
     def status_label(self) -> str:
         """The status in Chinese."""
-        return STATUSES.get(self.status, self.status)
+        return STATUSES.get(self.status, "—")
 
     @disclosed_property(Level.PUBLIC)
     def masked_name(self) -> str:
