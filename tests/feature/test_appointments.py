@@ -231,3 +231,17 @@ def test_personal_data_is_erased_after_retention_and_the_figures_stay(app, clien
                                  .where(AuditEvent.action == "appointment.erase")) == 2
     assert re.search(r"<td data-label=\"预约数\">1</td>", client.get("/appointments/statistics").get_data(as_text=True))
     assert _find(app.test_client(), erased.code, citizen_id(1)[-4:]).status_code == 404
+
+
+def test_a_citizens_booking_pages_are_never_stored_but_the_statistics_may_be(app, client):
+    plan = make_plan(app)
+    book(client, plan, 1)
+    code = bookings(app)[0].code
+    for path in (f"/appointments/guide/{GUIDE}", f"/appointments/booking/{code}",
+                 f"/appointments/booking/{code}.pdf", f"/appointments/booking/{code}/move",
+                 "/appointments/manage"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "no-store" in response.headers["Cache-Control"], path
+    statistics = client.get("/appointments/statistics")
+    assert "no-store" not in statistics.headers.get("Cache-Control", "")
