@@ -245,3 +245,28 @@ def test_a_citizens_booking_pages_are_never_stored_but_the_statistics_may_be(app
         assert "no-store" in response.headers["Cache-Control"], path
     statistics = client.get("/appointments/statistics")
     assert "no-store" not in statistics.headers.get("Cache-Control", "")
+
+
+def test_staff_set_up_a_hall_and_its_slots_through_the_forms(app, users):
+    staff = app.test_client()
+    login(staff, users["staff"])
+    from portal.accounts.models import Department
+    from portal.catalog.models import Guide
+
+    with app.app_context():
+        huzheng = db.session.scalar(select(Department.id).where(Department.code == "huzheng"))
+        guide_id = db.session.scalar(select(Guide.id).where(Guide.slug == GUIDE))
+    created = post_form(staff, "/staff/appointments/", {"name": "城东派出所户籍室", "address": "东路 3 号",
+                                                         "hours": "工作日 9:00–17:00",
+                                                         "department_id": huzheng, "active": "y"})
+    hall_url = created.headers["Location"]
+    plan = {"guide_id": guide_id, "opens_at": "14:00", "closes_at": "14:10", "slot_minutes": "30",
+            "capacity": "3"}
+    refused = post_form(staff, f"{hall_url}/plans", plan, form_url=hall_url)
+    assert refused.status_code == 422 and "至少容纳一个时段" in refused.get_data(as_text=True)
+    added = post_form(staff, f"{hall_url}/plans", plan | {"closes_at": "15:00"}, form_url=hall_url)
+    assert added.status_code == 302
+    assert "城东派出所户籍室" in app.test_client().get(f"/appointments/guide/{GUIDE}").get_data(as_text=True)
+    traffic = app.test_client()
+    login(traffic, users["traffic"])
+    assert traffic.get(hall_url).status_code == 403
