@@ -175,6 +175,7 @@ def cancel(booking: Booking) -> None:
     release_place(booking.slot_id)
     booking.status, booking.status_changed_at = "cancelled", utcnow()
     db.session.flush()
+    record("appointment.cancel", user_id=None, target_type="booking", target_id=booking.id)
 
 
 def reschedule(booking: Booking, day: date, starts_at: time) -> None:
@@ -193,6 +194,8 @@ def reschedule(booking: Booking, day: date, starts_at: time) -> None:
     booking.status_changed_at = utcnow()
     db.session.flush()
     db.session.expire(booking, ["slot"])
+    record("appointment.move", user_id=None, target_type="booking", target_id=booking.id,
+           detail={"day": day.isoformat(), "starts_at": starts_at.strftime("%H:%M")})
 
 
 def mark(booking: Booking, status: str, user_id: int) -> None:

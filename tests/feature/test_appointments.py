@@ -160,6 +160,11 @@ def test_cancel_and_move_with_code_and_last_four_until_the_cut_off(app, client):
     cancelled = post_form(second, f"/appointments/booking/{other_code}/cancel", {},
                           form_url=f"/appointments/booking/{other_code}")
     assert cancelled.status_code == 302 and bookings(app)[1].status == "cancelled"
+    from portal.audit.models import AuditEvent
+
+    with app.app_context():
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"appointment.move", "appointment.cancel"} <= actions
     assert "09:00–09:30（余 1 个）" in slot_page(client, plan)
     with time_machine.travel(datetime(2026, 12, 2, 8, 0, tzinfo=SHANGHAI), tick=False):
         token = csrf_token(stranger, "/appointments/manage")  # the slip no longer offers the form
