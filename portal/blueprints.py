@@ -11,6 +11,8 @@ def all_blueprints() -> list[Blueprint]:
     from portal.accounts.views import bp as accounts
     from portal.annual.views import bp as annual
     from portal.api.views import bp as api
+    from portal.appointments.staff_views import bp as appointments_staff
+    from portal.appointments.views import bp as appointments
     from portal.audit.public_views import bp as audit_public
     from portal.audit.views import bp as audit
     from portal.calendar.views import bp as calendar
@@ -41,8 +43,11 @@ def all_blueprints() -> list[Blueprint]:
         public, accounts, accounts_staff, staff, catalog, catalog_staff, notices, notices_staff, feeds,
         disclosure, disclosure_staff, disclosure_routing, calendar, complaints, complaints_staff, audit, oversight,
         accountability, annual, cases, cases_staff, search, api, audit_public, withholding_staff,
-
         questions, questions_staff, error_reports, error_reports_staff,
+
+        disclosure, disclosure_staff, calendar, complaints, complaints_staff, audit, oversight,
+        accountability, annual, cases, cases_staff, search, api, audit_public, appointments,
+        appointments_staff,
     ]
 
 

@@ -51,11 +51,14 @@ def _demo_accounts() -> None:
         create_user(username, password, role, department, display_name=name,
                     email=f"{username}@portal.example.gov.cn")
         lines.append(f"{username}\t{password}\t{role.label}")
+    from portal.seed.appointments import create_demo_halls
     from portal.seed.demo import create_demo_matters
     from portal.seed.questions import create_demo_questions
 
     numbers = create_demo_matters()
     numbers += create_demo_questions()
+
+    create_demo_halls()
     db.session.commit()
     if numbers:
         click.echo(f"演示事项：{'、'.join(numbers)}")
@@ -117,6 +120,7 @@ def users_create(username: str, role: str, department_code: str | None, display_
 def register_commands(app) -> None:
     """Attach the portal's commands to ``app.cli``."""
     from portal.annual.cli import annual_report_command
+    from portal.appointments.cli import appointments_group
     from portal.audit.cli import audit_group
     from portal.backup.cli import backup_command, restore_command
     from portal.calendar.cli import calendar_group
@@ -127,5 +131,5 @@ def register_commands(app) -> None:
 
     for command in (init_command, load_content_command, users_group, outbox_group,
                     calendar_group, requests_group, audit_group, deadlines_group, reindex_command,
-                    annual_report_command, backup_command, restore_command):
+                    annual_report_command, backup_command, restore_command, appointments_group):
         app.cli.add_command(command)

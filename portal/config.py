@@ -119,6 +119,13 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         "LETTER_PREFIX": os.environ.get("LETTER_PREFIX", "示公"),
         "REVIEW_BODY": os.environ.get("REVIEW_BODY", "示例市人民政府"),
         "LITIGATION_COURT": os.environ.get("LITIGATION_COURT", "示例市某区人民法院"),
+        # Appointments (portal/appointments): how many days ahead slots can be booked, until how
+        # many hours before its slot a booking may be cancelled or moved, bookings per ID number per
+        # week, and how many days after its slot a booking's personal data is kept.
+        "APPOINTMENT_DAYS_AHEAD": int(os.environ.get("APPOINTMENT_DAYS_AHEAD", "14")),
+        "APPOINTMENT_CHANGE_HOURS": int(os.environ.get("APPOINTMENT_CHANGE_HOURS", "2")),
+        "APPOINTMENT_WEEKLY_LIMIT": int(os.environ.get("APPOINTMENT_WEEKLY_LIMIT", "3")),
+        "APPOINTMENT_RETENTION_DAYS": int(os.environ.get("APPOINTMENT_RETENTION_DAYS", "90")),
         # Outbox delivery (portal outbox send): the SMTP relay and the sender address.
         "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.accounts.models import User
+from portal.appointments.models import Booking, ServiceHall
 from portal.cases.models import Case
 from portal.catalog.models import Category, Guide
 from portal.disclosure.models import Consultation
@@ -44,6 +45,10 @@ PARAM_SOURCES = {
     # 网上咨询 and 我为网站找错
     "question_id": lambda: [*_all(Question.matter_id), 999999],
     "report_id": lambda: [*_all(ErrorReport.id), 999999],
+
+    # Appointments: a booking's slip and pages (session-bound), and the staff's hall pages.
+    "booking_code": lambda: [*_all(Booking.code), "YYNOSUCHCODE"],
+    "hall_id": lambda: [*_all(ServiceHall.id), 999999],
 }
 
 # Query strings worth trying on every parameterless page (filters, pagination, search).

@@ -36,6 +36,11 @@ PUBLIC_PAGES = [
     ("question-statistics", "/questions/statistics"),
     ("report-error", "/report-error/?page=/guides/"),
     ("report-error-statistics", "/report-error/statistics"),
+
+    # Appointments: the demo halls take bookings for this guide.
+    ("appointment-book", "/appointments/guide/resident-id-card-renewal"),
+    ("appointment-manage", "/appointments/manage"),
+    ("appointment-statistics", "/appointments/statistics"),
 ]
 
 # (name, path) of back-office pages, opened after logging in as 户政 staff.
@@ -55,6 +60,10 @@ STAFF_PAGES = [
 
     ("staff-questions", "/staff/questions/"),
     ("staff-error-reports", "/staff/error-reports/"),
+
+    ("staff-appointments", "/staff/appointments/"),
+    ("staff-appointment-hall", "/staff/appointments/halls/1"),  # the demo 户政 hall
+    ("staff-appointment-day", "/staff/appointments/halls/1/day"),
 ]
 
 # (name, path) of pages for supervisors (cross-department work, approvals, calendar).

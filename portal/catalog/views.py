@@ -16,6 +16,7 @@ from portal.catalog.queries import (
 from portal.core.classification import PUBLIC
 from portal.core.timefmt import local_today
 from portal.disclose import disclose, disclose_all
+from portal.guide_links import links_for_guide
 
 bp = Blueprint("catalog", __name__, url_prefix="/guides")
 
@@ -52,7 +53,7 @@ def _render_detail(slug: str, print_mode: bool):
     # and after PAGE_CACHE_SECONDS, so the figure is never older than that.
     measured = measured_for_guide(guide.slug, guide.statutory_unit, local_today())
     return render_template("catalog/detail.html", guide=disclose(guide, PUBLIC), measured=measured,
-                           print_mode=print_mode)
+                           print_mode=print_mode, actions=links_for_guide(guide.id, guide.slug))
 
 
 @bp.route("/<slug>")

@@ -2,7 +2,8 @@
 
 Private pages are the staff and login pages and everything a citizen sees of their own matter:
 the forms and receipts of requests and complaints, ``/track`` and a matter's pages, letters and
-files, a complaint's pages and letters, and a case's ``/progress`` pages.
+files, a complaint's pages and letters, a case's ``/progress`` pages, and the appointment pages
+(booking, slip, cancel, move, lookup) but their public statistics.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ SECURITY_HEADERS = (
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
 )
 # Pages never kept by a browser or proxy cache; under /complaints/ only the statistics and the
-# published outcomes are the same for every visitor.
+# published outcomes are the same for every visitor; under /appointments/ only the statistics.
 PRIVATE_PATHS = re.compile(
     r"/(staff|login|apply|complain|track|progress)(/|$)|/complaints/(?!(statistics|outcomes)/?$)"
+    r"|/appointments/(?!statistics/?$)"
 )
 
 

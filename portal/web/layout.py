@@ -53,6 +53,7 @@ LAYOUT_LINKS = {
     "staff_calendar": ("calendar_admin.index", None), "staff_audit": ("audit.index", None),
     "staff_oversight": ("oversight.dashboard", None), "staff_annual": ("annual.index", None),
     "staff_accounts": ("accounts_staff.index", None), "own_password": ("accounts.password", None),
+    "appointments": ("appointments.manage", None), "staff_appointments": ("appointments_staff.index", None),
 }
 
 

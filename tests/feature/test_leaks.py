@@ -145,6 +145,7 @@ def _file_requests() -> None:
     _file_complaint()
     _record_case()
     _ask_questions_and_report_an_error()
+    _book_appointments()
 
 
 def _route(request) -> None:
@@ -163,6 +164,22 @@ def _route(request) -> None:
     db.session.flush()
     routing.answer(asked[0], text=f"部门意见{PII_SENTENCE}", actor=officer, day=date(2026, 10, 12))
     routing.transfer(request, household, reason=f"转办理由{PII_SENTENCE}", actor_id=None, day=date(2026, 10, 12))
+
+
+def _book_appointments() -> None:
+    """Appointments: a demo hall, one booking kept and one served, by a named citizen."""
+    from portal.appointments import services as appointments
+    from portal.appointments.models import SlotPlan
+    from portal.appointments.pages import open_days_of
+    from portal.seed.appointments import create_demo_halls
+
+    create_demo_halls()
+    plan = db.session.scalars(select(SlotPlan).order_by(SlotPlan.id)).first()
+    day = open_days_of(plan)[-1].day
+    person = appointments.Person(PRIVATE_NAME, CITIZEN_ID, MOBILE, EMAIL)
+    appointments.book(plan, day, plan.opens_at, person)
+    other = db.session.scalars(select(SlotPlan).where(SlotPlan.guide_id != plan.guide_id)).first()
+    appointments.book(other, day, other.opens_at, person).status = "served"
 
 
 def _record_case() -> None:
@@ -292,17 +309,22 @@ def test_no_public_route_returns_a_marker_or_unmasked_personal_data(planted_app)
         from portal.matters.models import Matter
 
         tracked = list(db.session.scalars(select(Matter.id)))
+        from portal.appointments.models import Booking
+
+        booked = list(db.session.scalars(select(Booking.id)))
         addressees = own_names()
     with client.session_transaction() as session:
         session["tracked"] = tracked
+        session["appointments"] = booked  # the citizen's own slips are public outputs too
     urls = public_urls(app)
     assert len(urls) > 40
-    masked_seen = placeholder_seen = pdf_seen = False
+    masked_seen = placeholder_seen = pdf_seen = slip_seen = False
     for url in urls:
         response = client.get(url)
         assert response.status_code < 500, f"{url} failed with {response.status_code}"
         text = response_text(response) + str(response.headers)
         pdf_seen |= response.status_code == 200 and response.mimetype == "application/pdf"
+        slip_seen |= response.status_code == 200 and url.startswith("/appointments/booking/")
         letter = LETTER_URL.match(url)
         own_name = addressees.get(letter.group(1)) if letter else None
         if own_name:  # a party's own letter is addressed to them by name, and only there
@@ -316,6 +338,7 @@ def test_no_public_route_returns_a_marker_or_unmasked_personal_data(planted_app)
     assert masked_seen, "the masked form of planted personal data never appeared: planting failed?"
     assert placeholder_seen, "no withheld placeholder appeared: planting failed?"
     assert pdf_seen, "no letter PDF was read: the applicants' letters were not reached"
+    assert slip_seen, "no appointment slip was read: the bookings were not reached"
 
 
 def test_every_field_that_reaches_a_page_is_declared():

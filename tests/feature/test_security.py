@@ -16,6 +16,7 @@ from tests.pages import PUBLIC_PAGES, STAFF_PAGES, SUPERVISOR_PAGES, fill
 @pytest.fixture
 def sample(app):
     """A 户政 guide slug, a published notice id and a demo request's tracking number."""
+    from portal.seed.appointments import create_demo_halls
     from portal.seed.demo import create_demo_matters
 
     with app.app_context():
@@ -23,6 +24,9 @@ def sample(app):
                                   .where(Department.code == "huzheng").order_by(Guide.slug))
         notice = db.session.scalars(public_notices()).first().id
         request, _replied, _transferred, complaint = create_demo_matters()
+
+        request, _replied, complaint = create_demo_matters()
+        create_demo_halls()
         db.session.commit()
     return {"guide": guide, "notice": notice, "request": request, "complaint": complaint}
 
