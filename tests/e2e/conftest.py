@@ -30,6 +30,7 @@ from tests.e2e.support import (
     CHROMIUM_MISSING,
     NODE_DIR,
     ROOT,
+    care_cookie,
     login,
     notice_ids_on,
     publish_shown_notice,
@@ -262,7 +263,7 @@ def new_context(browser, portal_server, staff_state):
 
 @pytest.fixture(scope="session")
 def shared_page(browser, portal_server, user_states):
-    """One reusable page per (user, width, bypass_csp), for tests that only look at pages.
+    """One reusable page per (user, width, bypass_csp, care mode), for tests that only look at pages.
 
     Creating a context costs more than loading a page, so read-only checks (screenshots,
     axe, headings, reflow) share these; a test must not leave state behind beyond the page
@@ -270,8 +271,8 @@ def shared_page(browser, portal_server, user_states):
     """
     pages = {}
 
-    def get(*, user: str | None = None, width: int = 1280, bypass_csp: bool = False):
-        key = (user, width, bypass_csp)
+    def get(*, user: str | None = None, width: int = 1280, bypass_csp: bool = False, care: bool = False):
+        key = (user, width, bypass_csp, care)
         if key not in pages:
             context = browser.new_context(
                 base_url=portal_server.base_url, storage_state=user_states(user),
@@ -279,6 +280,8 @@ def shared_page(browser, portal_server, user_states):
                 bypass_csp=bypass_csp,
             )
             context.set_default_timeout(10_000)
+            if care:
+                context.add_cookies([care_cookie(portal_server.base_url)])
             pages[key] = context.new_page()
         return pages[key]
 
