@@ -21,10 +21,11 @@ def register_search_sources() -> None:
     from portal.catalog.search_source import GUIDES
     from portal.complaints.search_source import COMPLAINT_OUTCOMES
     from portal.notices.search_source import NOTICES
+    from portal.penalties.search_source import PENALTIES
     from portal.public.search_source import entry_pages
     from portal.searchable import register_pages, register_source
 
-    for source in (GUIDES, NOTICES, COMPLAINT_OUTCOMES):
+    for source in (GUIDES, NOTICES, COMPLAINT_OUTCOMES, PENALTIES):
         register_source(source)
     register_pages("entry-points", entry_pages)
 

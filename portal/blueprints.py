@@ -26,6 +26,8 @@ def all_blueprints() -> list[Blueprint]:
     from portal.notices.views import bp as notices
     from portal.oversight.accountability_views import bp as accountability
     from portal.oversight.views import bp as oversight
+    from portal.penalties.staff_views import bp as penalties_staff
+    from portal.penalties.views import bp as penalties
     from portal.public.feeds import bp as feeds
     from portal.public.views import bp as public
     from portal.search.views import bp as search
@@ -34,7 +36,7 @@ def all_blueprints() -> list[Blueprint]:
     return [
         public, accounts, accounts_staff, staff, catalog, catalog_staff, notices, notices_staff, feeds,
         disclosure, disclosure_staff, calendar, complaints, complaints_staff, audit, oversight,
-        accountability, annual, cases, cases_staff, search, api, audit_public,
+        accountability, annual, cases, cases_staff, search, api, audit_public, penalties, penalties_staff,
     ]
 
 

@@ -52,8 +52,10 @@ def _demo_accounts() -> None:
                     email=f"{username}@portal.example.gov.cn")
         lines.append(f"{username}\t{password}\t{role.label}")
     from portal.seed.demo import create_demo_matters
+    from portal.seed.demo_penalties import create_demo_penalties
 
     numbers = create_demo_matters()
+    numbers += create_demo_penalties()
     db.session.commit()
     if numbers:
         click.echo(f"演示事项：{'、'.join(numbers)}")
@@ -121,9 +123,10 @@ def register_commands(app) -> None:
     from portal.disclosure.lapses import requests_group
     from portal.outbox.cli import outbox_group
     from portal.oversight.sweep import deadlines_group
+    from portal.penalties.cli import penalties_cli
     from portal.search.cli import reindex_command
 
     for command in (init_command, load_content_command, users_group, outbox_group,
                     calendar_group, requests_group, audit_group, deadlines_group, reindex_command,
-                    annual_report_command, backup_command, restore_command):
+                    annual_report_command, backup_command, restore_command, penalties_cli):
         app.cli.add_command(command)

@@ -11,6 +11,7 @@ from portal.disclosure.models import DisclosureRequest
 from portal.matters.models import Attachment, Matter, MatterEvent, TrackingCounter
 from portal.notices.models import Notice, NoticeVersion
 from portal.outbox.models import OutboxMessage
+from portal.penalties.models import PenaltyDecision
 from portal.public_content import ContentGeneration
 from portal.search.models import SearchChange
 from portal.withholding.models import WithheldMark
@@ -42,6 +43,7 @@ __all__ = [
     "Notice",
     "NoticeVersion",
     "OutboxMessage",
+    "PenaltyDecision",
     "SearchChange",
     "TrackingCounter",
     "User",

@@ -1,4 +1,4 @@
-"""Machine-readable public outputs: the Atom feed of notices and the sitemap.
+"""Machine-readable public outputs: the Atom feeds of notices and penalty decisions, and the sitemap.
 
 Both are built from :func:`portal.disclose.disclose` output only, like every public page.
 """
@@ -9,9 +9,12 @@ from flask import Blueprint, make_response, render_template, url_for
 
 from portal.catalog.queries import GuideFilter, categories_with_counts, filtered_guides
 from portal.core.classification import PUBLIC
+from portal.core.timefmt import local_today
 from portal.disclose import disclose, disclose_all
 from portal.extensions import db
 from portal.notices.queries import public_notices
+from portal.penalties.queries import public_decisions
+from portal.penalties.record import public_record, withdrawal_notice
 
 bp = Blueprint("feeds", __name__)
 FEED_SIZE = 30
@@ -33,6 +36,16 @@ def notice_feed():
     return response
 
 
+@bp.route("/penalties/feed.xml")
+def penalty_feed():
+    """Atom feed of the newest public penalty decisions (a withdrawn one as its statement)."""
+    rows = db.session.scalars(public_decisions(local_today()).limit(FEED_SIZE))
+    response = _xml("feeds/penalties.xml", decisions=[public_record(d) for d in rows],
+                    withdrawal_notice=withdrawal_notice, feed_url=url_for("feeds.penalty_feed", _external=True))
+    response.mimetype = "application/atom+xml"
+    return response
+
+
 @bp.route("/sitemap.xml")
 def sitemap():
     """Every public page a search engine should know."""
@@ -44,4 +57,7 @@ def sitemap():
              for g in disclose_all(filtered_guides(GuideFilter()), PUBLIC)]
     urls += [url_for("notices.detail", notice_id=n.id, _external=True)
              for n in disclose_all(list(db.session.scalars(public_notices())), PUBLIC)]
+    urls.append(url_for("penalties.index", _external=True))
+    urls += [url_for("penalties.detail", penalty_id=public_record(d).id, _external=True)
+             for d in db.session.scalars(public_decisions(local_today()))]
     return _xml("feeds/sitemap.xml", urls=urls)

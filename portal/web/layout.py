@@ -46,6 +46,7 @@ LAYOUT_LINKS = {
     "logout": ("accounts.logout", None), "staff_home": ("staff_home.index", None),
     "staff_requests": ("disclosure_staff.index", None), "staff_complaints": ("complaints_staff.index", None),
     "staff_cases": ("cases_staff.index", None), "staff_notices": ("notices_staff.index", None),
+    "staff_penalties": ("penalties_staff.index", None),
     "staff_new_notice": ("notices_staff.edit", None), "staff_guides": ("catalog_staff.index", None),
     "staff_calendar": ("calendar_admin.index", None), "staff_audit": ("audit.index", None),
     "staff_oversight": ("oversight.dashboard", None), "staff_annual": ("annual.index", None),

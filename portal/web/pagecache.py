@@ -30,7 +30,7 @@ from werkzeug.wrappers import Request
 from portal.public_content import content_generation
 from portal.web.care import page_cache_key
 
-CACHED_BLUEPRINTS = frozenset({"public", "catalog", "notices", "feeds", "accountability", "api"})
+CACHED_BLUEPRINTS = frozenset({"public", "catalog", "notices", "feeds", "accountability", "api", "penalties"})
 # Answers with no site header (no signed-in name, no messages): the same for every visitor, so the
 # cache serves them to signed-in staff too.
 VISITOR_INDEPENDENT_BLUEPRINTS = frozenset({"feeds", "api"})

@@ -17,7 +17,7 @@ PORTAL = Path(__file__).resolve().parents[2] / "portal"
 # Shared kernel: what any feature may use.
 KERNEL = {"core", "web", "auth", "accounts", "audit", "calendar", "matters", "outbox", "withholding"}
 # Features: each owns its pages, forms and tables and imports only the kernel.
-FEATURES = {"catalog", "notices", "disclosure", "complaints", "cases"}
+FEATURES = {"catalog", "notices", "disclosure", "complaints", "cases", "penalties"}
 # Read-side compositions: they read features' queries and models to build dashboards, reports,
 # feeds, search and backups; nothing below them imports them.
 COMPOSITIONS = {"oversight", "annual", "api", "public", "search", "backup", "staff", "seed"}
