@@ -15,6 +15,7 @@ from portal.catalog.models import Category, Guide
 from portal.extensions import db
 from portal.matters.models import Attachment, Matter, MatterEvent
 from portal.notices.models import Notice
+from portal.penalties.models import PenaltyDecision
 from portal.public.views import ENTRY_POINTS
 
 
@@ -35,6 +36,8 @@ PARAM_SOURCES = {
     "attachment_id": lambda: [*_all(Attachment.id), 999999],
     "event_id": lambda: [*_all(MatterEvent.id), 999999],
     "user_id": lambda: [*_all(User.id), 999999],  # account pages (administrators only)
+    # 执法结果公开: every decision, whatever its state (a minor's included), and one that does not exist
+    "penalty_id": lambda: [*_all(PenaltyDecision.id), 999999],
 }
 
 # Query strings worth trying on every parameterless page (filters, pagination, search).

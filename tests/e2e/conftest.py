@@ -61,6 +61,7 @@ class Samples:
     notice: int  # id of a published notice
     request: str  # tracking number of a demo request
     complaint: str  # tracking number of the demo complaint
+    penalty: int = 0  # id of a published demo penalty decision
 
 
 def _free_port() -> int:
@@ -328,6 +329,11 @@ def samples(browser, portal_server, staff_state, user_states) -> Samples:
             page.goto("/")
             notices = notice_ids_on(page)
         assert notices, "no published notice on the home page"
+        page.goto("/penalties/")
+        penalties = [int(href.rsplit("/", 1)[1]) for href in page.eval_on_selector_all(
+            "main a[href^='/penalties/']", "links => links.map(a => a.getAttribute('href'))")
+            if href.rsplit("/", 1)[1].isdigit()]
+        assert penalties, "the demo data has no published penalty decision"
     finally:
         context.close()
     context = browser.new_context(base_url=portal_server.base_url,
@@ -344,7 +350,7 @@ def samples(browser, portal_server, staff_state, user_states) -> Samples:
         assert complaint.startswith("TS-"), "the demo data has no complaint"
     finally:
         context.close()
-    return Samples(guide=guide, notice=notices[0], request=request, complaint=complaint)
+    return Samples(guide=guide, notice=notices[0], request=request, complaint=complaint, penalty=penalties[0])
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ async (tags) => {
 def _open(shared_page, samples, path: str, user: str | None, **options):
     page = shared_page(user=user, **options)
     page.goto(fill(path, guide=samples.guide, notice=samples.notice, request=samples.request,
-                   complaint=samples.complaint))
+                   complaint=samples.complaint, penalty=samples.penalty))
     if user:
         assert "/login" not in page.url, f"the {user} session was not accepted"
     return page

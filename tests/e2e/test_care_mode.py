@@ -49,7 +49,7 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 def _go(page, samples, path: str):
     return page.goto(fill(path, guide=samples.guide, notice=samples.notice, request=samples.request,
-                          complaint=samples.complaint))
+                          complaint=samples.complaint, penalty=samples.penalty))
 
 
 @pytest.mark.parametrize("mode", MODES, ids=MODES.keys())
