@@ -21,12 +21,14 @@ def register_search_sources() -> None:
     from portal.catalog.search_source import GUIDES
     from portal.complaints.search_source import COMPLAINT_OUTCOMES
     from portal.notices.search_source import NOTICES
+    from portal.penalties.search_source import PENALTIES
     from portal.public.search_source import entry_pages
     from portal.questions.search_source import ANSWERED_QUESTIONS
     from portal.search.matching import matching_documents
     from portal.searchable import register_finder, register_pages, register_source
 
-    for source in (GUIDES, NOTICES, COMPLAINT_OUTCOMES, ANSWERED_QUESTIONS):
+
+    for source in (GUIDES, NOTICES, COMPLAINT_OUTCOMES, ANSWERED_QUESTIONS, PENALTIES):
         register_source(source)
     register_pages("entry-points", entry_pages)
     register_finder(matching_documents)

@@ -31,6 +31,8 @@ def all_blueprints() -> list[Blueprint]:
     from portal.notices.views import bp as notices
     from portal.oversight.accountability_views import bp as accountability
     from portal.oversight.views import bp as oversight
+    from portal.penalties.staff_views import bp as penalties_staff
+    from portal.penalties.views import bp as penalties
     from portal.public.feeds import bp as feeds
     from portal.public.views import bp as public
     from portal.questions.staff_views import bp as questions_staff
@@ -43,11 +45,8 @@ def all_blueprints() -> list[Blueprint]:
         public, accounts, accounts_staff, staff, catalog, catalog_staff, notices, notices_staff, feeds,
         disclosure, disclosure_staff, disclosure_routing, calendar, complaints, complaints_staff, audit, oversight,
         accountability, annual, cases, cases_staff, search, api, audit_public, withholding_staff,
-        questions, questions_staff, error_reports, error_reports_staff,
-
-        disclosure, disclosure_staff, calendar, complaints, complaints_staff, audit, oversight,
-        accountability, annual, cases, cases_staff, search, api, audit_public, appointments,
-        appointments_staff,
+        questions, questions_staff, error_reports, error_reports_staff, appointments, appointments_staff,
+        penalties, penalties_staff,
     ]
 
 

@@ -53,11 +53,13 @@ def _demo_accounts() -> None:
         lines.append(f"{username}\t{password}\t{role.label}")
     from portal.seed.appointments import create_demo_halls
     from portal.seed.demo import create_demo_matters
+    from portal.seed.demo_penalties import create_demo_penalties
     from portal.seed.questions import create_demo_questions
 
     numbers = create_demo_matters()
     numbers += create_demo_questions()
 
+    numbers += create_demo_penalties()
     create_demo_halls()
     db.session.commit()
     if numbers:
@@ -127,9 +129,11 @@ def register_commands(app) -> None:
     from portal.disclosure.lapses import requests_group
     from portal.outbox.cli import outbox_group
     from portal.oversight.sweep import deadlines_group
+    from portal.penalties.cli import penalties_cli
     from portal.search.cli import reindex_command
 
     for command in (init_command, load_content_command, users_group, outbox_group,
                     calendar_group, requests_group, audit_group, deadlines_group, reindex_command,
-                    annual_report_command, backup_command, restore_command, appointments_group):
+                    annual_report_command, backup_command, restore_command, appointments_group,
+                    penalties_cli):
         app.cli.add_command(command)

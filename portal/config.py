@@ -112,6 +112,10 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         # and the search change log: a change made on another machine shows within about this long.
         "CONTENT_GENERATION_SECONDS": float(os.environ.get("CONTENT_GENERATION_SECONDS", "1")),
         "SEARCH_CATCH_UP_SECONDS": float(os.environ.get("SEARCH_CATCH_UP_SECONDS", "1")),
+        # 执法结果公开: a penalty decision is published within this many working days after it is
+        # made, and stays on the public list this many days after the decision (portal/penalties/).
+        "PENALTY_PUBLISH_WORKDAYS": int(os.environ.get("PENALTY_PUBLISH_WORKDAYS", "7")),
+        "PENALTY_RETENTION_DAYS": int(os.environ.get("PENALTY_RETENTION_DAYS", "1095")),
         "SITE_NAME": os.environ.get("SITE_NAME", "示例市公安局警务公开"),
         # Letters (portal/matters/letters.py): the authority that issues and seals them, the short
         # name heading their numbers, and where a party seeks 行政复议 and 行政诉讼.

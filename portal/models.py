@@ -12,6 +12,7 @@ from portal.error_reports.models import ErrorReport
 from portal.matters.models import Attachment, Matter, MatterEvent, TrackingCounter
 from portal.notices.models import Notice, NoticeVersion
 from portal.outbox.models import OutboxMessage
+from portal.penalties.models import PenaltyDecision
 from portal.public_content import ContentGeneration
 from portal.questions.models import Question
 from portal.search.models import SearchChange
@@ -45,6 +46,7 @@ __all__ = [
     "Notice",
     "NoticeVersion",
     "OutboxMessage",
+    "PenaltyDecision",
     "Question",
     "SearchChange",
     "TrackingCounter",

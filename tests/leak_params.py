@@ -14,11 +14,11 @@ from portal.appointments.models import Booking, ServiceHall
 from portal.cases.models import Case
 from portal.catalog.models import Category, Guide
 from portal.disclosure.models import Consultation
-
 from portal.error_reports.models import ErrorReport
 from portal.extensions import db
 from portal.matters.models import Attachment, Matter, MatterEvent
 from portal.notices.models import Notice
+from portal.penalties.models import PenaltyDecision
 from portal.public.views import ENTRY_POINTS
 from portal.questions.models import Question
 
@@ -49,6 +49,9 @@ PARAM_SOURCES = {
     # Appointments: a booking's slip and pages (session-bound), and the staff's hall pages.
     "booking_code": lambda: [*_all(Booking.code), "YYNOSUCHCODE"],
     "hall_id": lambda: [*_all(ServiceHall.id), 999999],
+
+    # 执法结果公开: every decision, whatever its state (a minor's included), and one that does not exist
+    "penalty_id": lambda: [*_all(PenaltyDecision.id), 999999],
 }
 
 # Query strings worth trying on every parameterless page (filters, pagination, search).

@@ -1,7 +1,8 @@
 """The one list of pages every quality check walks (browser, accessibility, headers, bench).
 
-Adding a page to every check is one line here. ``{guide}`` and ``{notice}`` are filled with
-a real guide slug and a published notice id from the demo content.
+Adding a page to every check is one line here. ``{guide}``, ``{notice}`` and ``{penalty}`` are
+filled with a real guide slug, a published notice id and a published penalty decision id from the
+demo content.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ PUBLIC_PAGES = [
     ("appointment-book", "/appointments/guide/resident-id-card-renewal"),
     ("appointment-manage", "/appointments/manage"),
     ("appointment-statistics", "/appointments/statistics"),
+
+    ("penalty-list", "/penalties/"),
+    ("penalty-detail", "/penalties/{penalty}"),
 ]
 
 # (name, path) of back-office pages, opened after logging in as 户政 staff.
@@ -64,6 +68,9 @@ STAFF_PAGES = [
     ("staff-appointments", "/staff/appointments/"),
     ("staff-appointment-hall", "/staff/appointments/halls/1"),  # the demo 户政 hall
     ("staff-appointment-day", "/staff/appointments/halls/1/day"),
+
+    ("staff-penalties", "/staff/penalties/"),
+    ("staff-penalty-new", "/staff/penalties/new"),
 ]
 
 # (name, path) of pages for supervisors (cross-department work, approvals, calendar).
@@ -93,6 +100,7 @@ def all_pages() -> list[tuple[str, str, str | None]]:
             + [(name, path, "admin") for name, path in ADMIN_PAGES])
 
 
-def fill(path: str, *, guide: str, notice: int, request: str = "", complaint: str = "") -> str:
-    """Substitute the sample guide slug, notice id, request and complaint numbers into ``path``."""
-    return path.format(guide=guide, notice=notice, request=request, complaint=complaint)
+def fill(path: str, *, guide: str, notice: int, request: str = "", complaint: str = "", penalty: int = 0) -> str:
+    """Substitute the sample guide slug, notice id, request and complaint numbers and published
+    penalty decision id into ``path``."""
+    return path.format(guide=guide, notice=notice, request=request, complaint=complaint, penalty=penalty)

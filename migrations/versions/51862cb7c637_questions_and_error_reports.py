@@ -5,7 +5,7 @@ public copy staff prepare, the answer and its timing, publication and rating. An
 the page, the kind of problem and the answer; only its counts are public.
 
 Revision ID: 51862cb7c637
-Revises: 3e1f0c7a9b52
+Revises: a7c4e2d91b06
 Create Date: 2026-12-06 00:09:29.772766
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '51862cb7c637'
-down_revision = '3e1f0c7a9b52'
+down_revision = "a7c4e2d91b06"
 branch_labels = None
 depends_on = None
 

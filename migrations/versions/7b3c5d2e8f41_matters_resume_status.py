@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7b3c5d2e8f41'
-down_revision = '3e1f0c7a9b52'
+down_revision = "3e1f0c7a9b52"
 branch_labels = None
 depends_on = None
 

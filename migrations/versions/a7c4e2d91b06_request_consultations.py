@@ -4,7 +4,7 @@ The disclosure office asks a department a question about a request, with an inte
 in working days; the department answers. The sweep marks unanswered ones overdue.
 
 Revision ID: a7c4e2d91b06
-Revises: 3e1f0c7a9b52
+Revises: 7b3c5d2e8f41
 Create Date: 2026-12-06 00:30:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c4e2d91b06'
-down_revision = '3e1f0c7a9b52'
+down_revision = "7b3c5d2e8f41"
 branch_labels = None
 depends_on = None
 

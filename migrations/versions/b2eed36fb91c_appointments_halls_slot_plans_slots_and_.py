@@ -5,7 +5,7 @@ whose ``booked`` counter only moves by a conditional UPDATE; bookings with a par
 allowing one active booking per ID number per guide.
 
 Revision ID: b2eed36fb91c
-Revises: 3e1f0c7a9b52
+Revises: 51862cb7c637
 Create Date: 2026-12-06 00:12:20.959816
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b2eed36fb91c'
-down_revision = '3e1f0c7a9b52'
+down_revision = "51862cb7c637"
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,5 @@
-"""Routes of the open-data API (``/api/v1/``): guides, notices, questions, statistics, annual reports.
+"""Routes of the open-data API (``/api/v1/``): guides, notices, questions, penalty decisions,
+statistics, annual reports.
 
 Thin: read the query parameters, run a named query, pass each record through
 ``disclose(record, PUBLIC)``, shape it (``records.py``, ``figures.py``) and answer with
@@ -21,6 +22,7 @@ from portal.api.http import (
     json_response,
     log,
 )
+from portal.api.penalty_records import penalty_detail, penalty_summary
 from portal.api.questions import question_detail, question_summary, statistics_row
 from portal.api.records import guide_detail, guide_summary, notice_detail, notice_summary
 from portal.api.spec import openapi_document
@@ -32,6 +34,8 @@ from portal.disclose import disclose, disclose_all
 from portal.extensions import db
 from portal.notices.models import NOTICE_KINDS
 from portal.notices.queries import public_notice, public_notices
+from portal.penalties.queries import public_decision, public_decisions
+from portal.penalties.record import public_record
 from portal.questions.queries import monthly_statistics, published_question, published_questions
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -137,6 +141,24 @@ def question(question_id: int):
 def question_statistics():
     """Per month and department: received, answered, answered on time, median working days."""
     return json_response({"items": [statistics_row(row) for row in monthly_statistics()]})
+
+@bp.route("/penalties")
+def penalties():
+    """Public penalty decisions within the retention period (withdrawn ones flagged), newest first."""
+    paging = Paging.from_args()
+    page = db.paginate(public_decisions(local_today()), page=paging.page, per_page=paging.per_page,
+                       error_out=False, count=True)
+    items = [penalty_summary(public_record(d)) for d in page.items]
+    return json_response(paging.envelope(page.total or 0, items))
+
+
+@bp.route("/penalties/<int:penalty_id>")
+def penalty(penalty_id: int):
+    """One public penalty decision; unpublished, minors' and expired decisions are 404."""
+    record = public_decision(penalty_id, local_today())
+    if record is None:
+        raise ApiError(404, "没有这条行政处罚决定，或者它尚未公开、已超过公开期限。")
+    return json_response(penalty_detail(public_record(record)))
 
 
 @bp.route("/statistics")

@@ -13,9 +13,8 @@ from portal.accounts.models import Role
 from portal.auth.access import role_required
 from portal.core.timefmt import local_today
 from portal.disclosure.routing_queries import overdue_by_department
-
 from portal.matters.labels import KIND_LABELS, MATTER_LABELS
-from portal.oversight import case_stages, queries
+from portal.oversight import case_stages, penalty_lapses, queries
 from portal.oversight.charts import grouped_bars
 from portal.oversight.trends import dashboard as trends_more
 from portal.web.input_guard import query_id, query_int
@@ -44,10 +43,8 @@ def dashboard():
     return render_template(
         "oversight/staff_dashboard.html", today=today, rows=rows, counts=summary.counts,
         by_department=summary.by_department, by_assignee=summary.by_assignee, trends=trends,
-        kinds=KIND_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS),
-        consultations_overdue=overdue_by_department(today))
-
-        kinds=MATTER_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS))
+        kinds=MATTER_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS),
+        consultations_overdue=overdue_by_department(today), penalty_lapses=penalty_lapses.dashboard(today))
 
 
 @bp.route("/statistics")

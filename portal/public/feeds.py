@@ -1,4 +1,5 @@
-"""Machine-readable public outputs: the Atom feeds of notices and of answered questions, and the sitemap.
+"""Machine-readable public outputs: the Atom feeds of notices, answered questions and penalty
+decisions, and the sitemap.
 
 Both are built from :func:`portal.disclose.disclose` output only, like every public page.
 """
@@ -9,9 +10,12 @@ from flask import Blueprint, make_response, render_template, url_for
 
 from portal.catalog.queries import GuideFilter, categories_with_counts, filtered_guides
 from portal.core.classification import PUBLIC
+from portal.core.timefmt import local_today
 from portal.disclose import disclose, disclose_all
 from portal.extensions import db
 from portal.notices.queries import public_notices
+from portal.penalties.queries import public_decisions
+from portal.penalties.record import public_record, withdrawal_notice
 from portal.questions.queries import published_questions
 
 bp = Blueprint("feeds", __name__)
@@ -44,6 +48,16 @@ def question_feed():
     return response
 
 
+@bp.route("/penalties/feed.xml")
+def penalty_feed():
+    """Atom feed of the newest public penalty decisions (a withdrawn one as its statement)."""
+    rows = db.session.scalars(public_decisions(local_today()).limit(FEED_SIZE))
+    response = _xml("feeds/penalties.xml", decisions=[public_record(d) for d in rows],
+                    withdrawal_notice=withdrawal_notice, feed_url=url_for("feeds.penalty_feed", _external=True))
+    response.mimetype = "application/atom+xml"
+    return response
+
+
 @bp.route("/sitemap.xml")
 def sitemap():
     """Every public page a search engine should know."""
@@ -58,4 +72,8 @@ def sitemap():
     urls += [url_for("questions.index", _external=True)]
     urls += [url_for("questions.detail", question_id=q.matter_id, _external=True)
              for q in disclose_all(list(db.session.scalars(published_questions())), PUBLIC)]
+
+    urls.append(url_for("penalties.index", _external=True))
+    urls += [url_for("penalties.detail", penalty_id=public_record(d).id, _external=True)
+             for d in db.session.scalars(public_decisions(local_today()))]
     return _xml("feeds/sitemap.xml", urls=urls)

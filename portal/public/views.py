@@ -21,6 +21,7 @@ ENTRY_POINTS = (
      "complaints.statistics"),
     ("performance", "办理时效公开", "各部门按时办结率、平均办理时间和满意度", "accountability.performance"),
     ("progress", "案件进度查询", "报案人、被害人、当事人查询案件办理进度", "cases.lookup"),
+    ("penalties", "执法结果公开", "行政处罚决定书文号、处罚机关、违法事实、依据和处罚内容", "penalties.index"),
 )
 
 

@@ -9,6 +9,7 @@ from portal.core.classification import PUBLIC
 from portal.disclose import disclose
 from portal.search.documents import type_labels
 from portal.search.services import PAGES, search, suggest
+from portal.web.care import page_cache_key
 from portal.web.pagecache import same_for_every_visitor
 
 bp = Blueprint("search", __name__)
@@ -36,9 +37,11 @@ def _args() -> tuple[str, str, str, int]:
 @bp.route("/search")
 def results():
     """Results grouped by type with highlighted snippets; suggestions when there are none.
-    Anonymous visitors' pages are kept per process (:class:`portal.search.services.PageMemo`)."""
+    Anonymous visitors' pages are kept per process and display mode
+    (:class:`portal.search.services.PageMemo`)."""
     q, doc_type, category, page = _args()
-    key = PAGES.key(request.full_path) if q and same_for_every_visitor() else None
+    key = PAGES.key(page_cache_key("", request.full_path, request.cookies)) \
+        if q and same_for_every_visitor() else None
     body = PAGES.get(key) if key else None
     if body is not None:
         return Response(body, mimetype="text/html", headers={"X-Search-Cache": "hit"})

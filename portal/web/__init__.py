@@ -8,6 +8,7 @@
 - :mod:`portal.web.template_guard`: public templates never receive model objects;
 - :mod:`portal.web.filters`: Jinja filters and globals;
 - :mod:`portal.web.layout`: the links and header every page's layout shows;
+- :mod:`portal.web.care`: the 关怀版 (elderly-friendly) display mode and its switch;
 - :mod:`portal.web.pagecache`: rendered public pages reused until content changes.
 """
 
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from flask import Flask
 
 from portal.web.busy import install_busy_handlers
+from portal.web.care import install_care_mode
 from portal.web.errors import install_error_pages
 from portal.web.filters import install_filters
 from portal.web.headers import SecurityHeaders
@@ -38,5 +40,6 @@ def install_web(app: Flask, pages_valid_until: Callable[[], float | None] = lamb
     install_template_guard(app)
     install_filters(app)
     install_layout_helpers(app)
+    install_care_mode(app)
     install_page_cache(app, pages_valid_until)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]  # outermost: cached answers too

@@ -4,7 +4,8 @@
 - ``layout_links()`` gives the header's and staff navigation's links as attributes, one call per page;
 - ``flashed_messages()`` shows (and consumes) the flashed messages with their categories;
 - ``anonymous_site_header()`` is the site header as a visitor who is not signed in sees it: the same
-  markup on every page (links, site name, the login link), rendered once per script root. Signed-in
+  markup on every page (links, site name, the login link), rendered once per script root and
+  display mode (standard or 关怀版, :mod:`portal.web.care`). Signed-in
   staff get ``_site_header.html`` rendered for them (their name, the logout form and its token).
 """
 
@@ -15,6 +16,8 @@ from typing import cast
 
 from flask import Flask, current_app, get_flashed_messages, has_request_context, request, url_for
 from markupsafe import Markup
+
+from portal.web.care import care_mode
 
 
 def fixed_url_for(endpoint: str, **values) -> str:
@@ -44,11 +47,9 @@ LAYOUT_LINKS = {
     "staff_requests": ("disclosure_staff.index", None), "staff_complaints": ("complaints_staff.index", None),
     "staff_consultations": ("disclosure_routing.index", None),
     "staff_cases": ("cases_staff.index", None), "staff_notices": ("notices_staff.index", None),
-
-    "staff_cases": ("cases_staff.index", None), "questions": ("questions.index", None),
+    "questions": ("questions.index", None), "question_statistics": ("questions.statistics", None),
     "staff_questions": ("questions_staff.index", None), "report_error": ("error_reports.report", None),
-    "question_statistics": ("questions.statistics", None), "staff_error_reports": ("error_reports_staff.index", None),
-    "staff_notices": ("notices_staff.index", None),
+    "staff_error_reports": ("error_reports_staff.index", None), "staff_penalties": ("penalties_staff.index", None),
     "staff_new_notice": ("notices_staff.edit", None), "staff_guides": ("catalog_staff.index", None),
     "staff_calendar": ("calendar_admin.index", None), "staff_audit": ("audit.index", None),
     "staff_oversight": ("oversight.dashboard", None), "staff_annual": ("annual.index", None),
@@ -78,23 +79,25 @@ class LayoutLinks:
 
 class AnonymousSiteHeader:
     """``anonymous_site_header()`` in templates: ``_site_header.html`` for a visitor who is not
-    signed in, rendered once per script root (it holds nothing that varies by page or person)."""
+    signed in, rendered once per script root and display mode (it holds nothing that varies by page
+    or person)."""
 
     def __init__(self, app: Flask, links: LayoutLinks) -> None:
         self._app, self._links = app, links
-        self._by_root: dict[str, Markup] = {}
+        self._by_root: dict[tuple[str, bool], Markup] = {}
 
     def __call__(self) -> Markup:
         """The header's markup for this request's script root."""
-        root = request.script_root
-        header = self._by_root.get(root)
+        care = care_mode()
+        key = (request.script_root, care)
+        header = self._by_root.get(key)
         if header is None:
             from portal.auth.login import login_manager
 
             template = self._app.jinja_env.get_template("_site_header.html")
             header = Markup(template.render(links=self._links(),  # noqa: S704  (a rendered autoescaped template)
-                                            current_user=login_manager.anonymous_user()))
-            self._by_root[root] = header
+                                            current_user=login_manager.anonymous_user(), care=care))
+            self._by_root[key] = header
         return header
 
 

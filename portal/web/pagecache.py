@@ -9,7 +9,9 @@ it, so a flood of failed look-ups cannot empty the cache. Entries also expire af
 ``PAGE_CACHE_SECONDS`` and at the next scheduled notice's publish time.
 
 Only requests that carry neither a session nor a remember-me cookie are served from the cache
-(and fill it); every answer to a cacheable request says ``X-Page-Cache: hit`` or ``miss``.
+(and fill it). A page is kept once per display mode (the 关怀版 cookie is part of the key,
+:func:`portal.web.care.page_cache_key`), so neither mode is ever served the other's page;
+every answer to a cacheable request says ``X-Page-Cache: hit`` or ``miss``.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from werkzeug.http import parse_cookie
 from werkzeug.wrappers import Request
 
 from portal.public_content import content_generation
+from portal.web.care import page_cache_key
 
-CACHED_BLUEPRINTS = frozenset({"public", "catalog", "notices", "feeds", "accountability", "api"})
+CACHED_BLUEPRINTS = frozenset({"public", "catalog", "notices", "feeds", "accountability", "api", "penalties"})
 # Answers with no site header (no signed-in name, no messages): the same for every visitor, so the
 # cache serves them to signed-in staff too.
 VISITOR_INDEPENDENT_BLUEPRINTS = frozenset({"feeds", "api"})
@@ -107,6 +110,10 @@ def _shows_a_csrf_token() -> bool:
     return bool(g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")))
 
 
+def _request_key() -> str:
+    return page_cache_key(request.script_root, request.full_path, request.cookies)
+
+
 def _session_changed() -> bool:
     return session.modified
 
@@ -128,9 +135,10 @@ class CachedPageServer:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Serve a cached answer when there is a fresh one for this path, else call the app."""
-        if environ.get("REQUEST_METHOD") == "GET" and not self.visitor_cookies & parse_cookie(environ).keys():
+        cookies = parse_cookie(environ)
+        if environ.get("REQUEST_METHOD") == "GET" and not self.visitor_cookies & cookies.keys():
             incoming = Request(environ)
-            key = incoming.script_root + incoming.full_path
+            key = page_cache_key(incoming.script_root, incoming.full_path, cookies)
             if self.cache.holds(key):
                 with self.app.app_context():
                     generation = content_generation()
@@ -161,7 +169,7 @@ def install_page_cache(app: Flask, valid_until: Callable[[], float | None] = lam
         g.page_cache_generation = generation = content_generation()
         if generation is None:
             return None
-        hit = cache.get(request.script_root + request.full_path, generation)
+        hit = cache.get(_request_key(), generation)
         if hit is None:
             return None
         g.page_cache_hit = True
@@ -175,5 +183,5 @@ def install_page_cache(app: Flask, valid_until: Callable[[], float | None] = lam
         response.headers[HEADER] = "miss"
         generation = g.get("page_cache_generation")
         if generation is not None and _storable(response):
-            cache.put(request.script_root + request.full_path, generation, response, valid_until())
+            cache.put(_request_key(), generation, response, valid_until())
         return response

@@ -30,6 +30,7 @@ from tests.e2e.support import (
     CHROMIUM_MISSING,
     NODE_DIR,
     ROOT,
+    care_cookie,
     login,
     notice_ids_on,
     publish_shown_notice,
@@ -60,6 +61,7 @@ class Samples:
     notice: int  # id of a published notice
     request: str  # tracking number of a demo request
     complaint: str  # tracking number of the demo complaint
+    penalty: int = 0  # id of a published demo penalty decision
 
 
 def _free_port() -> int:
@@ -262,7 +264,7 @@ def new_context(browser, portal_server, staff_state):
 
 @pytest.fixture(scope="session")
 def shared_page(browser, portal_server, user_states):
-    """One reusable page per (user, width, bypass_csp), for tests that only look at pages.
+    """One reusable page per (user, width, bypass_csp, care mode), for tests that only look at pages.
 
     Creating a context costs more than loading a page, so read-only checks (screenshots,
     axe, headings, reflow) share these; a test must not leave state behind beyond the page
@@ -270,8 +272,8 @@ def shared_page(browser, portal_server, user_states):
     """
     pages = {}
 
-    def get(*, user: str | None = None, width: int = 1280, bypass_csp: bool = False):
-        key = (user, width, bypass_csp)
+    def get(*, user: str | None = None, width: int = 1280, bypass_csp: bool = False, care: bool = False):
+        key = (user, width, bypass_csp, care)
         if key not in pages:
             context = browser.new_context(
                 base_url=portal_server.base_url, storage_state=user_states(user),
@@ -279,6 +281,8 @@ def shared_page(browser, portal_server, user_states):
                 bypass_csp=bypass_csp,
             )
             context.set_default_timeout(10_000)
+            if care:
+                context.add_cookies([care_cookie(portal_server.base_url)])
             pages[key] = context.new_page()
         return pages[key]
 
@@ -325,6 +329,11 @@ def samples(browser, portal_server, staff_state, user_states) -> Samples:
             page.goto("/")
             notices = notice_ids_on(page)
         assert notices, "no published notice on the home page"
+        page.goto("/penalties/")
+        penalties = [int(href.rsplit("/", 1)[1]) for href in page.eval_on_selector_all(
+            "main a[href^='/penalties/']", "links => links.map(a => a.getAttribute('href'))")
+            if href.rsplit("/", 1)[1].isdigit()]
+        assert penalties, "the demo data has no published penalty decision"
     finally:
         context.close()
     context = browser.new_context(base_url=portal_server.base_url,
@@ -341,7 +350,7 @@ def samples(browser, portal_server, staff_state, user_states) -> Samples:
         assert complaint.startswith("TS-"), "the demo data has no complaint"
     finally:
         context.close()
-    return Samples(guide=guide, notice=notices[0], request=request, complaint=complaint)
+    return Samples(guide=guide, notice=notices[0], request=request, complaint=complaint, penalty=penalties[0])
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,13 @@ NOTICE_LINK = re.compile(r"^/notices/(\d+)$")
 WIDTHS = {"desktop": 1280, "phone": 375}
 
 
+def care_cookie(base_url: str) -> dict:
+    """The cookie the 关怀版 switch sets, for a browser context that starts in that mode."""
+    from portal.web.care import CARE_COOKIE, CARE_ON
+
+    return {"name": CARE_COOKIE, "value": CARE_ON, "url": base_url}
+
+
 def unavailable(message: str) -> None:
     """A tool the browser tests need is missing: fail in CI (it must be there), else skip."""
     if os.environ.get("CI") == "true":

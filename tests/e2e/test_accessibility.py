@@ -1,4 +1,5 @@
-"""Accessibility: axe-core (WCAG 2.1 A/AA) on every page, plus GB/T 37668-style checks.
+"""Accessibility: axe-core (WCAG 2.1 A/AA) on every page in both display modes (standard and
+关怀版), plus GB/T 37668-style checks.
 
 axe-core comes from npm (``tests/.node``) and is injected into each page; the pages send a
 strict Content-Security-Policy, so only these contexts bypass it. The hand-written checks
@@ -36,7 +37,7 @@ async (tags) => {
 def _open(shared_page, samples, path: str, user: str | None, **options):
     page = shared_page(user=user, **options)
     page.goto(fill(path, guide=samples.guide, notice=samples.notice, request=samples.request,
-                   complaint=samples.complaint))
+                   complaint=samples.complaint, penalty=samples.penalty))
     if user:
         assert "/login" not in page.url, f"the {user} session was not accepted"
     return page
@@ -49,10 +50,12 @@ def _describe(violations: list[dict]) -> str:
     )
 
 
+@pytest.mark.parametrize("care", [False, True], ids=["standard", "care"])
 @pytest.mark.parametrize(("name", "path", "user"), PAGES, ids=PAGE_IDS)
-def test_axe_finds_no_serious_violation(shared_page, samples, axe_script, name, path, user):
-    """axe-core with the WCAG 2.0/2.1 A and AA rules: nothing serious or critical."""
-    page = _open(shared_page, samples, path, user, bypass_csp=True)
+def test_axe_finds_no_serious_violation(shared_page, samples, axe_script, name, path, user, care):
+    """axe-core with the WCAG 2.0/2.1 A and AA rules: nothing serious or critical, in the standard
+    mode and in the 关怀版."""
+    page = _open(shared_page, samples, path, user, bypass_csp=True, care=care)
     page.add_script_tag(path=str(axe_script))
     violations = page.evaluate(AXE_RUN_JS, WCAG_TAGS)
     blocking = [v for v in violations if v["impact"] in BLOCKING]

@@ -37,7 +37,7 @@ def test_screenshot(shared_page, samples, name, path, user, width):
     """Photograph the full page; it answers as expected and never scrolls sideways."""
     page = shared_page(user=user, width=width)
     response = page.goto(fill(path, guide=samples.guide, notice=samples.notice, request=samples.request,
-                   complaint=samples.complaint))
+                   complaint=samples.complaint, penalty=samples.penalty))
     assert response.status == EXPECTED_STATUS.get(name, 200), page.url
     if user:
         assert "/login" not in page.url, f"the {user} session was not accepted"

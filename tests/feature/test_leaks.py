@@ -256,6 +256,39 @@ def _ask_questions_and_report_an_error() -> None:
 
 # --- letters ---------------------------------------------------------------------------------
 
+# --- 执法结果公开 (penalty decisions) -------------------------------------------------------------
+MINOR_DECISION_NO = "示公（治）行罚决字〔2026〕777号"
+
+
+def _register_penalties() -> None:
+    """Decisions in every state: published (a person, a company with a trade secret), withdrawn,
+    registered only, and a minor's case, each carrying personal data and a withheld span."""
+    from datetime import date
+
+    from portal.accounts.models import Department
+    from portal.penalties import services as penalties
+
+    unit = db.session.scalar(select(Department.id).where(Department.code == "zhian"))
+    text = f"违法事实{PII_SENTENCE}[[不予公开:third-party]]商业秘密内容[[/不予公开]]"
+
+    def decision(number: str, party_type: str, minor: bool = False):
+        return penalties.save_decision(None, penalties.DecisionFields(
+            decision_no=number, authority="示例市公安局", department_id=unit, decided_on=date(2026, 11, 20),
+            party_type=party_type, party_name=PRIVATE_NAME if party_type == "person" else "示例科技有限公司",
+            party_id_number=CITIZEN_ID, party_address="示例路99号", involves_minor=minor, facts=text,
+            legal_basis=f"依据{PII_SENTENCE}", penalty=f"罚款{PII_SENTENCE}"), actor_id=None)
+
+    person, company = decision("示公行罚〔2026〕701号", "person"), decision("示公行罚〔2026〕702号", "company")
+    withdrawn = decision("示公行罚〔2026〕703号", "person")
+    decision("示公行罚〔2026〕704号", "person")
+    decision(MINOR_DECISION_NO, "person", minor=True)
+    for published in (person, company, withdrawn):
+        penalties.publish_decision(published, actor_id=None)
+    penalties.note_change(withdrawn, kind="void", changed_on=date(2026, 11, 25), actor_id=None)
+    penalties.withdraw_decision(withdrawn, statement=f"确认无效。{PII_SENTENCE}", actor_id=None)
+# --- end of 执法结果公开 -----------------------------------------------------------------------------
+
+
 LETTER_URL = re.compile(r"^/(?:track|complaints)/([^/]+)/(?:letter|notices/|letters/)")
 
 
@@ -297,6 +330,7 @@ def planted_app(app, users):
             if status == "withdraw":
                 notice.status = NoticeStatus.WITHDRAWN.value
         _file_requests()
+        _register_penalties()
         db.session.commit()
     return app, plant(app)
 
@@ -331,7 +365,8 @@ def test_no_public_route_returns_a_marker_or_unmasked_personal_data(planted_app)
             text = text.replace(f"{own_name}：", "")
         for marker in planted:
             assert marker not in text, f"{url} leaks the planted marker {marker}"
-        for datum in [*RAW_PII, PRIVATE_NAME, "赵警官", "123456", "钱警官", "孙二娘"]:
+        for datum in [*RAW_PII, PRIVATE_NAME, "赵警官", "123456", "钱警官", "孙二娘", MINOR_DECISION_NO,
+                      "示例路99号", "商业秘密内容"]:
             assert datum not in text, f"{url} leaks unmasked personal data {datum}"
         masked_seen |= MOBILE[:3] + "****" + MOBILE[-4:] in text
         placeholder_seen |= "【此处依据《政府信息公开条例》第十五条不予公开】" in text

@@ -42,7 +42,9 @@ def api_app(app, users):
     """Demo matters, notices in every state (one with personal data and a withheld span), and
     this year's annual report approved and published by the supervisor."""
     from portal.accounts.models import User
+    from portal.penalties.models import PenaltyDecision
     from portal.seed.demo import create_demo_matters
+    from portal.seed.demo_penalties import create_demo_penalties
 
     with app.app_context():
         create_demo_matters()
@@ -53,6 +55,9 @@ def api_app(app, users):
         create_demo_questions()
         department = db.session.scalar(select(Notice.department_id))
         ids = {}
+        for key, number in zip(("penalty", "penalty_company", "penalty_withdrawn", "penalty_minor"),
+                               create_demo_penalties(), strict=True):
+            ids[key] = db.session.scalar(select(PenaltyDecision.id).where(PenaltyDecision.decision_no == number))
         for title, state in (("公开测试公告", "publish"), ("草稿测试公告", "draft"),
                              ("撤回测试公告", "withdraw"), ("定时测试公告", "scheduled")):
             notice = save_notice(None, title=title, kind="通知公告",
@@ -155,6 +160,14 @@ def sample_requests(ids: dict, guide: str) -> list[tuple[str, str, int]]:
         ("/api/v1/questions/{question_id}", f"/api/v1/questions/{ids['question-published']}", 200),
         ("/api/v1/questions/{question_id}", f"/api/v1/questions/{ids['question-waiting']}", 404),
         ("/api/v1/questions/statistics", "/api/v1/questions/statistics", 200),
+
+        ("/api/v1/penalties", "/api/v1/penalties", 200),
+        ("/api/v1/penalties", "/api/v1/penalties?per_page=1&page=2", 200),
+        ("/api/v1/penalties", "/api/v1/penalties?page=0", 400),
+        ("/api/v1/penalties/{penalty_id}", f"/api/v1/penalties/{ids['penalty']}", 200),
+        ("/api/v1/penalties/{penalty_id}", f"/api/v1/penalties/{ids['penalty_company']}", 200),
+        ("/api/v1/penalties/{penalty_id}", f"/api/v1/penalties/{ids['penalty_withdrawn']}", 200),
+        ("/api/v1/penalties/{penalty_id}", f"/api/v1/penalties/{ids['penalty_minor']}", 404),
         ("/api/v1/statistics", "/api/v1/statistics", 200),
         ("/api/v1/annual-reports", "/api/v1/annual-reports", 200),
         ("/api/v1/annual-reports/{year}", f"/api/v1/annual-reports/{YEAR}", 200),

@@ -19,6 +19,7 @@ KERNEL = {"core", "web", "auth", "accounts", "audit", "calendar", "matters", "ou
 # Features: each owns its pages, forms and tables and imports only the kernel.
 FEATURES = {
     "catalog", "notices", "disclosure", "complaints", "cases", "questions", "error_reports", "appointments",
+    "penalties",
 }
 # Read-side compositions: they read features' queries and models to build dashboards, reports,
 # feeds, search and backups; nothing below them imports them.
