@@ -30,8 +30,6 @@ def sample(app):
                                   .where(Department.code == "huzheng").order_by(Guide.slug))
         notice = db.session.scalars(public_notices()).first().id
         request, _replied, _transferred, complaint = create_demo_matters()
-
-        request, _replied, complaint = create_demo_matters()
         create_demo_halls()
         db.session.commit()
     return {"guide": guide, "notice": notice, "request": request, "complaint": complaint, "penalty": penalty}
