@@ -57,6 +57,14 @@ def _pixels_only(image: Image.Image, content_type: str) -> Image.Image:
     return clean
 
 
+def _ends_whole(data: bytes, content_type: str) -> bool:
+    # Pillow decodes a cut-off image without complaint when another library in the process (WeasyPrint
+    # does) has switched on its tolerance for truncated files, so the end marker is checked here.
+    if content_type == "image/jpeg":
+        return data.rstrip(b"\x00\r\n ").endswith(b"\xff\xd9")
+    return b"IEND" in data[-64:]
+
+
 def clean_image(data: bytes, content_type: str) -> bytes:
     """Decode ``data`` (JPEG or PNG) fully and return it re-encoded without metadata.
 
@@ -65,6 +73,8 @@ def clean_image(data: bytes, content_type: str) -> bytes:
     """
     image = _opened(data, content_type)
     try:
+        if not _ends_whole(data, content_type):
+            raise ValueError("no end marker")
         image.load()
     except Exception as exc:  # truncated or corrupt pixel data
         raise ImageRefused("图片文件不完整或已损坏，无法读取，请重新导出后上传。") from exc
