@@ -28,34 +28,33 @@ def _xml(template: str, **context):
     return response
 
 
+def _atom(template: str, endpoint: str, **context):
+    """An Atom feed rendered from ``template``, its own address given as ``feed_url``."""
+    response = _xml(template, feed_url=url_for(endpoint, _external=True), **context)
+    response.mimetype = "application/atom+xml"
+    return response
+
+
 @bp.route("/notices/feed.xml")
 def notice_feed():
     """Atom feed of the newest public notices (public text, personal data masked)."""
     notices = disclose_all(list(db.session.scalars(public_notices().limit(FEED_SIZE))), PUBLIC)
-    response = _xml("feeds/notices.xml", notices=notices,
-                    feed_url=url_for("feeds.notice_feed", _external=True))
-    response.mimetype = "application/atom+xml"
-    return response
+    return _atom("feeds/notices.xml", "feeds.notice_feed", notices=notices)
 
 
 @bp.route("/questions/feed.xml")
 def question_feed():
     """Atom feed of the newest published questions and answers (the filtered public copy)."""
     questions = disclose_all(list(db.session.scalars(published_questions().limit(FEED_SIZE))), PUBLIC)
-    response = _xml("feeds/questions.xml", questions=questions,
-                    feed_url=url_for("feeds.question_feed", _external=True))
-    response.mimetype = "application/atom+xml"
-    return response
+    return _atom("feeds/questions.xml", "feeds.question_feed", questions=questions)
 
 
 @bp.route("/penalties/feed.xml")
 def penalty_feed():
     """Atom feed of the newest public penalty decisions (a withdrawn one as its statement)."""
     rows = db.session.scalars(public_decisions(local_today()).limit(FEED_SIZE))
-    response = _xml("feeds/penalties.xml", decisions=[public_record(d) for d in rows],
-                    withdrawal_notice=withdrawal_notice, feed_url=url_for("feeds.penalty_feed", _external=True))
-    response.mimetype = "application/atom+xml"
-    return response
+    return _atom("feeds/penalties.xml", "feeds.penalty_feed", decisions=[public_record(d) for d in rows],
+                 withdrawal_notice=withdrawal_notice)
 
 
 @bp.route("/sitemap.xml")
