@@ -81,53 +81,53 @@ def revoke_sessions(user: User) -> None:
                        .values(session_epoch=User.session_epoch + 1))
 
 
-def _throttle_keys(username: str, remote_addr: str) -> list[str]:
-    # Per address and per (address, account), never per account alone: a flood of wrong
-    # passwords from one address cannot lock the officer out when signing in from another.
-    return [throttle.pair_key("login", remote_addr, username), throttle.address_key("login", remote_addr)]
+class LoginLocked(Exception):
+    """Logins from this address (for this account, or at all) are refused for ``seconds``."""
 
-
-def seconds_locked(username: str, remote_addr: str) -> int:
-    """How many seconds logins for this username from this address, or from this address at
-    all, remain refused (0 = allowed)."""
-    return throttle.seconds_locked(_throttle_keys(username.strip().lower(), remote_addr))
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
 def _lock_window() -> timedelta:
     return timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
 
 
-def _note_failure(username: str, remote_addr: str, user: User | None) -> None:
+def login_attempt(username: str, remote_addr: str) -> throttle.Attempt:
+    """A login's place in the failure counts: per (address, account) and per address, never per
+    account alone, so a flood of wrong passwords from one address cannot lock the officer out
+    when signing in from another. An address is shared by many people (NAT): it gets a larger
+    allowance."""
     limit = current_app.config["LOGIN_MAX_FAILURES"]
-    pair, address = _throttle_keys(username, remote_addr)
-    throttle.note_failure(pair, limit, _lock_window())
-    # An address is shared by many people (NAT): it gets a larger allowance.
-    throttle.note_failure(address, limit * 4, _lock_window())
-    # Against the account from every address: slows later attempts down, never locks.
-    counted = throttle.count_failure(throttle.target_key("login", username), _lock_window())
-    if user is not None and counted.failures == current_app.config["LOGIN_ALERT_AFTER"]:
-        alert_failed_logins(user, counted.failures, counted.since)
+    return throttle.Attempt.of("login", remote_addr, username.strip().lower(), per_address=limit * 4,
+                               per_pair=limit, window=_lock_window())
 
 
 def authenticate(username: str, password: str, remote_addr: str) -> User | None:
-    """Return the user when the password is right and the login is not throttled.
+    """Return the user when the password is right; raise :class:`LoginLocked` when logins from
+    this address are refused.
 
-    Failures are counted per (username, address) and per address; past the limit the login from
-    that address is locked for ``LOGIN_LOCK_MINUTES``. Failures against the username from all
-    addresses together slow every later attempt on it down (the right password still gets in),
-    and the account's owner is alerted when they reach ``LOGIN_ALERT_AFTER``. Both outcomes are
-    audited.
+    The attempt is counted before the password is checked (a burst gets no more checks than the
+    limit allows); past the limit the login from that address is locked for
+    ``LOGIN_LOCK_MINUTES``. Failures against the username from all addresses together slow every
+    later attempt on it down (the right password still gets in), and the account's owner is
+    alerted when they reach ``LOGIN_ALERT_AFTER``. Both outcomes are audited.
     """
     username = username.strip().lower()
-    throttle.slow_down(throttle.target_key("login", username), _lock_window())
+    attempt = login_attempt(username, remote_addr)
+    locked = attempt.admit()
+    if locked:
+        raise LoginLocked(locked)
     user = db.session.scalar(select(User).where(User.username == username))
     valid = check_password_hash(user.password_hash if user else dummy_hash(), password)
     if user is None or not valid or not user.active:
-        _note_failure(username, remote_addr, user)
+        counted = attempt.failed()
+        if user is not None and counted.failures == current_app.config["LOGIN_ALERT_AFTER"]:
+            alert_failed_logins(user, counted.failures, counted.since)
         record("login.failed", user_id=user.id if user else None, target_type="user",
                target_id=username)
         return None
-    throttle.clear(_throttle_keys(username, remote_addr)[0])
+    attempt.succeeded()
     user.last_login_at = utcnow()
     record("login", user_id=user.id, target_type="user", target_id=user.id)
     return user

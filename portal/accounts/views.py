@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from portal.accounts.admin import change_own_password
 from portal.accounts.forms import LoginForm, OwnPasswordForm
 from portal.accounts.models import User
-from portal.accounts.services import AccountError, authenticate, revoke_sessions, seconds_locked
+from portal.accounts.services import AccountError, LoginLocked, authenticate, revoke_sessions
 from portal.audit.services import record
 from portal.auth.sessions import keep_signed_in
 from portal.extensions import db
@@ -51,13 +51,12 @@ def login():
     status = 200
     if form.validate_on_submit():
         address = request.remote_addr or ""
-        locked = seconds_locked(form.username.data.strip().lower(), address)
-        if locked:
-            minutes = (locked + 59) // 60
-            flash(f"登录失败次数过多，请 {minutes} 分钟后再试。", "error")
+        try:
+            user = authenticate(form.username.data, form.password.data, address)
+        except LoginLocked as locked:
+            flash(f"登录失败次数过多，请 {(locked.seconds + 59) // 60} 分钟后再试。", "error")
             status = 429
         else:
-            user = authenticate(form.username.data, form.password.data, address)
             if user is not None:
                 login_user(user)
                 flash(f"欢迎，{user.display_name}。", "success")

@@ -12,14 +12,17 @@ Two kinds of limit:
 
 Counters are kept in the database and changed by single SQL statements (an increment, or an
 insert that yields to a concurrent one), so every worker and machine sees the same counts and
-simultaneous failures are all counted.
+simultaneous failures are all counted. An :class:`Attempt` counts itself *before* the secret is
+checked and commits that count at once: of a burst sent together, only as many as the limit
+allows are checked, whichever workers answer them, and no counter row stays locked while a
+password hash is computed. A right secret then takes its attempt back.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -142,3 +145,69 @@ def clear(key: str) -> None:
     row = db.session.get(LoginThrottle, key, populate_existing=True)
     if row is not None:
         db.session.delete(row)
+
+
+@dataclass
+class Attempt:
+    """One try at a secret (a password, an access code) from one address against one target."""
+
+    address: str  # the address's key, allowed ``per_address`` failures
+    pair: str  # the (address, target) key, allowed ``per_pair`` failures
+    target: str  # the target's key: its failures slow every attempt down, never lock
+    per_address: int
+    per_pair: int
+    window: timedelta
+    counted: bool = field(default=False, init=False)
+
+    @classmethod
+    def of(cls, scope: str, address: str | None, target: str, *, per_address: int, per_pair: int,
+           window: timedelta) -> Attempt:
+        """The attempt of ``scope`` (e.g. ``"track"``) from ``address`` against ``target``."""
+        return cls(address_key(scope, address), pair_key(scope, address, target), target_key(scope, target),
+                   per_address, per_pair, window)
+
+    @property
+    def limits(self) -> dict[str, int]:
+        """The locking keys and their allowances."""
+        return {self.address: self.per_address, self.pair: self.per_pair}
+
+    def admit(self) -> int:
+        """Count this attempt and commit the count; 0 when it may go on (after the target's
+        slow-down), else the seconds its address remains refused. An attempt beyond a key's
+        allowance locks that key and is refused without checking anything."""
+        locked = seconds_locked(list(self.limits))
+        if not locked:
+            self.counted = True
+            over = [key for key, allowed in self.limits.items()
+                    if count_failure(key, self.window).failures > allowed]
+            if over:
+                _lock(over, self.window)
+                locked = max(1, seconds_locked(over))
+        db.session.commit()
+        if not locked:
+            slow_down(self.target, self.window)
+        return locked
+
+    def failed(self) -> Count:
+        """The secret was wrong: the counted attempt stays a failure, every key that reached its
+        allowance is locked, and the target's slow-down count grows (returned)."""
+        _lock([key for key, allowed in self.limits.items() if failures(key, self.window) >= allowed],
+              self.window)
+        return count_failure(self.target, self.window)
+
+    def succeeded(self) -> None:
+        """The secret was right: the attempt is taken back from the address's count and the
+        (address, target) count is forgotten."""
+        if self.counted:
+            db.session.execute(update(LoginThrottle)
+                               .where(LoginThrottle.key == self.address, LoginThrottle.failures > 0)
+                               .values(failures=LoginThrottle.failures - 1)
+                               .execution_options(synchronize_session=False))
+        clear(self.pair)
+
+
+def _lock(keys: list[str], lock: timedelta) -> None:
+    if keys:
+        db.session.execute(update(LoginThrottle).where(LoginThrottle.key.in_(keys))
+                           .values(locked_until=utcnow() + lock)
+                           .execution_options(synchronize_session=False))

@@ -58,20 +58,18 @@ def lookup():
         return render_template("cases/lookup.html", form=form, message=None), 422
     keep_writes_despite_status()  # failure counters and audit rows outlive the 404
     case_no = normalize_case_no(form.case_no.data)
-    keys = [throttle.address_key("progress", request.remote_addr),
-            throttle.pair_key("progress", request.remote_addr, case_no)]
-    if throttle.seconds_locked(keys):
+    attempt = throttle.Attempt.of("progress", request.remote_addr, case_no, per_address=ADDRESS_LIMIT,
+                                  per_pair=CASE_LIMIT, window=LOCK)
+    if attempt.admit():
         _audit(case_no, "throttled")
         return render_template("cases/lookup.html", form=form, message=LOCKED), 429
-    throttle.slow_down(throttle.target_key("progress", case_no), LOCK)
     party = find_party(case_no, form.query_code.data, form.id_last4.data)
     if party is None:
-        throttle.note_failure(keys[0], ADDRESS_LIMIT, LOCK)
-        throttle.note_failure(keys[1], CASE_LIMIT, LOCK)
-        throttle.count_failure(throttle.target_key("progress", case_no), LOCK)
+        attempt.failed()
         _audit(case_no, "not_found")
         form.query_code.data = form.id_last4.data = ""  # never echo a secret
         return render_template("cases/lookup.html", form=form, message=NOT_FOUND), 404
+    attempt.succeeded()
     _audit(case_no, "found")
     token = secrets.token_urlsafe(16)
     earlier = session.get(SESSION_KEY)

@@ -84,22 +84,21 @@ def track():
         keep_writes_despite_status()  # failure counters and audit rows outlive the 404
         number = form.tracking_no.data.strip().upper()
         address = request.remote_addr
-        keys = [throttle.address_key("track", address), throttle.pair_key("track", address, number)]
-        if throttle.seconds_locked(keys):
+        attempt = throttle.Attempt.of("track", address, number, per_address=LOOKUP_LIMIT,
+                                      per_pair=NUMBER_LIMIT, window=LOOKUP_LOCK)
+        if attempt.admit():
             _audit_lookup(form.tracking_no.data, "throttled")
             flash("查询失败次数过多，请 15 分钟后再试。", "error")
             status = 429
         else:
-            throttle.slow_down(throttle.target_key("track", number), LOOKUP_LOCK)
             matter = find_by_code(form.tracking_no.data, form.access_code.data)
             if matter is not None:
+                attempt.succeeded()
                 _audit_lookup(matter.tracking_no, "found")
                 remember_tracked(matter.id)
                 target = STATUS_ENDPOINTS.get(matter.kind, "disclosure.status")
                 return redirect(url_for(target, tracking_no=matter.tracking_no))
-            throttle.note_failure(keys[0], LOOKUP_LIMIT, LOOKUP_LOCK)
-            throttle.note_failure(keys[1], NUMBER_LIMIT, LOOKUP_LOCK)
-            throttle.count_failure(throttle.target_key("track", number), LOOKUP_LOCK)
+            attempt.failed()
             _audit_lookup(form.tracking_no.data, "not_found")
             flash("受理编号或查询码不正确。", "error")
             status = 404
