@@ -31,6 +31,7 @@ from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclose import disclose, disclose_all, viewer_of
 from portal.extensions import db
+from portal.web.form_posts import REFUSED, apply_form
 from portal.web.input_guard import whole_number
 
 bp = Blueprint("cases_staff", __name__, url_prefix="/staff/cases")
@@ -158,15 +159,11 @@ def stage(case_id: int):
     """Record the next stage (the order rules decide whether it may follow)."""
     case = _case_or_404(case_id)
     form = _stage_form(case)
-    if not form.validate_on_submit():
+    done = apply_form(form, lambda: add_stage(
+        case, stage=form.stage.data, day=form.day.data, kind=form.kind.data or "",
+        reason=form.reason.data or "", note=form.note.data or "", actor_id=current_user.id), fallback="stage")
+    if done is REFUSED:
         return _render(case, 422, stage_form=form)
-    try:
-        add_stage(case, stage=form.stage.data, day=form.day.data, kind=form.kind.data or "",
-                  reason=form.reason.data or "", note=form.note.data or "", actor_id=current_user.id)
-    except FieldError as exc:
-        db.session.rollback()
-        getattr(form, exc.field, form.stage).errors.append(exc.message)
-        return _render(_case_or_404(case_id), 422, stage_form=form)
     flash("已记录。", "success")
     return redirect(url_for("cases_staff.show", case_id=case_id))
 
@@ -177,16 +174,12 @@ def party(case_id: int):
     """Add a party; the answer is their receipt with the query code."""
     case = _case_or_404(case_id)
     form = PartyForm(prefix="party")
-    if not form.validate_on_submit():
+    done = apply_form(form, lambda: add_party(
+        case, role=form.role.data, name=form.name.data, id_last4=form.id_last4.data,
+        email=form.email.data or "", actor_id=current_user.id), fallback="name")
+    if done is REFUSED:
         return _render(case, 422, party_form=form)
-    try:
-        added, code = add_party(case, role=form.role.data, name=form.name.data,
-                                id_last4=form.id_last4.data, email=form.email.data or "",
-                                actor_id=current_user.id)
-    except FieldError as exc:
-        db.session.rollback()
-        getattr(form, exc.field, form.name).errors.append(exc.message)
-        return _render(_case_or_404(case_id), 422, party_form=form)
+    added, code = done
     return _receipt(case, added, code)
 
 

@@ -14,7 +14,6 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import Department
 from portal.auth.access import staff_required
-from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclosure import routing
 from portal.disclosure.models import Consultation, DisclosureRequest
@@ -23,6 +22,7 @@ from portal.disclosure.routing_queries import TIMINGS, consultation_list
 from portal.disclosure.services import RECEIVING_DEPARTMENT
 from portal.extensions import db
 from portal.matters.models import Matter
+from portal.web.form_posts import REFUSED, apply_form
 from portal.web.input_guard import query_id
 
 bp = Blueprint("disclosure_routing", __name__, url_prefix="/staff")
@@ -74,15 +74,11 @@ def transfer(tracking_no: str):
     """Transfer the request to the department that holds the information."""
     req = _office_request(tracking_no)
     form = _forms(req, transfer_form=TransferForm(prefix="transfer"))["transfer_form"]
-    if not form.validate_on_submit():
+    done = apply_form(form, lambda: routing.transfer(
+        req, db.session.get(Department, form.department_id.data), reason=form.reason.data,
+        actor_id=current_user.id, day=local_today()), fallback="department_id")
+    if done is REFUSED:
         return _page(req, 422, transfer_form=form)
-    try:
-        routing.transfer(req, db.session.get(Department, form.department_id.data), reason=form.reason.data,
-                         actor_id=current_user.id, day=local_today())
-    except FieldError as exc:
-        db.session.rollback()
-        getattr(form, exc.field, form.department_id).errors.append(exc.message)
-        return _page(_office_request(tracking_no), 422, transfer_form=form)
     flash("已转办。", "success")
     return redirect(url_for("disclosure_routing.show", tracking_no=tracking_no))
 
@@ -93,17 +89,13 @@ def consult(tracking_no: str):
     """Ask one or more departments for their opinion (one consultation each)."""
     req = _office_request(tracking_no)
     form = _forms(req, consult_form=ConsultForm(prefix="consult"))["consult_form"]
-    if not form.validate_on_submit():
+    done = apply_form(form, lambda: routing.consult(
+        req, db.session.scalars(select(Department).where(Department.id.in_(form.department_ids.data))
+                                .order_by(Department.position, Department.id)),
+        question=form.question.data, workdays=form.workdays.data, actor_id=current_user.id,
+        day=local_today()), fallback="department_ids")
+    if done is REFUSED:
         return _page(req, 422, consult_form=form)
-    chosen = db.session.scalars(select(Department).where(Department.id.in_(form.department_ids.data))
-                                .order_by(Department.position, Department.id))
-    try:
-        routing.consult(req, chosen, question=form.question.data, workdays=form.workdays.data,
-                        actor_id=current_user.id, day=local_today())
-    except FieldError as exc:
-        db.session.rollback()
-        getattr(form, exc.field, form.department_ids).errors.append(exc.message)
-        return _page(_office_request(tracking_no), 422, consult_form=form)
     flash("已发出征求意见。", "success")
     return redirect(url_for("disclosure_routing.show", tracking_no=tracking_no))
 

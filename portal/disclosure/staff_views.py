@@ -29,6 +29,7 @@ from portal.matters.letter_pdf import pdf_response
 from portal.matters.letters import render_letter_page
 from portal.matters.models import Matter
 from portal.matters.uploads import check_upload
+from portal.web.form_posts import REFUSED, apply_form
 
 bp = Blueprint("disclosure_staff", __name__, url_prefix="/staff/requests")
 
@@ -175,17 +176,12 @@ def action(tracking_no: str):
     """Record a step (clarification, consultation, extension request, note)."""
     req = _request_or_404(tracking_no)
     form = ActionForm(prefix="action")
-    if not form.validate_on_submit():
+    warnings = apply_form(form, lambda: actions.take_action(
+        req, form.action.data, day=form.day.data, actor_id=current_user.id,
+        deadline=form.deadline.data, days=form.days.data, message=form.message.data or "",
+        note=form.note.data or "", fee_method=form.fee_method.data, pages=form.pages.data), fallback="action")
+    if warnings is REFUSED:
         return _render(req, 422, action_form=form)
-    try:
-        warnings = actions.take_action(
-            req, form.action.data, day=form.day.data, actor_id=current_user.id,
-            deadline=form.deadline.data, days=form.days.data, message=form.message.data or "",
-            note=form.note.data or "", fee_method=form.fee_method.data, pages=form.pages.data)
-    except FieldError as exc:
-        db.session.rollback()
-        getattr(form, exc.field, form.action).errors.append(exc.message)
-        return _render(_request_or_404(tracking_no), 422, action_form=form)
     for warning in warnings:
         flash(warning, "warning")
     flash("已记录。", "success")

@@ -6,13 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.auth.access import staff_required
-from portal.core.errors import FieldError
 from portal.disclose import disclose, viewer_of
 from portal.error_reports.forms import AnswerForm
 from portal.error_reports.models import CATEGORIES, STATUSES, ErrorReport
 from portal.error_reports.queries import reports_for
 from portal.error_reports.services import answer_report
 from portal.extensions import db
+from portal.web.form_posts import REFUSED, apply_form
 
 bp = Blueprint("error_reports_staff", __name__, url_prefix="/staff/error-reports")
 
@@ -54,13 +54,8 @@ def answer(report_id: int):
     """Record how the report was handled."""
     report = _report_or_404(report_id)
     form = AnswerForm()
-    if not form.validate_on_submit():
+    if apply_form(form, lambda: answer_report(report, form.answer.data, current_user.id),
+                  fallback="answer") is REFUSED:
         return _page(report, form, 422)
-    try:
-        answer_report(report, form.answer.data, current_user.id)
-    except FieldError as exc:
-        db.session.rollback()
-        form.answer.errors.append(exc.message)
-        return _page(_report_or_404(report_id), form, 422)
     flash("已记录处理情况。", "success")
     return redirect(url_for("error_reports_staff.show", report_id=report_id))

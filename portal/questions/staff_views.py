@@ -6,16 +6,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.auth.access import staff_required
-from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.disclose import disclose, viewer_of
-from portal.extensions import db
 from portal.matters.labels import event_label
 from portal.questions.forms import AnswerForm
 from portal.questions.models import RATINGS, Question
 from portal.questions.queries import question_by_number, staff_queue
 from portal.questions.services import answer_question
 from portal.questions.views import STATUS
+from portal.web.form_posts import REFUSED, apply_form
 
 bp = Blueprint("questions_staff", __name__, url_prefix="/staff/questions")
 
@@ -63,15 +62,11 @@ def answer(tracking_no: str):
     """Answer the question; a refused answer is shown again with the reason and nothing is kept."""
     question = _question_or_404(tracking_no)
     form = AnswerForm()
-    if not form.validate_on_submit():
+    done = apply_form(form, lambda: answer_question(
+        question, answer=form.answer_md.data, public_title=form.public_title.data or "",
+        public_question=form.public_question.data or "", day=form.day.data, actor_id=current_user.id),
+        fallback="answer_md")
+    if done is REFUSED:
         return _page(question, form, 422)
-    try:
-        answer_question(question, answer=form.answer_md.data, public_title=form.public_title.data or "",
-                        public_question=form.public_question.data or "",
-                        day=form.day.data, actor_id=current_user.id)
-    except FieldError as exc:
-        db.session.rollback()
-        getattr(form, exc.field, form.answer_md).errors.append(exc.message)
-        return _page(_question_or_404(tracking_no), form, 422)
     flash("已答复。" + ("咨询人同意公开，已在“网上咨询”栏目公开。" if question.consent_publish else ""), "success")
     return redirect(url_for("questions_staff.show", tracking_no=tracking_no))
