@@ -1,0 +1,61 @@
+"""The supervisors' 自查 page: the last run with its score and verdict, and the 立即自查 button.
+
+The button runs the data checks only: the crawl requests every public page and belongs to
+``portal inspect`` (cron), so a click answers in a moment. The page says when links were last
+checked.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from sqlalchemy import select
+
+from portal.accounts.models import Role
+from portal.auth.access import role_required
+from portal.core.timefmt import local_today
+from portal.extensions import db
+from portal.forms import PortalForm
+from portal.inspection.cli import LOCK_NAME
+from portal.inspection.models import InspectionRun
+from portal.inspection.runs import latest_run, run_inspection
+from portal.inspection.scoring import CHECKS, PASS_SCORE
+from portal.joblock import single_runner
+
+bp = Blueprint("inspection", __name__, url_prefix="/staff/inspection")
+
+
+class RunForm(PortalForm):
+    """The 立即自查 button (its CSRF token only)."""
+
+
+def _latest_crawl() -> InspectionRun | None:
+    return db.session.scalar(select(InspectionRun).where(InspectionRun.crawled.is_(True))
+                             .order_by(InspectionRun.id.desc()).limit(1))
+
+
+@bp.route("/")
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def index():
+    """The last run: verdict, score, single-veto findings first, each linking to its item."""
+    run = latest_run()
+    crawl = run if run is not None and run.crawled else _latest_crawl()
+    return render_template("inspection/staff_index.html", run=run, crawl=crawl, checks=CHECKS,
+                           pass_score=PASS_SCORE, form=RunForm(), today=local_today())
+
+
+@bp.route("/run", methods=["POST"])
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def run_now():
+    """Run the data checks now and store the run (a run already in progress elsewhere wins)."""
+    if not RunForm().validate_on_submit():
+        flash("页面已过期，请刷新后重试。", "error")
+        return redirect(url_for("inspection.index"))
+    with single_runner(LOCK_NAME) as mine:
+        if not mine:
+            flash("另一次自查正在进行，请稍后刷新本页查看结果。", "error")
+            return redirect(url_for("inspection.index"))
+        run = run_inspection(local_today(), "page", with_crawl=False)
+        db.session.commit()
+    flash(f"自查完成：{'合格' if run.passed else '不合格'}，得分 {run.score}，发现问题 {len(run.findings)} 个。",
+          "success")
+    return redirect(url_for("inspection.index"))
