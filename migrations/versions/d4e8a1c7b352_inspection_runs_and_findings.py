@@ -25,6 +25,7 @@ def upgrade():
         sa.Column("trigger", sa.String(length=16), nullable=False),
         sa.Column("crawled", sa.Boolean(), nullable=False),
         sa.Column("pages_crawled", sa.Integer(), nullable=False),
+        sa.Column("crawl_complete", sa.Boolean(), nullable=False),
         sa.Column("score", sa.Integer(), nullable=False),
         sa.Column("vetoed", sa.Boolean(), nullable=False),
         sa.Column("passed", sa.Boolean(), nullable=False),

@@ -6,18 +6,21 @@ and records every link answering 4xx or 5xx with the pages it was found on. It n
 back office, sign-in or sign-out, the display-mode switch (it sets a cookie) nor forms (POST);
 query strings are dropped, save ``?page=`` up to :data:`MAX_LIST_PAGE`, so a link on every page
 (``/report-error/?page=…``) is one address. At most ``INSPECTION_CRAWL_MAX_PAGES`` addresses
-(default 2000) are requested.
+(default 2000) are requested; the report says whether the walk ran out of links (complete) or
+of budget.
 """
 
 from __future__ import annotations
 
 import re
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from flask import current_app
+from flask.testing import FlaskClient
 
 from portal.web.care import SWITCH_PATH
 
@@ -63,16 +66,26 @@ class CrawlReport:
     """What the crawl saw: how many addresses, and each broken one with its status and pages."""
 
     requested: int = 0
+    complete: bool = True
     home_status: int = 0
     broken: dict[str, int] = field(default_factory=dict)
     found_on: dict[str, list[str]] = field(default_factory=dict)
 
 
 def crawl(max_pages: int | None = None) -> CrawlReport:
-    """Crawl the public site from ``/`` and the sitemap; see the module's description."""
+    """Crawl the public site from ``/`` and the sitemap; see the module's description.
+
+    The walk runs in a thread of its own: there each request gets a fresh application context
+    (its own database session, ``g`` and signed-in user, none), as a visitor's request would,
+    instead of sharing the caller's command or request context."""
     limit = max_pages or int(current_app.config.get("INSPECTION_CRAWL_MAX_PAGES", DEFAULT_MAX_PAGES))
     hosts = frozenset({"localhost", current_app.config.get("SERVER_NAME") or "localhost"})
     client = current_app.test_client()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_walk, client, limit, hosts).result()
+
+
+def _walk(client: FlaskClient, limit: int, hosts: frozenset[str]) -> CrawlReport:
     report = CrawlReport()
     queue: deque[tuple[str, str]] = deque([("/", ""), ("/sitemap.xml", "/")])
     seen = {"/", "/sitemap.xml"}
@@ -93,6 +106,7 @@ def crawl(max_pages: int | None = None) -> CrawlReport:
             elif target not in seen:
                 seen.add(target)
                 queue.append((target, path))
+    report.complete = not queue
     return report
 
 
@@ -108,7 +122,7 @@ def _targets(path: str, kind: str, body: str, location: str, hosts: frozenset[st
     return [target for link in links if (target := normalise(link, path, hosts)) is not None]
 
 
-def _fetch(client, path: str) -> tuple[int, str, str, str]:
+def _fetch(client: FlaskClient, path: str) -> tuple[int, str, str, str]:
     """(status, content type, text of an HTML or XML page, redirect target) of one GET."""
     try:
         response = client.get(path)

@@ -28,6 +28,8 @@ class InspectionRun(Model):
     trigger: Mapped[str] = mapped_column(String(16), info=INTERNAL_FIELD)
     crawled: Mapped[bool] = mapped_column(default=False, info=INTERNAL_FIELD)
     pages_crawled: Mapped[int] = mapped_column(default=0, info=INTERNAL_FIELD)
+    # False when the crawl stopped at its page budget before it ran out of links.
+    crawl_complete: Mapped[bool] = mapped_column(default=True, info=INTERNAL_FIELD)
     score: Mapped[int] = mapped_column(info=INTERNAL_FIELD)
     vetoed: Mapped[bool] = mapped_column(default=False, info=INTERNAL_FIELD)
     passed: Mapped[bool] = mapped_column(default=False, info=INTERNAL_FIELD)

@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.inspection.crawl import CrawlReport, crawl
 from portal.inspection.data_checks import data_findings
 from portal.inspection.models import InspectionFinding, InspectionRun
-from portal.inspection.scoring import CRAWL_CHECKS, Finding, ordered, score
+from portal.inspection.scoring import CHECKS, CRAWL_CHECKS, Finding, ordered, score
 
 SHOWN_PAGES = 5
 
@@ -49,15 +49,17 @@ def _previous_keys(crawled: bool) -> tuple[set[str], set[str]]:
     return keys_of(newest), keys_of(newest_crawl) if crawled else set()
 
 
-def run_inspection(today: date, trigger: str, with_crawl: bool) -> InspectionRun:
-    """Run the checks (the crawl first, when asked), score them and store the run (flushed, not committed)."""
+def run_inspection(today: date, trigger: str, with_crawl: bool, max_pages: int | None = None) -> InspectionRun:
+    """Run the checks (the crawl first, when asked, of at most ``max_pages`` addresses: by default
+    ``INSPECTION_CRAWL_MAX_PAGES``), score them and store the run (flushed, not committed)."""
     started = utcnow()
-    report = crawl() if with_crawl else None
+    report = crawl(max_pages) if with_crawl else None
     findings = ordered([*(crawl_findings(report) if report else []), *data_findings(today)])
     result = score(f.check_id for f in findings)
     before, before_crawl = _previous_keys(with_crawl)
     run = InspectionRun(ran_on=today, started_at=started, finished_at=utcnow(), trigger=trigger,
                         crawled=with_crawl, pages_crawled=report.requested if report else 0,
+                        crawl_complete=report.complete if report else False,
                         score=result.score, vetoed=result.vetoed, passed=result.passed)
     for position, finding in enumerate(findings):
         known = before_crawl if finding.check_id in CRAWL_CHECKS else before
@@ -88,3 +90,10 @@ def new_findings_since(today: date) -> list[InspectionFinding]:
     if run is None or run.ran_on < today - timedelta(days=1):
         return []
     return [finding for finding in run.findings if finding.is_new]
+
+
+def new_finding_lines(today: date) -> list[str]:
+    """The daily digest's lines for the latest run's new findings, e.g.
+    ``- 网站自查 [单项否决] 空白栏目：网上咨询 /questions/``."""
+    return [f"- 网站自查 [{CHECKS[f.check_id].severity}] {f.title}：{f.item} {f.link}".rstrip()
+            for f in new_findings_since(today)]

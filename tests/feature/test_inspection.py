@@ -183,3 +183,79 @@ def test_new_findings_are_told_from_those_of_the_previous_run(lively):
     second = _run(lively)
     assert {f.key: f.is_new for f in second.findings} == {
         "guide-missing-element:ordinary-passport": False, "guide-missing-element:kinship-certificate": True}
+
+
+def test_supervisors_see_the_last_run_and_run_it_again(lively, users):
+    client = lively.test_client()
+    login(client, users["supervisor"])
+    page = client.get("/staff/inspection/").get_data(as_text=True)
+    assert "还没有自查记录" in page and "立即自查" in page
+    with lively.app_context():
+        db.session.scalar(select(Guide).where(Guide.slug == "ordinary-passport")).hours = ""
+        db.session.commit()
+    token = csrf_token(client, "/staff/inspection/")
+    done = client.post("/staff/inspection/run", data={"csrf_token": token}, follow_redirects=True)
+    text = done.get_data(as_text=True)
+    assert done.status_code == 200
+    assert "自查完成：合格，得分 98，发现问题 1 个" in text
+    assert "办事指南要素缺失" in text and 'href="/staff/guides/ordinary-passport/edit"' in text
+    assert "缺少：办理时间。" in text and "检查页面" in text
+    with lively.app_context():
+        run = db.session.scalar(select(InspectionRun))
+        assert run.trigger == "page" and run.crawled and run.crawl_complete
+
+
+def test_the_run_button_needs_its_csrf_token(lively, users):
+    client = lively.test_client()
+    login(client, users["supervisor"])
+    refused = client.post("/staff/inspection/run", data={})
+    assert refused.status_code == 400
+    with lively.app_context():
+        assert db.session.scalar(select(InspectionRun)) is None
+
+
+def test_single_veto_findings_are_listed_first_on_the_page(app, users):
+    _run(app)
+    client = app.test_client()
+    login(client, users["admin"])
+    text = client.get("/staff/inspection/").get_data(as_text=True)
+    assert "不合格" in text and "存在单项否决问题" in text
+    assert text.index("空白栏目") < text.index("栏目更新不及时")
+
+
+@pytest.mark.parametrize("who", ["staff", None])
+def test_citizens_and_other_staff_cannot_reach_the_page(app, users, who):
+    client = app.test_client()
+    if who:
+        login(client, users[who])
+    page = client.get("/staff/inspection/")
+    run = client.post("/staff/inspection/run", data={})
+    if who:
+        assert page.status_code == 403 and run.status_code in (400, 403)
+    else:
+        assert page.status_code == 302 and "/login" in page.headers["Location"]
+        assert run.status_code in (302, 400)
+    with app.app_context():
+        assert db.session.scalar(select(InspectionRun)) is None
+
+
+def test_the_dashboard_counts_the_last_runs_findings(app, users):
+    run = _run(app)
+    client = app.test_client()
+    login(client, users["supervisor"])
+    text = client.get("/staff/oversight/").get_data(as_text=True)
+    assert f'<a href="/staff/inspection/">网站自查问题 {len(run.findings)} 个</a>' in text
+    assert 'href="/staff/inspection/">网站自查</a>' in text  # the staff navigation
+
+
+def test_the_daily_digest_lists_findings_new_since_the_previous_run(app, users):
+    from portal.outbox.models import OutboxMessage
+
+    _run(app)
+    result = app.test_cli_runner().invoke(args=["deadlines", "sweep"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        digest = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "super1@example.gov.cn"))
+        assert "网站自查新发现问题 3 个" in digest.body
+        assert "- 网站自查 [单项否决] 空白栏目：网上咨询 /questions/" in digest.body
+        assert "- 网站自查 [扣分] 栏目更新不及时：警务动态 /notices/" in digest.body
