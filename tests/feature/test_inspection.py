@@ -259,3 +259,36 @@ def test_the_daily_digest_lists_findings_new_since_the_previous_run(app, users):
         assert "网站自查新发现问题 3 个" in digest.body
         assert "- 网站自查 [单项否决] 空白栏目：网上咨询 /questions/" in digest.body
         assert "- 网站自查 [扣分] 栏目更新不及时：警务动态 /notices/" in digest.body
+
+
+def test_the_demo_site_has_no_broken_link(app):
+    from portal.seed.appointments import create_demo_halls
+    from portal.seed.demo import create_demo_matters
+    from portal.seed.demo_penalties import create_demo_penalties
+    from portal.seed.questions import create_demo_questions
+
+    with app.app_context():
+        create_demo_matters()
+        create_demo_questions()
+        create_demo_penalties()
+        create_demo_halls()
+        db.session.commit()
+    run = _run(app, crawl=True)
+    assert run.crawl_complete and run.pages_crawled > 50
+    assert [f for f in run.findings if f.check_id in ("broken-link", "site-unreachable")] == []
+
+
+def test_a_second_run_started_meanwhile_skips(app, users):
+    from portal.joblock import single_runner
+
+    client = app.test_client()
+    login(client, users["supervisor"])
+    token = csrf_token(client, "/staff/inspection/")
+    with app.app_context(), single_runner("inspect") as mine:
+        assert mine
+        result = app.test_cli_runner().invoke(args=["inspect", "--no-crawl"])
+        clicked = client.post("/staff/inspection/run", data={"csrf_token": token}, follow_redirects=True)
+    assert result.exit_code == 0 and "本次跳过" in result.output
+    assert "另一次自查正在进行" in clicked.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(InspectionRun)) is None
