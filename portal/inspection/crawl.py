@@ -28,6 +28,8 @@ DEFAULT_MAX_PAGES = 2000
 MAX_LIST_PAGE = 3
 SKIPPED_PREFIXES = ("/staff", "/login", "/logout", "/account", SWITCH_PATH)
 LOC_RE = re.compile(r"<loc>([^<]+)</loc>")
+START = ("/", "/sitemap.xml")
+MAX_PAGES_KEPT = 20  # pages remembered per address (a footer link is on every page)
 
 
 class _LinkParser(HTMLParser):
@@ -63,7 +65,8 @@ def normalise(link: str, base: str, hosts: frozenset[str]) -> str | None:
 
 @dataclass
 class CrawlReport:
-    """What the crawl saw: how many addresses, and each broken one with its status and pages."""
+    """What the crawl saw: how many addresses, and each broken one with its status and the pages
+    linking to it (none for a start address)."""
 
     requested: int = 0
     complete: bool = True
@@ -87,26 +90,26 @@ def crawl(max_pages: int | None = None) -> CrawlReport:
 
 def _walk(client: FlaskClient, limit: int, hosts: frozenset[str]) -> CrawlReport:
     report = CrawlReport()
-    queue: deque[tuple[str, str]] = deque([("/", ""), ("/sitemap.xml", "/")])
-    seen = {"/", "/sitemap.xml"}
+    queue: deque[str] = deque(START)
+    linked_from: dict[str, list[str]] = {path: [] for path in START}  # every address seen: its pages
     while queue and report.requested < limit:
-        path, source = queue.popleft()
+        path = queue.popleft()
         status, kind, body, location = _fetch(client, path)
         report.requested += 1
         if path == "/":
             report.home_status = status
         if status >= 400:
             report.broken[path] = status
-            report.found_on.setdefault(path, []).append(source)
             continue
         for target in _targets(path, kind, body, location, hosts):
-            if target in report.broken:
-                if path not in report.found_on[target]:
-                    report.found_on[target].append(path)
-            elif target not in seen:
-                seen.add(target)
-                queue.append((target, path))
+            pages = linked_from.get(target)
+            if pages is None:
+                linked_from[target] = [path]
+                queue.append(target)
+            elif len(pages) < MAX_PAGES_KEPT and path not in pages:
+                pages.append(path)
     report.complete = not queue
+    report.found_on = {path: linked_from[path] for path in report.broken}
     return report
 
 

@@ -29,11 +29,12 @@ def crawl_findings(report: CrawlReport) -> list[Finding]:
         findings.append(Finding("site-unreachable", "/", "首页", url_for("public.home"),
                                 f"首页答复 {report.home_status}。"))
     for path, status in sorted(report.broken.items()):
-        pages = [page for page in report.found_on.get(path, []) if page]
-        if path == "/" or not pages:
+        if path == "/":
             continue
-        shown = "、".join(pages[:SHOWN_PAGES]) + (f" 等 {len(pages)} 个页面" if len(pages) > SHOWN_PAGES else "")
-        findings.append(Finding("broken-link", path, path, pages[0], f"答复 {status}；出现在：{shown}。"))
+        pages = report.found_on.get(path, [])
+        shown = "、".join(pages[:SHOWN_PAGES]) + (" 等页面" if len(pages) > SHOWN_PAGES else "")
+        findings.append(Finding("broken-link", path, path, pages[0] if pages else path,
+                                f"答复 {status}；出现在：{shown}。" if pages else f"答复 {status}（检查起点）。"))
     return findings
 
 
