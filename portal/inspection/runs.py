@@ -73,9 +73,10 @@ def run_inspection(today: date, trigger: str, with_crawl: bool, max_pages: int |
     return run
 
 
-def latest_run() -> InspectionRun | None:
-    """The newest stored run, or None."""
-    return db.session.scalar(select(InspectionRun).order_by(InspectionRun.id.desc()).limit(1))
+def latest_run(crawled: bool = False) -> InspectionRun | None:
+    """The newest stored run (with ``crawled``: the newest that crawled the pages), or None."""
+    query = select(InspectionRun).order_by(InspectionRun.id.desc()).limit(1)
+    return db.session.scalar(query.where(InspectionRun.crawled.is_(True)) if crawled else query)
 
 
 def open_findings(run: InspectionRun | None) -> int:

@@ -8,7 +8,6 @@ in part, and the page then says that the full crawl is the daily ``portal inspec
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.auth.access import role_required
@@ -16,7 +15,6 @@ from portal.core.timefmt import local_today
 from portal.extensions import db
 from portal.forms import PortalForm
 from portal.inspection.cli import LOCK_NAME
-from portal.inspection.models import InspectionRun
 from portal.inspection.runs import latest_run, run_inspection
 from portal.inspection.scoring import CHECKS, PASS_SCORE
 from portal.joblock import single_runner
@@ -29,24 +27,20 @@ class RunForm(PortalForm):
     """The 立即自查 button (its CSRF token only)."""
 
 
-def _latest_crawl() -> InspectionRun | None:
-    return db.session.scalar(select(InspectionRun).where(InspectionRun.crawled.is_(True))
-                             .order_by(InspectionRun.id.desc()).limit(1))
-
-
 @bp.route("/")
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 def index():
     """The last run: verdict, score, single-veto findings first, each linking to its item."""
     run = latest_run()
-    return render_template("inspection/staff_index.html", run=run, crawl=_latest_crawl(), checks=CHECKS,
+    return render_template("inspection/staff_index.html", run=run, crawl=latest_run(crawled=True), checks=CHECKS,
                            pass_score=PASS_SCORE, form=RunForm(), today=local_today())
 
 
 @bp.route("/run", methods=["POST"])
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 def run_now():
-    """Run the data checks now and store the run (a run already in progress elsewhere wins)."""
+    """Run the data checks and a bounded crawl now and store the run (a run already in progress
+    elsewhere, by the command or another click, wins)."""
     if not RunForm().validate_on_submit():
         flash("页面已过期，请刷新后重试。", "error")
         return redirect(url_for("inspection.index"))
