@@ -33,7 +33,7 @@ def report_lines(run: InspectionRun) -> list[str]:
     for finding in run.findings:
         severity = CHECKS[finding.check_id].severity
         lines.append(f"- [{severity}] {finding.title}：{finding.item}{'（新）' if finding.is_new else ''}"
-                     f" —— {finding.details} {finding.link}")
+                     f" —— {finding.details} {finding.link} [{finding.check_id}]")
     return lines
 
 

@@ -109,6 +109,8 @@ def test_the_command_exits_non_zero_when_the_site_fails(app):
     assert result.exit_code == 1
     assert "自查结果：不合格" in result.output and "[单项否决] 空白栏目：网上咨询" in result.output
     assert "未检查链接" in result.output
+    line = "[单项否决] 空白栏目：执法结果公开（新） —— 栏目中没有任何公开的内容。 /penalties/ [column-empty]"
+    assert line in result.output
 
 
 def test_an_unanswered_question_costs_points_then_vetoes(lively):
