@@ -27,6 +27,7 @@ def all_blueprints() -> list[Blueprint]:
     from portal.disclosure.views import bp as disclosure
     from portal.error_reports.staff_views import bp as error_reports_staff
     from portal.error_reports.views import bp as error_reports
+    from portal.inspection.views import bp as inspection
     from portal.notices.staff_views import bp as notices_staff
     from portal.notices.views import bp as notices
     from portal.oversight.accountability_views import bp as accountability
@@ -46,7 +47,7 @@ def all_blueprints() -> list[Blueprint]:
         disclosure, disclosure_staff, disclosure_routing, calendar, complaints, complaints_staff, audit, oversight,
         accountability, annual, cases, cases_staff, search, api, audit_public, withholding_staff,
         questions, questions_staff, error_reports, error_reports_staff, appointments, appointments_staff,
-        penalties, penalties_staff,
+        penalties, penalties_staff, inspection,
     ]
 
 

@@ -127,6 +127,7 @@ def register_commands(app) -> None:
     from portal.backup.cli import backup_command, restore_command
     from portal.calendar.cli import calendar_group
     from portal.disclosure.lapses import requests_group
+    from portal.inspection.cli import inspect_command
     from portal.outbox.cli import outbox_group
     from portal.oversight.sweep import deadlines_group
     from portal.penalties.cli import penalties_cli
@@ -135,5 +136,5 @@ def register_commands(app) -> None:
     for command in (init_command, load_content_command, users_group, outbox_group,
                     calendar_group, requests_group, audit_group, deadlines_group, reindex_command,
                     annual_report_command, backup_command, restore_command, appointments_group,
-                    penalties_cli):
+                    penalties_cli, inspect_command):
         app.cli.add_command(command)

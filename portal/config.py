@@ -116,6 +116,15 @@ def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
         # made, and stays on the public list this many days after the decision (portal/penalties/).
         "PENALTY_PUBLISH_WORKDAYS": int(os.environ.get("PENALTY_PUBLISH_WORKDAYS", "7")),
         "PENALTY_RETENTION_DAYS": int(os.environ.get("PENALTY_RETENTION_DAYS", "1095")),
+        # 自查 (portal inspect, portal/inspection/): days a news column (警务动态) and any other column
+        # may go without a new item, working days past due after which an unanswered question is a
+        # single veto, and how many addresses the crawl of the public pages requests at most.
+        "INSPECTION_NEWS_STALE_DAYS": int(os.environ.get("INSPECTION_NEWS_STALE_DAYS", "14")),
+        "INSPECTION_COLUMN_STALE_DAYS": int(os.environ.get("INSPECTION_COLUMN_STALE_DAYS", "180")),
+        "INSPECTION_QUESTION_VETO_WORKDAYS": int(os.environ.get("INSPECTION_QUESTION_VETO_WORKDAYS", "10")),
+        "INSPECTION_CRAWL_MAX_PAGES": int(os.environ.get("INSPECTION_CRAWL_MAX_PAGES", "2000")),
+        # The 立即自查 button's crawl stops after this many addresses, so the page answers quickly.
+        "INSPECTION_PAGE_CRAWL_MAX_PAGES": int(os.environ.get("INSPECTION_PAGE_CRAWL_MAX_PAGES", "300")),
         "SITE_NAME": os.environ.get("SITE_NAME", "示例市公安局警务公开"),
         # Letters (portal/matters/letters.py): the authority that issues and seals them, the short
         # name heading their numbers, and where a party seeks 行政复议 and 行政诉讼.

@@ -9,6 +9,7 @@ from portal.catalog.models import Category, Guide, GuideFee, GuideVersion
 from portal.complaints.models import Complaint, ComplaintPolicy
 from portal.disclosure.models import DisclosureRequest
 from portal.error_reports.models import ErrorReport
+from portal.inspection.models import InspectionFinding, InspectionRun
 from portal.matters.models import Attachment, Matter, MatterEvent, TrackingCounter
 from portal.notices.models import Notice, NoticeVersion
 from portal.outbox.models import OutboxMessage
@@ -40,6 +41,8 @@ __all__ = [
     "Guide",
     "GuideFee",
     "GuideVersion",
+    "InspectionFinding",
+    "InspectionRun",
     "LoginThrottle",
     "Matter",
     "MatterEvent",

@@ -84,6 +84,7 @@ SUPERVISOR_PAGES = [
     ("supervisor-audit", "/staff/audit/"),
     ("supervisor-annual-report", "/staff/annual-report/2025"),
     ("supervisor-complaint", "/staff/complaints/{complaint}"),
+    ("supervisor-inspection", "/staff/inspection/"),
 ]
 
 ADMIN_PAGES = [

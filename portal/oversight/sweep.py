@@ -29,6 +29,7 @@ from portal.core.timefmt import local_today
 from portal.disclosure import routing
 from portal.disclosure.routing_queries import overdue_by_department
 from portal.extensions import db
+from portal.inspection.runs import new_finding_lines
 from portal.joblock import one_runner_at_a_time
 from portal.matters.labels import MATTER_LABELS
 from portal.matters.models import Matter
@@ -115,6 +116,7 @@ def sweep(today: date) -> SweepReport:
     routing.mark_overdue(today)  # internal consultations: history, audit and the department's alert
     consultations = sum(row.count for row in overdue_by_department(today))
     late, soon = section_count("overdue", today), section_count("due-soon", today)
+    inspection = new_finding_lines(today)  # the self-inspection's findings new since its previous run
     digests = 0
     per_holder = digest_lines(today, per_holder=True)
     holders: Iterable[User] = (
@@ -122,12 +124,14 @@ def sweep(today: date) -> SweepReport:
     for user in holders:
         total, lines = per_holder[user.id]
         digests += _digest(user, total, lines, today, "您承办的事项")
-    if late or soon or consultations:
+    if late or soon or consultations or inspection:
         total, lines = digest_lines(today, per_holder=False).get(None, (0, []))
         for user in supervisors():
             digests += _digest(user, total, lines, today, "全局逾期和即将到期的事项",
                                f"共逾期 {late} 件，3 个工作日内到期 {soon} 件。"
-                               + (f"内部征求意见逾期未答复 {consultations} 件。" if consultations else ""))
+                               + (f"内部征求意见逾期未答复 {consultations} 件。" if consultations else "")
+                               + (f"\n网站自查新发现问题 {len(inspection)} 个：\n" + "\n".join(inspection)
+                                  if inspection else ""))
     return SweepReport(newly, late, soon, digests, consultations)
 
 

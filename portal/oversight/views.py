@@ -13,6 +13,7 @@ from portal.accounts.models import Role
 from portal.auth.access import role_required
 from portal.core.timefmt import local_today
 from portal.disclosure.routing_queries import overdue_by_department
+from portal.inspection.runs import latest_run, open_findings
 from portal.matters.labels import KIND_LABELS, MATTER_LABELS
 from portal.oversight import case_stages, penalty_lapses, queries
 from portal.oversight.charts import grouped_bars
@@ -44,7 +45,8 @@ def dashboard():
         "oversight/staff_dashboard.html", today=today, rows=rows, counts=summary.counts,
         by_department=summary.by_department, by_assignee=summary.by_assignee, trends=trends,
         kinds=MATTER_LABELS, case_stages=case_stages.dashboard(today, limit=DASHBOARD_ROWS),
-        consultations_overdue=overdue_by_department(today), penalty_lapses=penalty_lapses.dashboard(today))
+        consultations_overdue=overdue_by_department(today), penalty_lapses=penalty_lapses.dashboard(today),
+        inspection_findings=open_findings(latest_run()))
 
 
 @bp.route("/statistics")

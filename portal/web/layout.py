@@ -52,7 +52,8 @@ LAYOUT_LINKS = {
     "staff_error_reports": ("error_reports_staff.index", None), "staff_penalties": ("penalties_staff.index", None),
     "staff_new_notice": ("notices_staff.edit", None), "staff_guides": ("catalog_staff.index", None),
     "staff_calendar": ("calendar_admin.index", None), "staff_audit": ("audit.index", None),
-    "staff_oversight": ("oversight.dashboard", None), "staff_annual": ("annual.index", None),
+    "staff_oversight": ("oversight.dashboard", None),
+    "staff_inspection": ("inspection.index", None), "staff_annual": ("annual.index", None),
     "staff_accounts": ("accounts_staff.index", None), "own_password": ("accounts.password", None),
     "appointments": ("appointments.manage", None), "staff_appointments": ("appointments_staff.index", None),
 }

@@ -23,7 +23,7 @@ FEATURES = {
 }
 # Read-side compositions: they read features' queries and models to build dashboards, reports,
 # feeds, search and backups; nothing below them imports them.
-COMPOSITIONS = {"oversight", "annual", "api", "public", "search", "backup", "staff", "seed"}
+COMPOSITIONS = {"oversight", "annual", "api", "public", "search", "backup", "staff", "seed", "inspection"}
 
 
 def _module_name(path: Path) -> str:
