@@ -1,7 +1,9 @@
 """The pages a citizen reaches only by acting (a chosen slot form, the booking slip, moving a
 booking, a refused lookup, the 网上咨询 answer, receipt and own page) pass the same checks as
 every listed page: axe-core's WCAG 2.0/2.1 A and AA rules in the standard mode and the 关怀版,
-headings without skipped levels, and no sideways scrolling at 320 CSS px (400 % zoom).
+headings without skipped levels, and no sideways scrolling at 320 CSS px (400 % zoom). Each is
+photographed in both modes at 1280 and 320 px, next to the listed pages' photographs
+(``test-artifacts/screenshots/modes/<page>-<mode>-<width>.png``).
 
 Each mode has one browser context that first booked an appointment and asked a question
 through the forms, so the booking's pages are its own (see :mod:`tests.e2e.citizen_pages`).
@@ -26,6 +28,7 @@ from tests.e2e.support import (
     BLOCKING,
     HEADINGS_JS,
     OVERFLOW_JS,
+    SCREENSHOT_DIR,
     axe_violations,
     care_cookie,
     describe_violations,
@@ -36,6 +39,9 @@ pytestmark = pytest.mark.e2e
 MODES = {"standard": False, "care": True}
 PAGE_IDS = [name for name, _ in CITIZEN_PAGES]
 QUESTION_LINK = re.compile(r"^/questions/(\d+)$")
+MODE_SHOTS = SCREENSHOT_DIR / "modes"
+MIN_SHOT_BYTES = 8_000  # a blank or nearly empty page compresses far below this
+SHOT_WIDTHS = {"desktop": 1280, "zoomed": 320}
 
 
 @pytest.fixture(scope="session")
@@ -96,9 +102,17 @@ def test_headings_do_not_skip_levels(citizen_contexts, name, opener):
 
 
 @pytest.mark.parametrize("mode", MODES, ids=MODES.keys())
+@pytest.mark.parametrize("width", SHOT_WIDTHS.values(), ids=SHOT_WIDTHS.keys())
 @pytest.mark.parametrize(("name", "opener"), CITIZEN_PAGES, ids=PAGE_IDS)
-def test_reflow_at_400_percent_zoom(citizen_contexts, name, opener, mode):
-    """At 320 CSS px (WCAG 1.4.10) the body never scrolls sideways, in both display modes."""
-    page = _open(citizen_contexts, opener, care=MODES[mode], width=320)
+def test_no_sideways_scrolling_and_a_screenshot(citizen_contexts, name, opener, width, mode):
+    """On a desktop and at 320 CSS px (400 % zoom, WCAG 1.4.10), in both modes, the body never
+    scrolls sideways; the page is photographed and the picture has content."""
+    page = _open(citizen_contexts, opener, care=MODES[mode], width=width)
     overflow = page.evaluate(OVERFLOW_JS)
-    assert overflow["scrollWidth"] <= overflow["clientWidth"] + 1, f"{name} ({mode}) at 320 px: {overflow}"
+    assert overflow["scrollWidth"] <= overflow["clientWidth"] + 1, f"{name} ({mode}) at {width} px: {overflow}"
+    page.evaluate("document.fonts.ready")
+    MODE_SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = MODE_SHOTS / f"{name}-{mode}-{width}.png"
+    shot.unlink(missing_ok=True)
+    page.screenshot(path=shot, full_page=True)
+    assert shot.stat().st_size > MIN_SHOT_BYTES, f"{shot} looks empty ({shot.stat().st_size} bytes)"
