@@ -3,16 +3,18 @@
 A reminder goes through the outbox (e-mail), once per booking and slot day, to bookings that
 gave an address; its text is built from the booking as disclosed to the public (name masked).
 Erasure blanks name, ID number, mobile and e-mail of every booking whose slot lies more than the
-retention period in the past; the counts behind the public statistics stay. Each run is audited.
+retention period in the past, and drops the holder rows (keyed hashes of ID numbers, see
+:class:`~portal.appointments.models.Holder`) of ID numbers that have not booked for as long; the
+counts behind the public statistics stay. Each run is audited.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, select
 
-from portal.appointments.models import Booking
+from portal.appointments.models import Booking, Holder
 from portal.audit.services import record
 from portal.core.classification import PUBLIC
 from portal.core.timefmt import utcnow
@@ -62,8 +64,12 @@ def erase_expired(today: date, retention_days: int) -> int:
     for booking in expired:
         booking.name = booking.id_number = booking.mobile = booking.email = ""
         booking.erased_at = now
+    dropped: CursorResult = db.session.execute(  # type: ignore[assignment]
+        delete(Holder).where(Holder.last_booked_at < datetime.combine(cutoff, time()))
+        .execution_options(synchronize_session=False))
     db.session.flush()
     record("appointment.erase", user_id=None, target_type="booking", target_id=cutoff.isoformat(),
-           detail={"erased": len(expired), "slots_before": cutoff.isoformat(),
+           detail={"erased": len(expired), "holders_dropped": dropped.rowcount,
+                   "slots_before": cutoff.isoformat(),
                    "retention_days": retention_days})
     return len(expired)

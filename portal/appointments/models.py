@@ -11,7 +11,14 @@ from datetime import date, datetime, time
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.classification import INTERNAL_FIELD, PUBLIC_FIELD, Level, classified, disclosed_property
+from portal.core.classification import (
+    INTERNAL_FIELD,
+    NEVER,
+    PUBLIC_FIELD,
+    Level,
+    classified,
+    disclosed_property,
+)
 from portal.core.pii_names import mask_name
 from portal.core.timefmt import utcnow
 from portal.extensions import Model
@@ -82,6 +89,21 @@ class Slot(Model):
     booked: Mapped[int] = mapped_column(default=0, info=PUBLIC_FIELD)
 
     plan: Mapped[SlotPlan] = relationship(lazy="joined", info=PUBLIC_FIELD)
+
+
+class Holder(Model):
+    """One row per ID number that ever booked, locked by every booking of that ID number.
+
+    Booking takes this row's lock before it counts the week's bookings and inserts, so two
+    bookings by one ID number (for different guides or slots) never both see room under the
+    weekly limit. The ID number is kept only as a keyed HMAC (see
+    :func:`portal.appointments.services.holder_key`); the row holds nothing else personal.
+    """
+
+    __tablename__ = "appointment_holders"
+
+    id_key: Mapped[str] = mapped_column(String(64), primary_key=True, info=NEVER)
+    last_booked_at: Mapped[datetime] = mapped_column(default=utcnow, index=True, info=INTERNAL_FIELD)
 
 
 class Booking(Model):

@@ -2,12 +2,17 @@
 
 A place is taken by one conditional UPDATE of the slot's counter (``booked < capacity``), so the
 database itself refuses the place after the last, whatever the number of processes racing for
-it; one active booking per ID number per guide is a partial unique index. Services flush and
-never commit; the booking pages commit at once (see :mod:`portal.appointments.views`).
+it; one active booking per ID number per guide is a partial unique index. The weekly limit per
+ID number is counted only after the ID number's :class:`~portal.appointments.models.Holder` row
+is locked (:func:`lock_holder`), so bookings by one ID number are made one after another.
+Services flush and never commit; the booking pages commit at once (see
+:mod:`portal.appointments.views`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -17,7 +22,7 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from portal.appointments.models import ACTIVE_STATUSES, Booking, Slot, SlotPlan
+from portal.appointments.models import ACTIVE_STATUSES, Booking, Holder, Slot, SlotPlan
 from portal.appointments.schedule import slot_times, starts
 from portal.audit.services import record
 from portal.calendar.services import load_calendar
@@ -106,6 +111,31 @@ def release_place(slot_id: int) -> None:
                        .values(booked=Slot.booked - 1).execution_options(synchronize_session=False))
 
 
+def holder_key(id_number: str) -> str:
+    """A keyed HMAC of an ID number: the holder row's key, useless without the secret key."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"appointment-holder:{id_number.upper()}".encode(), hashlib.sha256).hexdigest()
+
+
+def lock_holder(id_number: str) -> None:
+    """Lock the ID number's holder row (made if new) until the transaction ends.
+
+    One upsert that always writes: on PostgreSQL ``INSERT … ON CONFLICT DO UPDATE`` locks the row
+    as ``SELECT … FOR UPDATE`` would, and a concurrent booking by the same ID number waits for
+    this transaction to end; on SQLite the write takes the database's single write lock, which
+    the driver's deferred transaction begins with, so whatever is read afterwards is current and
+    no other booking commits before this one.
+    """
+    values = {"id_key": holder_key(id_number), "last_booked_at": utcnow()}
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in {"postgresql", "sqlite"}:
+        raise RuntimeError(f"appointments need PostgreSQL or SQLite, not {dialect}")
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Holder).values(**values)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["id_key"], set_={"last_booked_at": statement.excluded.last_booked_at}))
+
+
 def _check_limits(person: Person, guide_id: int, day: date, moving: Booking | None = None) -> None:
     """One active booking per ID number per guide; at most the weekly limit per ID number."""
     mine = [Booking.id_number == person.id_number, Booking.erased_at.is_(None)]
@@ -129,6 +159,7 @@ def book(plan: SlotPlan, day: date, starts_at: time, person: Person) -> Booking:
     Raises :class:`BookingRefused` (the caller rolls back) when a rule or a full slot refuses it.
     """
     ends_at = check_slot(plan, day, starts_at)
+    lock_holder(person.id_number)
     _check_limits(person, plan.guide_id, day)
     slot = slot_row(plan, day, starts_at, ends_at)
     take_place(slot)
@@ -186,6 +217,7 @@ def reschedule(booking: Booking, day: date, starts_at: time) -> None:
     if (day, starts_at) == (booking.slot_day, booking.slot.starts_at):
         raise BookingRefused("新时段与原时段相同。")
     person = Person(booking.name, booking.id_number, booking.mobile, booking.email)
+    lock_holder(person.id_number)
     _check_limits(person, booking.guide_id, day, moving=booking)
     slot = slot_row(plan, day, starts_at, ends_at)
     take_place(slot)

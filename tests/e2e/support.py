@@ -180,3 +180,32 @@ OVERFLOW_JS = """
   return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, culprits: culprits.slice(0, 8)};
 }
 """
+
+
+# axe-core's WCAG 2.0/2.1 A and AA rules, and the impacts that fail a page.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING = {"serious", "critical"}
+AXE_RUN_JS = """
+async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return results.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map((n) => n.target.join(' ')),
+  }));
+}
+"""
+
+
+def axe_violations(page, axe_script: Path) -> list[dict]:
+    """Every WCAG A/AA violation axe-core finds on the page as it stands (the page's context
+    must bypass its Content-Security-Policy for the script to be injected)."""
+    page.add_script_tag(path=str(axe_script))
+    return page.evaluate(AXE_RUN_JS, WCAG_TAGS)
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """axe's findings, one per line with the first few elements concerned."""
+    return "\n".join(
+        f"[{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["targets"][:10])
+        for v in violations
+    )

@@ -13,25 +13,20 @@ import itertools
 
 import pytest
 
-from tests.e2e.support import FOCUS_STYLE_JS, HEADINGS_JS, OVERFLOW_JS
+from tests.e2e.support import (
+    BLOCKING,
+    FOCUS_STYLE_JS,
+    HEADINGS_JS,
+    OVERFLOW_JS,
+    axe_violations,
+    describe_violations,
+)
 from tests.pages import all_pages, fill
 
 pytestmark = pytest.mark.e2e
 
 PAGES = all_pages()
 PAGE_IDS = [p[0] for p in PAGES]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-BLOCKING = {"serious", "critical"}
-
-AXE_RUN_JS = """
-async (tags) => {
-  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-  return results.violations.map((v) => ({
-    id: v.id, impact: v.impact, help: v.help,
-    targets: v.nodes.map((n) => n.target.join(' ')),
-  }));
-}
-"""
 
 
 def _open(shared_page, samples, path: str, user: str | None, **options):
@@ -43,23 +38,14 @@ def _open(shared_page, samples, path: str, user: str | None, **options):
     return page
 
 
-def _describe(violations: list[dict]) -> str:
-    return "\n".join(
-        f"[{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["targets"][:10])
-        for v in violations
-    )
-
-
 @pytest.mark.parametrize("care", [False, True], ids=["standard", "care"])
 @pytest.mark.parametrize(("name", "path", "user"), PAGES, ids=PAGE_IDS)
 def test_axe_finds_no_serious_violation(shared_page, samples, axe_script, name, path, user, care):
     """axe-core with the WCAG 2.0/2.1 A and AA rules: nothing serious or critical, in the standard
     mode and in the 关怀版."""
     page = _open(shared_page, samples, path, user, bypass_csp=True, care=care)
-    page.add_script_tag(path=str(axe_script))
-    violations = page.evaluate(AXE_RUN_JS, WCAG_TAGS)
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert not blocking, f"{name}: accessibility violations\n{_describe(blocking)}"
+    blocking = [v for v in axe_violations(page, axe_script) if v["impact"] in BLOCKING]
+    assert not blocking, f"{name}: accessibility violations\n{describe_violations(blocking)}"
 
 
 def test_axe_harness_catches_planted_violations(shared_page, samples, axe_script):
@@ -67,8 +53,7 @@ def test_axe_harness_catches_planted_violations(shared_page, samples, axe_script
     page = _open(shared_page, samples, "/", None, bypass_csp=True)
     page.evaluate("""() => document.querySelector('main').insertAdjacentHTML('beforeend',
       '<img src="/static/none.png"><input type="text"><p style="color:#bbb">浅灰色文字</p>')""")
-    page.add_script_tag(path=str(axe_script))
-    found = {v["id"]: v["impact"] for v in page.evaluate(AXE_RUN_JS, WCAG_TAGS)}
+    found = {v["id"]: v["impact"] for v in axe_violations(page, axe_script)}
     assert found.get("image-alt") in BLOCKING, found
     assert found.get("label") in BLOCKING, found
     assert found.get("color-contrast") in BLOCKING, found

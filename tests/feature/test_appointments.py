@@ -9,7 +9,8 @@ Wednesday 2026-12-02.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+import threading
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -73,6 +74,13 @@ def bookings(app) -> list:
         return list(db.session.scalars(select(Booking).order_by(Booking.id)))
 
 
+def holder_keys(app) -> list[str]:
+    from portal.appointments.models import Holder
+
+    with app.app_context():
+        return list(db.session.scalars(select(Holder.id_key)))
+
+
 def test_a_guide_that_takes_bookings_offers_them_with_free_places(app, client):
     assert "预约办理" not in client.get(f"/guides/{GUIDE}").get_data(as_text=True)
     plan = make_plan(app)
@@ -125,6 +133,39 @@ def test_one_active_booking_per_id_per_guide_and_a_weekly_limit(make_app, app, c
     other = make_plan(app, OTHER_GUIDE)
     refused = book(client, other, 1, slug=OTHER_GUIDE)
     assert refused.status_code == 409 and "每周最多预约 1 次" in refused.get_data(as_text=True)
+    assert len(bookings(app)) == 1
+
+
+def test_a_second_booking_by_the_same_id_waits_for_the_first_and_counts_it(app):
+    """Two bookings by one ID number for different guides, the first not yet committed: the
+    second waits for it, then is refused by the weekly limit instead of slipping past it."""
+    from portal.appointments import services
+    from portal.appointments.models import SlotPlan
+
+    app.config["APPOINTMENT_WEEKLY_LIMIT"] = 1
+    plans = [make_plan(app), make_plan(app, OTHER_GUIDE)]
+    person = services.Person("张三丰", citizen_id(1), "13912345678")
+    second: list[str] = []
+
+    def book_other_guide() -> None:
+        with app.app_context(), app.test_request_context():
+            try:
+                services.book(db.session.get(SlotPlan, plans[1]), date(2026, 12, 2), time(9), person)
+                db.session.commit()
+                second.append("booked")
+            except services.BookingRefused as exc:
+                db.session.rollback()
+                second.append(exc.message)
+
+    with app.app_context(), app.test_request_context():
+        services.book(db.session.get(SlotPlan, plans[0]), date(2026, 12, 2), time(9), person)
+        waiting = threading.Thread(target=book_other_guide)
+        waiting.start()
+        waiting.join(timeout=1)
+        assert waiting.is_alive()  # held back by the first booking's lock on the ID number
+        db.session.commit()
+    waiting.join(timeout=30)
+    assert second == ["同一证件号码每周最多预约 1 次，本周预约次数已满。"]
     assert len(bookings(app)) == 1
 
 
@@ -227,10 +268,12 @@ def test_personal_data_is_erased_after_retention_and_the_figures_stay(app, clien
     book(client, plan, 1)
     runner = app.test_cli_runner()
     assert "已删除 0 条" in runner.invoke(args=["appointments", "purge"]).output
+    assert holder_keys(app) != [] and citizen_id(1) not in holder_keys(app)[0]
     with time_machine.travel(datetime(2027, 3, 5, 10, 0, tzinfo=SHANGHAI), tick=False):
         assert "已删除 1 条" in runner.invoke(args=["appointments", "purge"]).output
     erased = bookings(app)[0]
     assert (erased.name, erased.id_number, erased.mobile, erased.email) == ("", "", "", "")
+    assert holder_keys(app) == []  # nor is a keyed hash of the ID number kept
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                                  .where(AuditEvent.action == "appointment.erase")) == 2
