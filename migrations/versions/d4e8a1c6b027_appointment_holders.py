@@ -4,7 +4,7 @@ Bookings by one ID number lock its row (keyed by an HMAC of the ID number) befor
 week's bookings, so concurrent bookings cannot exceed the weekly limit.
 
 Revision ID: d4e8a1c6b027
-Revises: b7a41c2d9e18
+Revises: d4e8a1c7b352
 Create Date: 2026-12-06 03:30:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d4e8a1c6b027"
-down_revision = "b7a41c2d9e18"
+down_revision = "d4e8a1c7b352"
 branch_labels = None
 depends_on = None
 
