@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from portal.accounts.models import Department, Role
+from portal.accounts.models import Role
 from portal.audit.services import record
-from portal.auth.access import role_required, staff_required
+from portal.auth.access import department_choices, role_required, staff_required
 from portal.cases import policy as policies
 from portal.cases.forms import CaseForm, PartyForm, StageForm
 from portal.cases.models import CASE_TYPES, PARTY_ROLES, Case, CaseParty
@@ -68,13 +67,6 @@ def index():
                            stage_label=stage_label)
 
 
-def _department_choices(form: CaseForm) -> None:
-    query = select(Department).order_by(Department.position, Department.id)
-    if not current_user.is_overseer:
-        query = query.where(Department.id == current_user.department_id)
-    form.department_id.choices = [SelectChoice(d.id, d.name) for d in db.session.scalars(query)]
-
-
 def _receipt(case: Case, party: CaseParty, code: str, reissued: bool = False):
     """The printable 受案回执 with the query code: the only time the code is ever shown."""
     shown = disclose(case, PUBLIC)
@@ -95,7 +87,7 @@ def new():
     if not current_user.is_overseer and current_user.department_id is None:
         abort(403)
     form, party_form = CaseForm(prefix="case"), PartyForm(prefix="party")
-    _department_choices(form)
+    form.department_id.choices = department_choices()
     if not form.is_submitted():
         form.accepted_on.data = local_today()
         return render_template("cases/staff_new.html", form=form, party_form=party_form)

@@ -5,10 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
-from portal.accounts.models import Department
-from portal.auth.access import require_department, staff_required
+from portal.auth.access import department_choices, require_department, staff_required
 from portal.core.classification import PUBLIC
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_to_utc
@@ -21,13 +19,6 @@ from portal.notices.services import publish_notice, save_notice, withdraw_notice
 from portal.withholding.services import marks_for
 
 bp = Blueprint("notices_staff", __name__, url_prefix="/staff/notices")
-
-
-def _department_choices() -> list[SelectChoice]:
-    query = select(Department).order_by(Department.position)
-    if not current_user.is_overseer:
-        query = query.where(Department.id == current_user.department_id)
-    return [SelectChoice(d.id, d.name) for d in db.session.scalars(query)]
 
 
 def _notice_or_404(notice_id: int) -> Notice:
@@ -56,7 +47,7 @@ def edit(notice_id: int | None = None):
     """Write a new draft or edit a notice; each save is a new version."""
     notice = _notice_or_404(notice_id) if notice_id else None
     form = NoticeForm(obj=notice)
-    form.department_id.choices = _department_choices()
+    form.department_id.choices = department_choices()
     if form.validate_on_submit():
         require_department(form.department_id.data)
         try:

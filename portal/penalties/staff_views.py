@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
-from portal.accounts.models import Department
-from portal.auth.access import require_department, staff_required
+from portal.auth.access import department_choices, require_department, staff_required
 from portal.core.errors import FieldError
 from portal.core.timefmt import local_today
 from portal.core.withhold import EXEMPTIONS
@@ -30,13 +27,6 @@ from portal.withholding.services import marks_for
 bp = Blueprint("penalties_staff", __name__, url_prefix="/staff/penalties")
 
 
-def _department_choices() -> list[SelectChoice]:
-    query = select(Department).order_by(Department.position)
-    if not current_user.is_overseer:
-        query = query.where(Department.id == current_user.department_id)
-    return [SelectChoice(d.id, d.name) for d in db.session.scalars(query)]
-
-
 def _decision_or_404(penalty_id: int) -> PenaltyDecision:
     decision = db.session.get(PenaltyDecision, penalty_id)
     if decision is None:
@@ -50,7 +40,7 @@ def _form_for(decision: PenaltyDecision | None) -> DecisionForm:
     if decision is not None and not form.is_submitted():
         form = DecisionForm(obj=decision)
         form.party_name.data = decision.party_person or decision.party_company
-    form.department_id.choices = _department_choices()
+    form.department_id.choices = department_choices()
     return form
 
 
