@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
@@ -127,6 +129,28 @@ def _settings(database_url: str, **config) -> dict:
     }
 
 
+class SharedBytecode(BytecodeCache):
+    """Compiled templates shared by every app of this test process: each test builds a new app,
+    whose Jinja environment would otherwise compile every template it renders again. Jinja checks
+    each entry against the template's source, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Fill ``bucket`` from the process's store, if the template was compiled before."""
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Keep the freshly compiled template."""
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedBytecode()
+
+
 @pytest.fixture
 def make_app(database_url, tmp_path, monkeypatch):
     """Build an app on the fresh database (schema created, nothing loaded)."""
@@ -138,6 +162,7 @@ def make_app(database_url, tmp_path, monkeypatch):
 
     def build(**config):
         app = create_app(_settings(database_url, **config))
+        app.jinja_env.bytecode_cache = TEMPLATE_CODE
         with app.app_context():
             db.create_all()
         built.append(app)
