@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.matters.letter_pdf import pdf_response
 from portal.matters.letters import Letter, render_letter_page
 from portal.matters.services import add_event, new_submission_key
-from portal.matters.tracked import lookup_prefill, remember_tracked, tracked_matter
+from portal.matters.tracked import lookup_prefill, remember_tracked, tracked_matter, tracked_record
 from portal.matters.uploads import check_upload
 
 bp = Blueprint("complaints", __name__)
@@ -67,10 +67,7 @@ def complain():
 
 
 def _tracked(tracking_no: str) -> Complaint:
-    matter = tracked_matter(tracking_no, "complaint")
-    if matter is None:
-        abort(404)  # never reveal whether a number exists to someone without its code
-    return db.session.get_one(Complaint, matter.id)
+    return tracked_record(tracking_no, "complaint", Complaint)
 
 
 @bp.route("/complaints/<tracking_no>")

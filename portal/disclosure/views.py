@@ -18,14 +18,13 @@ from portal.disclosure.models import DisclosureRequest
 from portal.disclosure.replies import REPLY_TYPES, sub_reason_label
 from portal.disclosure.services import file_request, looks_like_complaint
 from portal.disclosure.status import status_label
-from portal.extensions import db
 from portal.matters.files import office_files, send_attachment
 from portal.matters.labels import STATUS_ENDPOINTS
 from portal.matters.letter_pdf import pdf_response
 from portal.matters.letters import administrative_remedies, render_letter_page
 from portal.matters.models import MatterEvent
 from portal.matters.services import add_event, find_by_code, new_submission_key
-from portal.matters.tracked import lookup_prefill, remember_tracked, tracked_matter
+from portal.matters.tracked import lookup_prefill, remember_tracked, tracked_matter, tracked_record
 from portal.matters.uploads import check_upload
 from portal.web import keep_writes_despite_status
 
@@ -106,10 +105,7 @@ def track():
 
 
 def _tracked_request(tracking_no: str) -> DisclosureRequest:
-    matter = tracked_matter(tracking_no, "request")
-    if matter is None:
-        abort(404)  # never reveal whether a number exists to someone without its code
-    return db.session.get_one(DisclosureRequest, matter.id)
+    return tracked_record(tracking_no, "request", DisclosureRequest)
 
 
 @bp.route("/track/<tracking_no>")

@@ -9,14 +9,16 @@ whether the number exists.
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
-from flask import session
+from flask import abort, session
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.matters.models import Matter
 
 REMEMBERED = 10
+T = TypeVar("T")
 TRACKING_NO = re.compile(r"(GK|TS|ZX)-\d{4}-\d{6}")
 
 
@@ -39,3 +41,12 @@ def tracked_matter(tracking_no: str, kind: str) -> Matter | None:
 def lookup_prefill(tracking_no: str) -> str:
     """``tracking_no`` if it looks like one of ours, for the lookup form; otherwise nothing."""
     return tracking_no if TRACKING_NO.fullmatch(tracking_no) else ""
+
+
+def tracked_record(tracking_no: str, kind: str, model: type[T]) -> T:
+    """The ``model`` row (keyed by its matter's id) of the matter numbered ``tracking_no`` when
+    this browser may see it; else 404, which never tells whether the number exists."""
+    matter = tracked_matter(tracking_no, kind)
+    if matter is None:
+        abort(404)
+    return db.session.get_one(model, matter.id)

@@ -13,7 +13,7 @@ from portal.core.errors import FieldError
 from portal.disclose import disclose, disclose_all
 from portal.extensions import db
 from portal.matters.services import new_submission_key
-from portal.matters.tracked import lookup_prefill, remember_tracked, tracked_matter
+from portal.matters.tracked import lookup_prefill, remember_tracked, tracked_matter, tracked_record
 from portal.questions.forms import AskForm, RatingForm
 from portal.questions.models import KIND, RATINGS, Question
 from portal.questions.policy import reply_days
@@ -66,10 +66,7 @@ def ask():
 
 
 def _tracked(tracking_no: str) -> Question:
-    matter = tracked_matter(tracking_no, KIND)
-    if matter is None:
-        abort(404)  # never reveal whether a number exists to someone without its code
-    return db.session.get_one(Question, matter.id)
+    return tracked_record(tracking_no, KIND, Question)
 
 
 @bp.route("/my/<tracking_no>")
