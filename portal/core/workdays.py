@@ -24,7 +24,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import chinese_calendar
 
@@ -71,6 +71,28 @@ class _YearDays:
     def __init__(self, ordinals: tuple[int, ...]) -> None:
         self.ordinals = ordinals
         self.members = frozenset(ordinals)
+
+
+@lru_cache(maxsize=256)
+def _year_days(year: int, overrides: frozenset[tuple[date, bool]], covered: bool) -> _YearDays:
+    """The working days of ``year`` given its overrides and whether it is covered, built once per
+    process for each such combination (every calendar made from the same data shares it)."""
+    changed = dict(overrides)
+    use_package = package_covers(year)
+    # A gap year: the holiday law's own days are off even before the year's notice is entered.
+    law = statutory_holidays(year) if not covered and supported(year) else {}
+    ordinals = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        working = changed.get(day)
+        if working is None:
+            working = chinese_calendar.is_workday(day) if use_package else day.weekday() < 5 and day not in law
+        if working:
+            ordinals.append(day.toordinal())
+        if day == date.max:
+            break
+        day += _ONE_DAY
+    return _YearDays(tuple(ordinals))
 
 
 class WorkCalendar:
@@ -124,21 +146,7 @@ class WorkCalendar:
 
     def _build_year(self, year: int) -> _YearDays:
         overrides = self._overrides.get(year, {})
-        use_package = package_covers(year)
-        # A gap year: the holiday law's own days are off even before the year's notice is entered.
-        law = statutory_holidays(year) if not self.covers(year) and supported(year) else {}
-        ordinals = []
-        day = date(year, 1, 1)
-        while day.year == year:
-            working = overrides.get(day)
-            if working is None:
-                working = chinese_calendar.is_workday(day) if use_package else day.weekday() < 5 and day not in law
-            if working:
-                ordinals.append(day.toordinal())
-            if day == date.max:
-                break
-            day += _ONE_DAY
-        return _YearDays(tuple(ordinals))
+        return _year_days(year, frozenset(overrides.items()), self.covers(year))
 
     # -- detailed primitives (return the gap years they had to guess) ---------------------------
 
