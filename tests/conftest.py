@@ -212,10 +212,50 @@ def app(request, database_url, make_app, loaded_copies, tmp_path):
     pinned = "pinned_today" in request.fixturenames
     if pinned:
         request.getfixturevalue("pinned_today")  # the clock stands before anything is loaded or copied
+    extra = add_demo_records if "demo_records" in request.fixturenames else None
     if database_url.startswith("sqlite") or _PRIVATE_PG:
-        loaded_copies.restore(database_url, tmp_path / "instance", pinned=pinned)
+        request.node.demo_records = loaded_copies.restore(database_url, tmp_path / "instance", pinned=pinned,
+                                                          extra=extra)
         return make_app()
-    return _fill(make_app())
+    application = _fill(make_app())
+    request.node.demo_records = extra(application) if extra else None
+    return application
+
+
+def add_demo_records(application) -> dict:
+    """Add the demo's requests, complaint, penalty decisions and halls to ``application``'s loaded
+    database; return a 户政 guide's slug, a published notice's id, a public penalty decision's id
+    and the tracking numbers of a request and of a complaint."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import Department
+    from portal.catalog.models import Guide
+    from portal.core.timefmt import local_today
+    from portal.extensions import db
+    from portal.notices.queries import public_notices
+    from portal.penalties.queries import public_decisions
+    from portal.seed.appointments import create_demo_halls
+    from portal.seed.demo import create_demo_matters
+    from portal.seed.demo_penalties import create_demo_penalties
+
+    with application.app_context():
+        create_demo_penalties()
+        db.session.flush()
+        penalty = db.session.scalars(public_decisions(local_today())).first().id
+        guide = db.session.scalar(select(Guide.slug).join(Department)
+                                  .where(Department.code == "huzheng").order_by(Guide.slug))
+        notice = db.session.scalars(public_notices()).first().id
+        request, _replied, _transferred, complaint = create_demo_matters()
+        create_demo_halls()
+        db.session.commit()
+    return {"guide": guide, "notice": notice, "request": request, "complaint": complaint, "penalty": penalty}
+
+
+@pytest.fixture
+def demo_records(request, app) -> dict:
+    """The app's database also holds the demo records of :func:`add_demo_records` (copied from a
+    template that has them, so they cost nothing per test); their slugs, ids and numbers."""
+    return dict(request.node.demo_records)
 
 
 @pytest.fixture

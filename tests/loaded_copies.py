@@ -34,6 +34,7 @@ class Template:
 
     folder: Path
     database: str
+    extra: dict | None = None  # what the extra loader returned (e.g. the ids of demo records)
 
 
 class LoadedCopies:
@@ -47,27 +48,32 @@ class LoadedCopies:
     def __init__(self, root: Path, server: str, load: Callable[[str], Flask],
                  admin_engine: Callable[[], Engine]) -> None:
         self.root, self.server, self.load, self.make_admin_engine = root, server, load, admin_engine
-        self._templates: dict[tuple[str, bool], Template] = {}
+        self._templates: dict[tuple[str, bool, str], Template] = {}
         self._admin_engine: Engine | None = None
         self._spares: dict[str, Future] = {}  # template database -> the spare copy being made
         self._maker = ThreadPoolExecutor(max_workers=1)
 
-    def restore(self, url: str, instance: Path, *, pinned: bool) -> None:
-        """Make the empty database at ``url`` and the folder ``instance`` a loaded copy."""
+    def restore(self, url: str, instance: Path, *, pinned: bool,
+                extra: Callable[[Flask], dict] | None = None) -> dict | None:
+        """Make the empty database at ``url`` and the folder ``instance`` a loaded copy; with
+        ``extra``, of a template that also holds what ``extra(app)`` added after loading (its
+        result is returned, the same for every copy)."""
         backend = "sqlite" if url.startswith("sqlite") else "postgresql"
-        template = self._templates.get((backend, pinned))
+        key = (backend, pinned, extra.__name__ if extra else "")
+        template = self._templates.get(key)
         if template is None:
-            template = self._templates[(backend, pinned)] = self._build(backend, url, pinned)
+            template = self._templates[key] = self._build(backend, url, pinned, extra)
         shutil.rmtree(instance, ignore_errors=True)
         shutil.copytree(template.folder / "instance", instance)
         if backend == "sqlite":  # closing the template's last connection left everything in the file
             shutil.copyfile(template.database, url.removeprefix("sqlite:///"))
-            return
+            return template.extra
         name = url.rsplit("/", 1)[1]
         spare = self._spares.pop(template.database, None) or self._make_spare(template.database)
         self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
                     f'ALTER DATABASE "{spare.result()}" RENAME TO "{name}"')
         self._spares[template.database] = self._make_spare(template.database)
+        return template.extra
 
     def _make_spare(self, template: str) -> Future:
         """Start copying ``template`` in the background; the future gives the copy's name."""
@@ -87,31 +93,33 @@ class LoadedCopies:
             self._admin(f'DROP DATABASE IF EXISTS "{future.result()}" WITH (FORCE)')
         self._spares.clear()
         self._maker.shutdown()
-        for (backend, _pinned), template in self._templates.items():
+        for (backend, _pinned, _extra), template in self._templates.items():
             if backend == "postgresql":
                 self._admin(f'DROP DATABASE IF EXISTS "{template.database}" WITH (FORCE)')
         self._templates.clear()
         if self._admin_engine is not None:
             self._admin_engine.dispose()
 
-    def _build(self, backend: str, url: str, pinned: bool) -> Template:
-        folder = self.root / f"{backend}-{'pinned' if pinned else 'real'}-clock"
+    def _build(self, backend: str, url: str, pinned: bool, extra: Callable[[Flask], dict] | None) -> Template:
+        variant = f"{'pinned' if pinned else 'real'}{'_' + extra.__name__ if extra else ''}"
+        folder = self.root / f"{backend}-{variant}"
         folder.mkdir(parents=True)
         if backend == "sqlite":
             database, template_url = str(folder / "test.db"), f"sqlite:///{folder / 'test.db'}"
         else:
-            database = f"{url.rsplit('/', 1)[1]}_loaded_{'pinned' if pinned else 'real'}"
+            database = f"{url.rsplit('/', 1)[1]}_loaded_{variant}"
             self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', f'CREATE DATABASE "{database}"')
             template_url = f"{self.server}/{database}"
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("PORTAL_INSTANCE_PATH", str(folder / "instance"))
             app = self.load(template_url)
+            added = extra(app) if extra else None
         from portal.extensions import db
 
         with app.app_context():  # no connection may stay open on a template database
             db.session.remove()
             db.engine.dispose()
-        return Template(folder, database)
+        return Template(folder, database, added)
 
     def _admin(self, *statements: str) -> None:
         if self._admin_engine is None:

@@ -6,33 +6,16 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Department
-from portal.catalog.models import Guide
-from portal.core.timefmt import local_today
 from portal.extensions import db
-from portal.notices.queries import public_notices
-from portal.penalties.queries import public_decisions
 from tests.helpers import PASSWORD, login
 from tests.pages import PUBLIC_PAGES, STAFF_PAGES, SUPERVISOR_PAGES, fill
 
 
 @pytest.fixture
-def sample(app):
-    """A 户政 guide slug, a published notice id and a demo request's tracking number."""
-    from portal.seed.appointments import create_demo_halls
-    from portal.seed.demo import create_demo_matters
-    from portal.seed.demo_penalties import create_demo_penalties
-
-    with app.app_context():
-        create_demo_penalties()
-        db.session.flush()
-        penalty = db.session.scalars(public_decisions(local_today())).first().id
-        guide = db.session.scalar(select(Guide.slug).join(Department)
-                                  .where(Department.code == "huzheng").order_by(Guide.slug))
-        notice = db.session.scalars(public_notices()).first().id
-        request, _replied, _transferred, complaint = create_demo_matters()
-        create_demo_halls()
-        db.session.commit()
-    return {"guide": guide, "notice": notice, "request": request, "complaint": complaint, "penalty": penalty}
+def sample(demo_records):
+    """A 户政 guide slug, a published notice id, a public penalty decision and the demo's request
+    and complaint numbers."""
+    return demo_records
 
 
 def assert_secure_headers(response, path):
