@@ -220,8 +220,14 @@ def reschedule(booking: Booking, day: date, starts_at: time) -> None:
     lock_holder(person.id_number)
     _check_limits(person, booking.guide_id, day, moving=booking)
     slot = slot_row(plan, day, starts_at, ends_at)
-    take_place(slot)
-    release_place(booking.slot_id)
+    # The two slots' rows are changed in the order of their ids, so two moves in opposite
+    # directions never wait on each other (a refused take rolls the release back with it).
+    if booking.slot_id < slot.id:
+        release_place(booking.slot_id)
+        take_place(slot)
+    else:
+        take_place(slot)
+        release_place(booking.slot_id)
     booking.slot_id, booking.slot_day, booking.reminded_at = slot.id, day, None
     booking.status_changed_at = utcnow()
     db.session.flush()

@@ -8,6 +8,7 @@ Wednesday 2026-12-02.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from datetime import date, datetime, time
@@ -167,6 +168,58 @@ def test_a_second_booking_by_the_same_id_waits_for_the_first_and_counts_it(app):
     waiting.join(timeout=30)
     assert second == ["同一证件号码每周最多预约 1 次，本周预约次数已满。"]
     assert len(bookings(app)) == 1
+
+
+def test_two_bookings_swapping_slots_at_once_both_move(app, monkeypatch):
+    """Two citizens move their bookings into each other's slot at the same moment, each pausing
+    after its first change of a slot: both moves go through, neither waits on the other for
+    ever (on PostgreSQL a deadlock would refuse one of them), and each slot still holds one booking."""
+    from portal.appointments import services
+    from portal.appointments.models import Booking, Slot, SlotPlan
+
+    plan = make_plan(app, capacity=2)
+    with app.app_context(), app.test_request_context():
+        for serial, starts in ((1, time(9)), (2, time(9, 30))):
+            services.book(db.session.get(SlotPlan, plan), date(2026, 12, 2), starts,
+                          services.Person("张三丰", citizen_id(serial), "13912345678"))
+        db.session.commit()
+        first, second = db.session.scalars(select(Booking.id).order_by(Booking.id)).all()
+    paused = threading.Barrier(2, timeout=3)  # both have changed one slot (or one waits on the other)
+    for name in ("take_place", "release_place"):
+        original = getattr(services, name)
+
+        def changed_then_pause(*args, _original=original):
+            _original(*args)
+            if not getattr(local, "paused", False):
+                local.paused = True
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    paused.wait()
+        monkeypatch.setattr(services, name, changed_then_pause)
+    local = threading.local()
+    outcomes: list[str] = []
+
+    def move(booking_id: int, starts: time) -> None:
+        with app.app_context(), app.test_request_context():
+            try:
+                services.reschedule(db.session.get(Booking, booking_id), date(2026, 12, 2), starts)
+                db.session.commit()
+                outcomes.append("moved")
+            except Exception as exc:  # a deadlock surfaces here as a database error
+                db.session.rollback()
+                outcomes.append(type(exc).__name__)
+
+    movers = [threading.Thread(target=move, args=(first, time(9, 30))),
+              threading.Thread(target=move, args=(second, time(9)))]
+    for mover in movers:
+        mover.start()
+    for mover in movers:
+        mover.join(timeout=30)
+    assert outcomes == ["moved", "moved"]
+    with app.app_context():
+        assert sorted(db.session.scalars(select(Slot.booked))) == [1, 1]
+        moved = dict(db.session.execute(select(Booking.id, Booking.slot_id)).all())
+        starts = dict(db.session.execute(select(Slot.id, Slot.starts_at)).all())
+    assert (starts[moved[first]], starts[moved[second]]) == (time(9, 30), time(9))
 
 
 def test_a_full_slot_refuses_with_a_clear_message(app, client):
