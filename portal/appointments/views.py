@@ -164,20 +164,23 @@ def move(booking_code: str):
 
 @bp.route("/manage", methods=["GET", "POST"])
 def manage():
-    """Find a booking by its code and the last four ID characters (throttled per address)."""
+    """Find a booking by its code and the last four ID characters (throttled per address and per
+    address and code, counted before the code is checked)."""
     form, status = FindBookingForm(), 200
     if form.validate_on_submit():
         keep_writes_despite_status()
-        key = throttle.address_key("appointment", request.remote_addr)
-        if throttle.seconds_locked([key]):
+        attempt = throttle.Attempt.of("appointment", request.remote_addr, form.code.data.strip().upper(),
+                                      per_address=LOOKUP_LIMIT, per_pair=LOOKUP_LIMIT, window=LOOKUP_LOCK)
+        if attempt.admit():
             flash("查询失败次数过多，请 15 分钟后再试。", "error")
             status = 429
         else:
             booking = services.find_booking(form.code.data, form.id_last4.data)
             if booking is not None:
+                attempt.succeeded()
                 _remember(booking.id)
                 return redirect(url_for("appointments.slip", booking_code=booking.code))
-            throttle.note_failure(key, LOOKUP_LIMIT, LOOKUP_LOCK)
+            attempt.failed()
             record("appointment.lookup", user_id=None, target_type="booking",
                    target_id=form.code.data.strip().upper()[:20], detail={"outcome": "not_found"})
             flash("预约码或身份证号码后四位不正确。", "error")

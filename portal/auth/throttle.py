@@ -104,15 +104,6 @@ def _start_count(key: str, now: datetime, window: timedelta) -> None:
     db.session.execute(statement)
 
 
-def note_failure(key: str, allowed: int, lock: timedelta) -> None:
-    """Count one failure for ``key``; lock it for ``lock`` once ``allowed`` is reached."""
-    counted = count_failure(key, lock)
-    if counted.failures >= allowed:
-        db.session.execute(update(LoginThrottle).where(LoginThrottle.key == key)
-                           .values(locked_until=utcnow() + lock)
-                           .execution_options(synchronize_session=False))
-
-
 def failures(key: str, window: timedelta) -> int:
     """Failures counted for ``key`` within the last ``window`` (0 when none)."""
     row = db.session.get(LoginThrottle, key, populate_existing=True)

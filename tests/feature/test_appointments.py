@@ -236,6 +236,24 @@ def _find(client, code: str, last4: str):
     return post_form(client, "/appointments/manage", {"code": code, "id_last4": last4})
 
 
+def test_wrong_lookups_lock_only_the_address_that_made_them(app, client):
+    """Ten wrong last-four guesses from one address refuse that address, the right answer
+    included; the citizen arriving from another address still finds the booking."""
+    plan = make_plan(app, capacity=1)
+    book(client, plan, 1)
+    code = bookings(app)[0].code
+    guesser = app.test_client()
+    address = {"environ_base": {"REMOTE_ADDR": "198.51.100.7"}}
+    for _ in range(10):
+        assert post_form(guesser, "/appointments/manage", {"code": code, "id_last4": "0000"},
+                         **address).status_code == 404
+    locked = post_form(guesser, "/appointments/manage", {"code": code, "id_last4": citizen_id(1)[-4:]},
+                       **address)
+    assert locked.status_code == 429 and "查询失败次数过多" in locked.get_data(as_text=True)
+    owner = _find(app.test_client(), code, citizen_id(1)[-4:])
+    assert owner.status_code == 302 and owner.headers["Location"].endswith(code)
+
+
 def test_cancel_and_move_with_code_and_last_four_until_the_cut_off(app, client):
     plan = make_plan(app, capacity=1)
     book(client, plan, 1)
