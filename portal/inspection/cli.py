@@ -16,11 +16,9 @@ from flask.cli import with_appcontext
 from portal.core.timefmt import local_today
 from portal.extensions import db
 from portal.inspection.models import InspectionRun
-from portal.inspection.runs import run_inspection
+from portal.inspection.runs import LOCK_NAME, run_inspection
 from portal.inspection.scoring import CHECKS
 from portal.joblock import single_runner, skipped
-
-LOCK_NAME = "inspect"  # shared with the 立即自查 button
 
 
 def report_lines(run: InspectionRun) -> list[str]:

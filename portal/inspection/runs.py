@@ -20,6 +20,7 @@ from portal.inspection.models import InspectionFinding, InspectionRun
 from portal.inspection.scoring import CHECKS, CRAWL_CHECKS, Finding, ordered, score
 
 SHOWN_PAGES = 5
+LOCK_NAME = "inspect"  # the job lock of a run: the command and the 立即自查 button take it
 
 
 def crawl_findings(report: CrawlReport) -> list[Finding]:

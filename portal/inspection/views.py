@@ -14,8 +14,7 @@ from portal.auth.access import role_required
 from portal.core.timefmt import local_today
 from portal.extensions import db
 from portal.forms import PortalForm
-from portal.inspection.cli import LOCK_NAME
-from portal.inspection.runs import latest_run, run_inspection
+from portal.inspection.runs import LOCK_NAME, latest_run, run_inspection
 from portal.inspection.scoring import CHECKS, PASS_SCORE
 from portal.joblock import single_runner
 
