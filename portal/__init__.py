@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.cli import register_commands
     from portal.notices.queries import next_scheduled_publish
     from portal.public_content import install_content_generation
+    from portal.search.direct import install_search_page
     from portal.search.services import install_search
     from portal.web import install_web
 
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     install_web(app, pages_valid_until=next_scheduled_publish)
     register_search_sources()
     install_search(app)
+    install_search_page(app)
     register_commands(app)
     return app
 

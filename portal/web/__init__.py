@@ -9,7 +9,8 @@
 - :mod:`portal.web.filters`: Jinja filters and globals;
 - :mod:`portal.web.layout`: the links and header every page's layout shows;
 - :mod:`portal.web.care`: the 关怀版 (elderly-friendly) display mode and its switch;
-- :mod:`portal.web.pagecache`: rendered public pages reused until content changes.
+- :mod:`portal.web.pagecache`: rendered public pages reused until content changes;
+- :mod:`portal.web.direct`: pages a feature answers before Flask for visitors without a session.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from flask import Flask
 
 from portal.web.busy import install_busy_handlers
 from portal.web.care import install_care_mode
+from portal.web.direct import install_direct_answers
 from portal.web.errors import install_error_pages
 from portal.web.filters import install_filters
 from portal.web.headers import SecurityHeaders
@@ -41,5 +43,6 @@ def install_web(app: Flask, pages_valid_until: Callable[[], float | None] = lamb
     install_filters(app)
     install_layout_helpers(app)
     install_care_mode(app)
+    install_direct_answers(app)  # inside the page cache and the headers
     install_page_cache(app, pages_valid_until)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]  # outermost: cached answers too

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from flask import Flask, current_app, has_request_context, redirect, request
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 CARE_COOKIE = "care_mode"
 CARE_ON = "1"
@@ -47,11 +47,16 @@ def safe_return_path(target: str | None) -> str:
     return target
 
 
+def switch_url_for(page: Request) -> str:
+    """The switch's link on ``page``: into the care mode, or back to the standard one."""
+    here = page.full_path.rstrip("?") if page.query_string else page.path
+    turn = "off" if care_mode_in(page.cookies) else "on"
+    return f"{page.script_root}{SWITCH_PATH}?to={turn}&next={quote(here, safe='/')}"
+
+
 def care_switch_url() -> str:
-    """The switch's link for this page: into the care mode, or back to the standard one."""
-    here = request.full_path.rstrip("?") if request.query_string else request.path
-    turn = "off" if care_mode() else "on"
-    return f"{request.script_root}{SWITCH_PATH}?to={turn}&next={quote(here, safe='/')}"
+    """The switch's link for this request's page."""
+    return switch_url_for(request)
 
 
 def switch_care_mode() -> Response:

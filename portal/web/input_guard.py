@@ -90,11 +90,15 @@ def _form_refused() -> bool:
     return not all(is_usable_text(name) for name in request.form) or not all(map(is_usable_text, values))
 
 
+def address_is_unusable(environ: dict) -> bool:
+    """Whether a WSGI request's path or query string holds unusable input (no form is read)."""
+    path = _utf8(environ.get("PATH_INFO", ""))
+    return path is None or not is_usable_text(path) or _query_refused(environ.get("QUERY_STRING", ""))
+
+
 def input_is_unusable() -> bool:
     """Whether this request's path, query string or form holds unusable input."""
-    path = _utf8(request.environ.get("PATH_INFO", ""))
-    return (path is None or not is_usable_text(path)
-            or _query_refused(request.environ.get("QUERY_STRING", "")) or _form_refused())
+    return address_is_unusable(request.environ) or _form_refused()
 
 
 def drop_longer_than(limit: int) -> Callable[[str | None], str | None]:

@@ -29,6 +29,7 @@ from werkzeug.wrappers import Request
 
 from portal.public_content import content_generation
 from portal.web.care import page_cache_key
+from portal.web.direct import visitor_cookie_names
 
 CACHED_BLUEPRINTS = frozenset({"public", "catalog", "notices", "feeds", "accountability", "api", "penalties"})
 # Answers with no site header (no signed-in name, no messages): the same for every visitor, so the
@@ -87,9 +88,7 @@ class PageCache:
 
 def _carries_a_visitor_cookie() -> bool:
     """True when the request has a session or remember-me cookie (a visitor with state)."""
-    config = current_app.config
-    names = (config.get("SESSION_COOKIE_NAME", "session"), config.get("REMEMBER_COOKIE_NAME", "remember_token"))
-    return any(name in request.cookies for name in names)
+    return not visitor_cookie_names(current_app).isdisjoint(request.cookies)
 
 
 def _cacheable_request() -> bool:
@@ -130,8 +129,7 @@ class CachedPageServer:
 
     def __init__(self, wsgi_app: Callable, app: Flask, cache: PageCache) -> None:
         self.wsgi_app, self.app, self.cache = wsgi_app, app, cache
-        self.visitor_cookies = {app.config.get("SESSION_COOKIE_NAME", "session"),
-                                app.config.get("REMEMBER_COOKIE_NAME", "remember_token")}
+        self.visitor_cookies = visitor_cookie_names(app)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Serve a cached answer when there is a fresh one for this path, else call the app."""

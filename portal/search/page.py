@@ -1,0 +1,79 @@
+"""The search results page: its arguments, title and content, shared by the view
+(:mod:`portal.search.views`) and by the answer given before Flask (:mod:`portal.search.direct`).
+
+The page is the layout (``base.html``) around the results (``search/_results.html``); both ways of
+answering render that same fragment from the same context, so a visitor gets the same page
+whichever way it was made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from portal.catalog.queries import categories_with_counts
+from portal.core.classification import PUBLIC
+from portal.disclose import disclose
+from portal.search.documents import type_labels
+from portal.search.services import search
+
+PER_PAGE = 10
+MAX_PAGE = 50
+MAX_QUERY = 100  # characters of the query that are searched and shown
+# Offered when the box is empty or nothing matched: what citizens ask most at the counters.
+SUGGESTED_QUERIES = ("身份证丢了怎么办", "无犯罪记录证明", "驾照到期换证", "护照多久能办好",
+                     "新生儿上户口", "港澳通行证", "车辆年检", "外国人住宿登记")
+
+
+@dataclass(frozen=True)
+class SearchArgs:
+    """What a search page was asked for: the query, a document type, a guide category, a page."""
+
+    q: str
+    doc_type: str
+    category: str
+    page: int
+
+
+def _page_number(raw: str) -> int:
+    try:
+        return min(max(int(raw), 1), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def search_args(args: Mapping[str, str]) -> SearchArgs:
+    """The page's arguments from a query string; unknown types and bad page numbers are dropped."""
+    doc_type = args.get("type", "")
+    return SearchArgs(q=args.get("q", "").strip()[:MAX_QUERY],
+                      doc_type=doc_type if doc_type in type_labels() else "",
+                      category=args.get("category", "")[:32], page=_page_number(args.get("page", "1")))
+
+
+@dataclass(frozen=True)
+class SearchLinks:
+    """The addresses the results link to (the page needs no request to render)."""
+
+    search: str
+    suggest: str
+    category: Callable[[str], str]  # a guide category's code → its page
+
+
+def page_title(q: str) -> str:
+    """The page's title (before the site's name)."""
+    return f"“{q}”的搜索结果" if q else "站内搜索"
+
+
+def results_context(args: SearchArgs, links: SearchLinks) -> dict[str, Any]:
+    """Everything ``search/_results.html`` shows: the results (None without a query), the type
+    tabs, and the suggestions and guide categories (name, link, guides) offered when nothing
+    matched."""
+    found = search(args.q, doc_type=args.doc_type, category=args.category, page=args.page,
+                   per_page=PER_PAGE) if args.q else None
+    categories = [] if found and found.total else [  # shown only on the empty-results page
+        (shown.name, links.category(shown.code), n)
+        for shown, n in ((disclose(c, PUBLIC), n) for c, n in categories_with_counts())]
+    return {"q": args.q, "doc_type": args.doc_type, "category": args.category, "found": found,
+            "type_labels": type_labels(), "suggested": SUGGESTED_QUERIES, "categories": categories,
+            "links": links}

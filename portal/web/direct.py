@@ -1,0 +1,79 @@
+"""Pages answered before Flask builds a request, for visitors without a session.
+
+A few public pages are worked out afresh on every request and are asked for far more often than
+they change in shape: the search results page above all. For a visitor who carries neither a
+session nor a remember-me cookie such a page looks the same as for any other visitor: nobody is
+signed in, no flashed message waits, no form holds a CSRF token. :class:`DirectAnswers` lets a
+feature answer a ``GET`` of its path itself at that point, skipping the request hooks that only
+matter to visitors with state (session lifetime, Flask-Login, CSRF, the transaction hooks).
+
+It sits inside the page cache and the security headers (:func:`portal.web.install_web`), so its
+answers carry the same headers as every other page. A request it cannot answer goes on to Flask
+unchanged: one with a visitor cookie, unusable input (which Flask refuses with its 400 page),
+an answer function that returns None, or one that fails (logged; Flask then answers, with its
+error pages and busy-database handling).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+from flask import Flask
+from werkzeug.http import parse_cookie
+from werkzeug.wrappers import Request, Response
+
+from portal.web.input_guard import address_is_unusable
+
+log = logging.getLogger(__name__)
+
+Answer = Callable[[Request], "Response | None"]
+
+
+def visitor_cookie_names(app: Flask) -> frozenset[str]:
+    """The cookies that mark a visitor with state: the session and the remember-me cookie."""
+    config = app.config
+    return frozenset({config.get("SESSION_COOKIE_NAME", "session"),
+                      config.get("REMEMBER_COOKIE_NAME", "remember_token")})
+
+
+class DirectAnswers:
+    """WSGI middleware: a cookie-less ``GET`` of a registered path is answered by that path's
+    function when it gives a response; everything else goes on to the app."""
+
+    def __init__(self, wsgi_app: Callable, app: Flask) -> None:
+        self.wsgi_app = wsgi_app
+        self.answers: dict[str, Answer] = {}
+        self.visitor_cookies = visitor_cookie_names(app)
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        """Answer from the path's function when it can, else call the app."""
+        path = environ.get("PATH_INFO", "")
+        answer = self.answers.get(path)
+        if answer is not None and self._plain_visit(environ):
+            try:
+                response = answer(Request(environ))
+            except Exception:  # Flask answers instead, with its error pages and retries
+                log.exception("direct answer for %s failed; the app answers instead", path)
+                response = None
+            if response is not None:
+                return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+    def _plain_visit(self, environ: dict) -> bool:
+        return (environ.get("REQUEST_METHOD") == "GET"
+                and not self.visitor_cookies & parse_cookie(environ).keys()
+                and not address_is_unusable(environ))
+
+
+def install_direct_answers(app: Flask) -> None:
+    """Put the direct answers in front of the app (call before the page cache is installed)."""
+    direct = DirectAnswers(app.wsgi_app, app)
+    app.extensions["direct_answers"] = direct
+    app.wsgi_app = direct  # type: ignore[method-assign]
+
+
+def answer_directly(app: Flask, path: str, answer: Answer) -> None:
+    """Let ``answer`` serve cookie-less ``GET`` requests of ``path`` (returning None passes the
+    request on to the app)."""
+    app.extensions["direct_answers"].answers[path] = answer
