@@ -191,6 +191,11 @@ class PageMemo:
             while len(self._pages) > self.entries:
                 self._pages.popitem(last=False)
 
+    def clear(self) -> None:
+        """Forget every page (the next request for each renders it afresh)."""
+        with self._lock:
+            self._pages.clear()
+
 
 PAGES = PageMemo()
 
