@@ -16,14 +16,15 @@ matcher and a segment's term table), and it is used only through
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import whoosh
 from whoosh.scoring import BM25F
+
+from portal.search.decoded import DecodedCache, entry_bytes
+from portal.search.termfilter import TermFilter
 
 WHOOSH_VERSION = (2, 7, 5)  # the whoosh-reloaded release whose postings this module reads
 
@@ -42,6 +43,7 @@ check_whoosh_version()
 
 CACHE_BYTES = 48 * 2**20  # decoded postings a process keeps beyond the warmed ones (SEARCH_CACHE_MB)
 WARM_BYTES = 64 * 2**20  # postings decoded when the index opens, shared by forked workers (SEARCH_WARM_MB)
+LAZY_FILTER_DOCS = 5000  # segments this small get their word filters on first use (larger: at warm-up)
 WARM_MIN_DOCS = 128  # terms in fewer documents read one block from disk: not worth warming
 POSTING_BYTES = 8  # one decoded posting: int32 docnum and float32 frequency
 
@@ -55,76 +57,7 @@ class Clause:
     boost: float
 
 
-ENTRY_BYTES = 256  # counted for every cached entry besides its arrays (a word with no postings too)
-
-
-def _nbytes(value: tuple) -> int:
-    return ENTRY_BYTES + sum(getattr(part, "nbytes", 0) for part in value)
-
-
-class _PostingsCache:
-    """Decoded postings and per-segment columns, keyed by segment id (segments never change):
-    a bounded LRU, plus the *warmed* entries decoded when the index was opened, which stay
-    (decoded before a fork they are the master's pages, shared by every worker)."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.size = 0
-        self.warmed_size = 0
-        self._items: OrderedDict[tuple, tuple] = OrderedDict()
-        self._warmed: dict[tuple, tuple] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple):
-        """The entry under ``key`` (warmed or recently used), or None."""
-        value = self._warmed.get(key)
-        if value is not None:
-            return value
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: tuple, value: tuple) -> None:
-        """Keep ``value``; the least recently used entries go beyond the limit."""
-        with self._lock:
-            if key in self._items or key in self._warmed:
-                return
-            self._items[key] = value
-            self.size += _nbytes(value)
-            self._evict()
-
-    def _evict(self) -> None:
-        while self.size > self.limit and self._items:
-            _key, old = self._items.popitem(last=False)
-            self.size -= _nbytes(old)
-
-    def resize(self, limit: int) -> None:
-        """Keep at most ``limit`` bytes of entries that are not warmed from now on."""
-        with self._lock:
-            self.limit = limit
-            self._evict()
-
-    def keep_warm(self, entries: dict[tuple, tuple]) -> None:
-        """Make ``entries`` the warmed ones (those of segments no longer open go)."""
-        with self._lock:
-            for key in entries:
-                old = self._items.pop(key, None)
-                if old is not None:
-                    self.size -= _nbytes(old)
-            self._warmed = dict(entries)
-            self.warmed_size = sum(_nbytes(value) for value in entries.values())
-
-    def clear(self) -> None:
-        """Forget every entry, warmed ones included."""
-        with self._lock:
-            self._items.clear()
-            self._warmed = {}
-            self.size = self.warmed_size = 0
-
-
-CACHE = _PostingsCache(CACHE_BYTES)
+CACHE = DecodedCache(CACHE_BYTES)
 _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 _NO_IDS, _NO_PARTS = np.zeros(0, np.int64), np.zeros(0, np.float64)
 
@@ -169,6 +102,19 @@ def _read_postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarra
     return _decode(reader._terms.matcher(field, raw, schema_field.format))
 
 
+def may_hold(reader, field: str, raw: bytes) -> bool:
+    """False when the segment ``reader`` reads certainly lacks the word ``raw`` in ``field``
+    (its word filter says so); the filter is built on first use in segments of up to
+    :data:`LAZY_FILTER_DOCS` documents, before workers fork (:func:`warm`) in larger ones."""
+    key = ("f", _segment_key(reader), field)
+    found = CACHE.get(key)
+    if found is None:
+        small = reader.doc_count_all() <= LAZY_FILTER_DOCS
+        found = (TermFilter.of_field(reader, field) if small and field in reader.schema else None,)
+        CACHE.put(key, found)
+    return found[0] is None or found[0].may_hold(raw)
+
+
 def postings(reader, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """Segment-local docnums and weights of one term (deleted documents included)."""
     key = ("p", _segment_key(reader), field, text)
@@ -197,9 +143,10 @@ def lengths(reader, field: str) -> np.ndarray:
 
 def warm(searcher, fields: tuple[str, ...], filters: tuple[str, ...], budget: int = WARM_BYTES) -> int:
     """Decode now, and keep for the life of the process, what searches read most: the lengths
-    of the scorable ``fields`` in every segment, the postings of every term of the ``filters``
-    fields, and the postings of the terms of ``fields`` that span more than one block on disk,
-    most documents first, up to about ``budget`` bytes. Returns the bytes kept."""
+    of the scorable ``fields`` and a word filter of each of them in every segment, the postings
+    of every term of the ``filters`` fields, and the postings of the terms of ``fields`` that
+    span more than one block on disk, most documents first, up to about ``budget`` bytes.
+    Returns the bytes kept."""
     entries: dict[tuple, tuple] = {}
     frequent: list[tuple[Any, ...]] = []
     for reader, _offset in searcher.reader().leaf_readers():
@@ -210,11 +157,12 @@ def warm(searcher, fields: tuple[str, ...], filters: tuple[str, ...], budget: in
         for field in fields:
             if reader.schema[field].scorable:
                 entries[("l", segment, field)] = (_read_lengths(reader, field),)
+            entries[("f", segment, field)] = (TermFilter.of_field(reader, field),)
             from_bytes = reader.schema[field].from_bytes
             frequent.extend((info.doc_frequency(), segment, field, from_bytes(raw), reader)
                             for raw, info in reader.iter_field(field) if info.doc_frequency() > WARM_MIN_DOCS)
     frequent.sort(key=lambda item: -item[0])
-    spent = sum(_nbytes(value) for value in entries.values())
+    spent = sum(entry_bytes(value) for value in entries.values())
     for count, segment, field, text, reader in frequent:
         if spent + count * POSTING_BYTES > budget:
             break
@@ -248,7 +196,12 @@ def contribution(searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarra
     (its frequency for fields that are not scorable)."""
     if field not in searcher.schema or not searcher.doc_count_all():
         return _NO_IDS, _NO_PARTS
-    found = [(reader, offset, postings(reader, field, text)) for reader, offset in searcher.reader().leaf_readers()]
+    try:
+        raw = searcher.schema[field].to_bytes(text)
+    except ValueError:
+        return _NO_IDS, _NO_PARTS
+    found = [(reader, offset, postings(reader, field, text)) for reader, offset in searcher.reader().leaf_readers()
+             if may_hold(reader, field, raw)]
     found = [(reader, offset, held) for reader, offset, held in found if len(held[0])]
     if not found:  # a word the index does not hold: no idf look-up
         return _NO_IDS, _NO_PARTS

@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import threading
+import time
 import warnings
 import weakref
 from collections import OrderedDict
@@ -62,6 +63,7 @@ RESULT_CACHE_ENTRIES = 256
 WARM_FIELDS = ("title", "body", "title_pieces", "initials")  # frequent terms decoded at warm-up
 FILTER_FIELDS = ("type",)  # every search counts per type
 HIDDEN_MEMO = timedelta(seconds=1)  # how long the set of not-yet-visible documents is reused
+SETTLED_NS = 2 * 10**9  # a folder unchanged this long gets a later mtime at its next change
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
 
 
@@ -112,12 +114,29 @@ class IndexReader:
         self._shown: ShownDocuments | None = None
         self._closer: weakref.finalize | None = None
         self._version: tuple | None = None
+        self._listed: tuple | None = None  # ((folder inode, folder mtime), version) of the last listing
         self._results: OrderedDict[tuple, Ranked] = OrderedDict()
         self._hidden_memo: tuple | None = None
         self.hits = self.misses = 0
 
     def version(self) -> tuple | None:
-        """(generation, inode, mtime) of the newest table of contents, or None without an index."""
+        """(generation, inode, mtime) of the newest table of contents, or None without an index.
+        The folder is listed again only when its own inode or mtime moved (every commit adds a
+        file), or when it changed within the last :data:`SETTLED_NS`: a change in the same tick of
+        the file system's clock as the previous one could leave its mtime where it was."""
+        try:
+            folder = os.stat(self.index.directory)
+        except FileNotFoundError:
+            return None
+        stamp = (folder.st_ino, folder.st_mtime_ns)
+        listed = self._listed
+        if listed is not None and listed[0] == stamp:
+            return listed[1]
+        newest = self._newest_toc()
+        self._listed = (stamp, newest) if time.time_ns() - folder.st_mtime_ns > SETTLED_NS else None
+        return newest
+
+    def _newest_toc(self) -> tuple | None:
         newest = None
         try:
             with os.scandir(self.index.directory) as entries:
