@@ -44,8 +44,6 @@ class SearcherMemo:
             self._terms.move_to_end(key)
             return found
         found = ranking.contribution(self.searcher, field, text)
-        if not len(found[0]):  # a word no document holds: quickly found again, so it takes no room
-            return found
         self._terms[key] = found
         self.size += ENTRY_BYTES + found[0].nbytes + found[1].nbytes
         while self.size > self.limit and len(self._terms) > 1:
