@@ -61,9 +61,9 @@ def test_filtered_contributions_equal_the_term_tables_answer(segmented):
         assert len(parts) == len(expected)
 
 
-def test_a_segment_without_the_word_is_not_read(segmented, monkeypatch):
+def test_segments_without_the_word_are_rarely_read(segmented, monkeypatch):
     ranking.CACHE.clear()
-    read = []
+    read: list[str] = []
     real = ranking.postings
 
     def counted(reader, field, text):
@@ -71,8 +71,10 @@ def test_a_segment_without_the_word_is_not_read(segmented, monkeypatch):
         return real(reader, field, text)
 
     monkeypatch.setattr(ranking, "postings", counted)
-    ranking.contribution(segmented, "body", "居住证")  # only in the third segment
-    assert len(read) == 1
+    third = segmented.reader().leaf_readers()[2][0].segment().segment_id()
+    ranking.contribution(segmented, "body", "居住证")  # only in the third segment: always read there
+    assert third in read
     read.clear()
-    ranking.contribution(segmented, "body", "从未出现")
-    assert read == []
+    for n in range(50):  # three segments each: 150 look-ups without filters
+        ranking.contribution(segmented, "body", f"从未出现{n}")
+    assert len(read) <= 12  # a "maybe" now and then, as hashes fall
