@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
@@ -23,11 +22,11 @@ from portal.search.snippets import highlight_all, ordered, searchable, snippet
 
 DOCUMENT_ENTRIES = 256  # documents whose stored fields are kept per open searcher
 MARKED_ENTRIES = 4096  # (document, words) pairs whose highlighted title and snippet are kept
+HELD_ENTRIES = 16384  # (document, word) pairs whose presence is kept; emptied when full
 PLAIN_SNIPPET = 120  # characters shown from the start of a body that holds none of the words
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One result, safe to show: title and snippet are escaped HTML with ``<mark>`` only."""
 
     title: Markup
@@ -58,6 +57,7 @@ class ShownDocuments:
         self.limits = (documents, marked)
         self._documents: OrderedDict[int, _Document] = OrderedDict()
         self._marked: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+        self._holds: dict[tuple[int, str], bool] = {}  # (document, word) → the word is in its text
 
     def _document(self, docnum: int) -> _Document:
         found = self._documents.get(docnum)
@@ -77,15 +77,28 @@ class ShownDocuments:
         prepared = ordered(words)
         return [self._hit(docnum, score, prepared) for docnum, score in ranked]
 
+    def _present(self, docnum: int, text: str, words: tuple[str, ...]) -> tuple[str, ...]:
+        """The ``words`` found in a document's lowered ``text``: each looked for once per
+        document (a word the text lacks is otherwise searched for through all of it)."""
+        holds = self._holds
+        if len(holds) > HELD_ENTRIES:
+            holds.clear()
+        present = []
+        for word in words:
+            found = holds.get((docnum, word))
+            if found is None:
+                found = holds[(docnum, word)] = word in text
+            if found:
+                present.append(word)
+        return tuple(present)
+
     def _hit(self, docnum: int, score: float, words: tuple[str, ...]) -> Hit:
         document = self._document(docnum)
         stored = document.stored
-        text = document.text
-        present = tuple(w for w in words if w in text)
-        key = (docnum, present)
+        key = (docnum, self._present(docnum, document.text, words))
         marked = self._marked.get(key)
         if marked is None:
-            marked = self._marked[key] = _marked_parts(document, present)
+            marked = self._marked[key] = _marked_parts(document, key[1])
             if len(self._marked) > self.limits[1]:
                 self._marked.popitem(last=False)
         else:
