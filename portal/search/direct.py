@@ -18,9 +18,9 @@ from markupsafe import Markup, escape
 from werkzeug.wrappers import Request
 
 from portal.public_content import content_generation
-from portal.search.page import SearchLinks, page_title, results_context, search_args
+from portal.search.page import SearchLinks, memo_key, page_title, results_context, search_args
 from portal.search.services import PAGES
-from portal.web.care import care_mode_in, page_cache_key, switch_url_for
+from portal.web.care import care_mode_in, switch_url_for
 from portal.web.direct import answer_directly
 
 TITLE_MARK = "\x1etitle\x1e"  # characters no rendered page holds
@@ -72,7 +72,7 @@ class AnonymousResultsPage:
         if not args.q:
             return None
         with self.app.app_context():
-            key = PAGES.key(page_cache_key("", incoming.full_path, incoming.cookies))
+            key = memo_key(incoming)
             body = PAGES.get(key)
             if body is not None:
                 return self._response(body, cached=True)

@@ -12,11 +12,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from werkzeug.wrappers import Request
+
 from portal.catalog.queries import categories_with_counts
 from portal.core.classification import PUBLIC
 from portal.disclose import disclose
 from portal.search.documents import type_labels
-from portal.search.services import search
+from portal.search.reading import SearchResults
+from portal.search.services import PAGES, search
+from portal.web.care import page_cache_key
 
 PER_PAGE = 10
 MAX_PAGE = 50
@@ -65,12 +69,24 @@ def page_title(q: str) -> str:
     return f"“{q}”的搜索结果" if q else "站内搜索"
 
 
+def memo_key(page: Request) -> tuple:
+    """The page memo's key of a results page request (:data:`portal.search.services.PAGES`),
+    the same whether the view or the answer before Flask makes the page."""
+    return PAGES.key(page_cache_key("", page.full_path, page.cookies))
+
+
+def results_for(args: SearchArgs) -> SearchResults | None:
+    """The asked-for page of results, or None without a query (the page and the JSON API)."""
+    if not args.q:
+        return None
+    return search(args.q, doc_type=args.doc_type, category=args.category, page=args.page, per_page=PER_PAGE)
+
+
 def results_context(args: SearchArgs, links: SearchLinks) -> dict[str, Any]:
     """Everything ``search/_results.html`` shows: the results (None without a query), the type
     tabs, and the suggestions and guide categories (name, link, guides) offered when nothing
     matched."""
-    found = search(args.q, doc_type=args.doc_type, category=args.category, page=args.page,
-                   per_page=PER_PAGE) if args.q else None
+    found = results_for(args)
     categories = [] if found and found.total else [  # shown only on the empty-results page
         (shown.name, links.category(shown.code), n)
         for shown, n in ((disclose(c, PUBLIC), n) for c, n in categories_with_counts())]

@@ -9,9 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, make_response, render_template, request, session, url_for
 
 from portal.search.documents import type_labels
-from portal.search.page import PER_PAGE, SearchLinks, page_title, results_context, search_args
-from portal.search.services import PAGES, search, suggest
-from portal.web.care import page_cache_key
+from portal.search.page import SearchLinks, memo_key, page_title, results_context, results_for, search_args
+from portal.search.services import PAGES, suggest
 from portal.web.pagecache import same_for_every_visitor
 
 bp = Blueprint("search", __name__)
@@ -23,8 +22,7 @@ def results():
     Pages that look the same to every visitor are kept per process and display mode
     (:class:`portal.search.services.PageMemo`)."""
     args = search_args(request.args)
-    key = PAGES.key(page_cache_key("", request.full_path, request.cookies)) \
-        if args.q and same_for_every_visitor() else None
+    key = memo_key(request) if args.q and same_for_every_visitor() else None
     body = PAGES.get(key) if key else None
     if body is not None:
         return Response(body, mimetype="text/html", headers={"X-Search-Cache": "hit"})
@@ -52,8 +50,7 @@ def suggestions():
 def api_search():
     """The same search as JSON: ranked results with title, type, url, snippet and score."""
     args = search_args(request.args)
-    found = search(args.q, doc_type=args.doc_type, category=args.category, page=args.page,
-                   per_page=PER_PAGE) if args.q else None
+    found = results_for(args)
     results = [] if found is None else [
         {"title": hit.title.striptags(), "type": hit.doc_type, "type_label": type_labels()[hit.doc_type],
          "category": hit.category_name, "url": request.host_url.rstrip("/") + hit.url,
