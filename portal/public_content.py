@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import BigInteger, Connection, Table, event, insert, select, update
@@ -26,6 +28,7 @@ from portal.core.classification import INTERNAL_FIELD
 from portal.extensions import Model, db
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PUBLIC_CONTENT: set[type] = set()
 ROW_ID = 1
@@ -115,6 +118,7 @@ class GenerationReading:
         self._value: int | None = None
         self._read_at = float("-inf")
         self._lock = threading.Lock()
+        self._derived: dict[str, tuple[int, Any]] = {}
 
     def expire(self) -> None:
         """Read the database again at the next :meth:`current` (this process just changed it)."""
@@ -138,9 +142,31 @@ class GenerationReading:
         return value
 
 
+    def derived(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()``, kept under ``name`` until the generation changes (computed afresh
+        every time while it cannot be read). Callers must not change what it returns."""
+        generation = self.current()
+        if generation is None:
+            return compute()
+        with self._lock:
+            kept = self._derived.get(name)
+        if kept is not None and kept[0] == generation:
+            return kept[1]
+        value = compute()
+        with self._lock:
+            self._derived[name] = (generation, value)
+        return value
+
+
 def content_generation() -> int | None:
     """The current app's content generation (see :class:`GenerationReading`)."""
     return current_app.extensions["content_generation"].current()
+
+
+def for_this_generation(name: str, compute: Callable[[], T]) -> T:
+    """What ``compute()`` gives from the current app's public content, computed once per
+    content generation (see :meth:`GenerationReading.derived`)."""
+    return current_app.extensions["content_generation"].derived(name, compute)
 
 
 def install_content_generation(app: Flask) -> None:

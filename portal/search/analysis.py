@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +27,7 @@ _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 _ASCII_WORD = re.compile(r"^[a-z0-9]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LETTER = re.compile(r"[A-Za-z]")
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
 
 
 def jieba_module():
@@ -42,9 +44,20 @@ def jieba_module():
     return jieba
 
 
+def _single_token(text: str, jieba) -> bool:
+    """True when jieba's search mode would give ``text`` back as one token: a run of ASCII
+    letters and digits in which no two neighbouring characters begin any dictionary word (jieba's
+    dictionary lists every prefix of its words), so no word can be found inside it and the whole
+    run is kept as one (a serial number, a licence plate's letters, a code)."""
+    return _ALNUM_RUN.fullmatch(text) is not None and all(
+        jieba.get_FREQ(text[i:i + 2]) is None for i in range(len(text) - 1))
+
+
 def segment(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) of every search-mode token of ``text`` that is a word."""
     jieba = jieba_module()
+    if _single_token(text, jieba):
+        return [(text.lower(), 0, len(text))]
     return [(word.lower(), start, end) for word, start, end in jieba.tokenize(text, mode="search")
             if _WORDLIKE.search(word)]
 
@@ -207,27 +220,33 @@ def _parse_rules(text: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     return rules
 
 
-_VOCAB_CACHE: dict[str, tuple[float, Vocabulary]] = {}
+VOCABULARY_CHECK_SECONDS = 1.0  # how often the lists' files are looked at for edits
+_VOCAB_CACHE: dict[str, tuple[float, float, Vocabulary]] = {}  # folder → (mtimes, checked at, lists)
 
 
-def vocabulary(content_dir: str | os.PathLike) -> Vocabulary:
-    """The synonym and stop-word lists of ``content_dir``, re-read when either file changes."""
+def vocabulary(content_dir: str | os.PathLike, every: float = VOCABULARY_CHECK_SECONDS) -> Vocabulary:
+    """The synonym and stop-word lists of ``content_dir``, re-read when either file changes
+    (the files are looked at no more often than every ``every`` seconds)."""
+    cached = _VOCAB_CACHE.get(str(content_dir))
+    now = time.monotonic()
+    if cached is not None and now - cached[1] < every:
+        return cached[2]
     synonyms = os.path.join(content_dir, "search-synonyms.txt")
     stops = os.path.join(content_dir, "search-stopwords.txt")
     stamp = 0.0
     for path in (synonyms, stops):
         with contextlib.suppress(FileNotFoundError):
             stamp += os.stat(path).st_mtime
-    cached = _VOCAB_CACHE.get(str(content_dir))
     if cached is not None and cached[0] == stamp:
-        return cached[1]
+        _VOCAB_CACHE[str(content_dir)] = (stamp, now, cached[2])
+        return cached[2]
     rules = _parse_rules(Path(synonyms).read_text(encoding="utf-8")) if os.path.exists(synonyms) else []
     words: set[str] = set()
     if os.path.exists(stops):
         for raw in Path(stops).read_text(encoding="utf-8").splitlines():
             words.update(raw.split("#", 1)[0].lower().split())
     loaded = Vocabulary(rules, frozenset(words))
-    _VOCAB_CACHE[str(content_dir)] = (stamp, loaded)
+    _VOCAB_CACHE[str(content_dir)] = (stamp, now, loaded)
     return loaded
 
 

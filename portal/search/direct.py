@@ -21,7 +21,7 @@ from portal.public_content import content_generation
 from portal.search.page import SearchLinks, memo_key, page_title, results_context, search_args
 from portal.search.services import PAGES
 from portal.web.care import care_mode_in, switch_url_for
-from portal.web.direct import answer_directly
+from portal.web.direct import answer_directly, render_fragment
 
 TITLE_MARK = "\x1etitle\x1e"  # characters no rendered page holds
 CONTENT_MARK = "\x1econtent\x1e"
@@ -81,7 +81,7 @@ class AnonymousResultsPage:
                 return None
             context = results_context(args, self._links_for(incoming.script_root))
             body = shell.fill({"title": escape(page_title(args.q)), "switch": escape(switch_url_for(incoming)),
-                               "content": render_template("search/_results.html", **context)}).encode()
+                               "content": render_fragment(self.app, "search/_results.html", context)}).encode()
         PAGES.put(key, body)
         return self._response(body, cached=context["found"].cached)
 

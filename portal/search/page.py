@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request
 from portal.catalog.queries import categories_with_counts
 from portal.core.classification import PUBLIC
 from portal.disclose import disclose
+from portal.public_content import for_this_generation
 from portal.search.documents import type_labels
 from portal.search.reading import SearchResults
 from portal.search.services import PAGES, search
@@ -47,12 +48,17 @@ def _page_number(raw: str) -> int:
         return 1
 
 
+def _arg(args: Mapping[str, str], name: str, default: str = "") -> str:
+    # looked for first: a missing key costs Werkzeug's MultiDict.get an exception
+    return args[name] if name in args else default  # noqa: SIM401
+
+
 def search_args(args: Mapping[str, str]) -> SearchArgs:
     """The page's arguments from a query string; unknown types and bad page numbers are dropped."""
-    doc_type = args.get("type", "")
-    return SearchArgs(q=args.get("q", "").strip()[:MAX_QUERY],
+    doc_type = _arg(args, "type")
+    return SearchArgs(q=_arg(args, "q").strip()[:MAX_QUERY],
                       doc_type=doc_type if doc_type in type_labels() else "",
-                      category=args.get("category", "")[:32], page=_page_number(args.get("page", "1")))
+                      category=_arg(args, "category")[:32], page=_page_number(_arg(args, "page", "1")))
 
 
 @dataclass(frozen=True)
@@ -82,14 +88,19 @@ def results_for(args: SearchArgs) -> SearchResults | None:
     return search(args.q, doc_type=args.doc_type, category=args.category, page=args.page, per_page=PER_PAGE)
 
 
+def _categories() -> tuple[tuple[str, str, int], ...]:
+    """(name, code, number of guides) of every guide category, as the public sees them."""
+    shown = ((disclose(category, PUBLIC), n) for category, n in categories_with_counts())
+    return tuple((category.name, category.code, n) for category, n in shown)
+
+
 def results_context(args: SearchArgs, links: SearchLinks) -> dict[str, Any]:
     """Everything ``search/_results.html`` shows: the results (None without a query), the type
     tabs, and the suggestions and guide categories (name, link, guides) offered when nothing
     matched."""
     found = results_for(args)
     categories = [] if found and found.total else [  # shown only on the empty-results page
-        (shown.name, links.category(shown.code), n)
-        for shown, n in ((disclose(c, PUBLIC), n) for c, n in categories_with_counts())]
+        (name, links.category(code), n) for name, code, n in for_this_generation("search.categories", _categories)]
     return {"q": args.q, "doc_type": args.doc_type, "category": args.category, "found": found,
             "type_labels": type_labels(), "suggested": SUGGESTED_QUERIES, "categories": categories,
             "links": links}

@@ -1,11 +1,12 @@
-"""What ranking reuses while one searcher stays open: each term's scores, the filter masks.
+"""What ranking reuses while one searcher stays open: each clause's boosted scores, the filter masks.
 
 A search ORs thirty-odd terms (words over title and body, synonyms, initials, title pieces);
 computing each term's BM25F contribution costs a handful of array operations and Whoosh's idf
-look-ups. Those contributions depend only on the index, not on the query, so they are kept per
-open searcher (a commit opens a new searcher and with it a new :class:`SearcherMemo`), bounded
-in bytes, and a query's scores are one concatenation and one ``bincount``. Sums run in the
-query's clause order, as :func:`portal.search.ranking.scores` does, so the scores are the same.
+look-ups. Those contributions depend only on the index and the clause's boost, not on the
+query, so they are kept boosted per open searcher (a commit opens a new searcher and with it a
+new :class:`SearcherMemo`), bounded in bytes, and a query's scores are one concatenation and
+one ``bincount``. Sums run in the query's clause order, as :func:`portal.search.ranking.scores`
+does, so the scores are the same.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from portal.search import ranking
 from portal.search.analysis import Vocabulary
 from portal.search.spelling import Spelling, miswritings
 
-SCORE_CACHE_BYTES = 8 * 2**20  # per-term contributions kept per open searcher
+SCORE_CACHE_BYTES = 8 * 2**20  # per-clause contributions kept per open searcher
 ENTRY_BYTES = 256  # counted per kept term besides its arrays (a word no document holds too)
 MASK_FIELDS = frozenset({"type", "category"})  # filters whose document masks are kept
 
@@ -30,21 +31,22 @@ class SearcherMemo:
         self.searcher = searcher
         self.limit = limit
         self.size = 0
-        self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._terms: OrderedDict[ranking.Clause, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._masks: dict[tuple[str, str], np.ndarray] = {}
         self._live: np.ndarray | None = None
         self._types: tuple[str, ...] | None = None
         self._spelling: tuple[Vocabulary, Spelling] | None = None
 
-    def contribution(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Global docnums holding ``field:text`` and the term's unboosted score in each."""
-        key = (field, text)
-        found = self._terms.get(key)
+    def contribution(self, clause: ranking.Clause) -> tuple[np.ndarray, np.ndarray]:
+        """Global docnums holding the clause's term and the term's score in each, boosted as
+        the clause says (kept boosted: a query's scores are then one ``bincount``)."""
+        found = self._terms.get(clause)
         if found is not None:
-            self._terms.move_to_end(key)
+            self._terms.move_to_end(clause)
             return found
-        found = ranking.contribution(self.searcher, field, text)
-        self._terms[key] = found
+        ids, parts = ranking.contribution(self.searcher, clause.field, clause.text)
+        found = (ids, parts * clause.boost)
+        self._terms[clause] = found
         self.size += ENTRY_BYTES + found[0].nbytes + found[1].nbytes
         while self.size > self.limit and len(self._terms) > 1:
             _key, old = self._terms.popitem(last=False)
@@ -55,15 +57,13 @@ class SearcherMemo:
         """Summed score of every document and which documents matched any clause (the values
         of :func:`portal.search.ranking.scores`)."""
         count = self.searcher.doc_count_all()
-        parts = [(self.contribution(c.field, c.text), c.boost) for c in clauses]
-        parts = [(found, boost) for found, boost in parts if len(found[0])]
+        parts = [found for found in map(self.contribution, clauses) if len(found[0])]
         matched = np.zeros(count, dtype=bool)
         if not parts:
             return np.zeros(count, dtype=np.float64), matched
-        ids = np.concatenate([found[0] for found, _boost in parts])
-        weighted = np.concatenate([found[1] * boost for found, boost in parts])
+        ids = np.concatenate([found[0] for found in parts])
         matched[ids] = True
-        return np.bincount(ids, weights=weighted, minlength=count), matched
+        return np.bincount(ids, weights=np.concatenate([found[1] for found in parts]), minlength=count), matched
 
     def live(self) -> np.ndarray:
         """False for deleted documents (do not modify the returned array)."""

@@ -23,7 +23,7 @@ from sqlalchemy import event, func, insert, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
-from portal.public_content import content_generation
+from portal.public_content import content_generation, for_this_generation
 from portal.search import ranking
 from portal.search.analysis import initials, jieba_module, query_terms, vocabulary
 from portal.search.documents import indexed_models, type_labels
@@ -209,16 +209,12 @@ class GuideTitle:
     initials: tuple[str, ...]
 
 
-_titles_cache: dict[str, tuple[int, list[GuideTitle]]] = {}
-
-
 def guide_titles() -> list[GuideTitle]:
-    """Every guide title (from the public view of each guide), cached until content changes."""
-    generation = content_generation()
-    key = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    cached = _titles_cache.get(key)
-    if cached is not None and generation is not None and cached[0] == generation:
-        return cached[1]
+    """Every guide title (from the public view of each guide), kept until content changes."""
+    return for_this_generation("search.guide_titles", _read_guide_titles)
+
+
+def _read_guide_titles() -> list[GuideTitle]:
     from portal.catalog.models import Guide
     from portal.core.classification import PUBLIC
     from portal.disclose import disclose
@@ -229,8 +225,6 @@ def guide_titles() -> list[GuideTitle]:
     for guide in db.session.scalars(select(Guide).order_by(Guide.id)):
         d = disclose(guide, PUBLIC)
         titles.append(GuideTitle(d.title, public_path("catalog.detail", slug=d.slug), tuple(initials(d.title))))
-    if generation is not None:
-        _titles_cache[key] = (generation, titles)
     return titles
 
 

@@ -24,6 +24,7 @@ from werkzeug.http import parse_cookie
 from werkzeug.wrappers import Request, Response
 
 from portal.web.input_guard import address_is_unusable
+from portal.web.template_guard import refuse_model_objects_in_public_templates
 
 log = logging.getLogger(__name__)
 
@@ -77,3 +78,12 @@ def answer_directly(app: Flask, path: str, answer: Answer) -> None:
     """Let ``answer`` serve cookie-less ``GET`` requests of ``path`` (returning None passes the
     request on to the app)."""
     app.extensions["direct_answers"].answers[path] = answer
+
+
+def render_fragment(app: Flask, name: str, context: dict) -> str:
+    """The template ``name`` rendered from ``context`` alone, for a page answered here: no
+    request, so none of the request's context processors or template signals; the template
+    guard still checks the context (a model object fails closed, as with ``render_template``)."""
+    template = app.jinja_env.get_template(name)
+    refuse_model_objects_in_public_templates(app, template, context)
+    return template.render(context)

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.catalog.models import Category
 from portal.extensions import db
 from portal.notices.models import Notice
 from portal.notices.services import publish_notice, save_notice, withdraw_notice
@@ -103,3 +104,15 @@ def test_a_cached_results_page_never_hides_a_publish(app, client):
     _new_notice(app, "貔貅卡换发公告", "貔貅卡即日起换发。")
     cached, html = page()
     assert cached == "miss" and "貔貅卡换发公告" in html
+
+
+def test_the_empty_results_page_shows_guide_categories_as_they_are_now(app, client):
+    def listed() -> str:
+        page = client.get("/search", query_string={"q": "獬豸卡"}).get_data(as_text=True)
+        return re.sub(r"<[^>]+>", "", page)
+
+    assert "没有找到" in listed() and "档案查询（" not in listed()
+    with app.app_context():
+        db.session.add(Category(code="dangan", name="档案查询", position=99))
+        db.session.commit()
+    assert "档案查询（0项）" in listed()

@@ -4,9 +4,12 @@ lists, tuples, sets and dicts) fails closed; staff templates and plain values pa
 from types import SimpleNamespace
 
 import pytest
+from flask import Flask
+from jinja2 import DictLoader
 from markupsafe import Markup
 
 from portal.notices.models import Notice
+from portal.web.direct import render_fragment
 from portal.web.template_guard import refuse_model_objects_in_public_templates as guard
 
 PUBLIC, STAFF = SimpleNamespace(name="notices/detail.html"), SimpleNamespace(name="staff/notices.html")
@@ -32,3 +35,11 @@ def test_the_search_stops_four_levels_down():
     guard(None, PUBLIC, {"deep": [[[[Notice()]]]]})
     with pytest.raises(RuntimeError):
         guard(None, PUBLIC, {"deep": [[[Notice()]]]})
+
+
+def test_a_fragment_rendered_before_flask_is_guarded_too():
+    app = Flask(__name__)
+    app.jinja_env.loader = DictLoader({"search/_x.html": "{{ title }}"})
+    assert render_fragment(app, "search/_x.html", {"title": "<通知>"}) == "&lt;通知&gt;"
+    with pytest.raises(RuntimeError, match="got model object Notice"):
+        render_fragment(app, "search/_x.html", {"title": Notice()})
