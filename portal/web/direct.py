@@ -20,6 +20,8 @@ import logging
 from collections.abc import Callable, Iterable
 
 from flask import Flask
+from jinja2 import Environment
+from jinja2.defaults import DEFAULT_NAMESPACE
 from werkzeug.http import parse_cookie
 from werkzeug.wrappers import Request, Response
 
@@ -28,6 +30,7 @@ from portal.web.template_guard import refuse_model_objects_in_public_templates
 
 log = logging.getLogger(__name__)
 
+FRAGMENT_TEMPLATES = 64  # compiled fragment templates kept per app
 Answer = Callable[[Request], "Response | None"]
 
 
@@ -80,10 +83,22 @@ def answer_directly(app: Flask, path: str, answer: Answer) -> None:
     app.extensions["direct_answers"].answers[path] = answer
 
 
+def fragment_templates(app: Flask) -> Environment:
+    """The app's templates as fragments see them: the same loader, filters and settings, but
+    only Jinja's own globals (no request, session or layout helpers to look through)."""
+    found = app.extensions.get("fragment_templates")
+    if found is None:
+        # a cache of its own: templates compiled for the app's environment carry its globals
+        found = app.extensions["fragment_templates"] = app.jinja_env.overlay(cache_size=FRAGMENT_TEMPLATES)
+        found.globals = dict(DEFAULT_NAMESPACE)
+    return found
+
+
 def render_fragment(app: Flask, name: str, context: dict) -> str:
     """The template ``name`` rendered from ``context`` alone, for a page answered here: no
-    request, so none of the request's context processors or template signals; the template
-    guard still checks the context (a model object fails closed, as with ``render_template``)."""
-    template = app.jinja_env.get_template(name)
+    request, so none of the request's context processors, template signals or globals; the
+    template guard still checks the context (a model object fails closed, as with
+    ``render_template``)."""
+    template = fragment_templates(app).get_template(name)
     refuse_model_objects_in_public_templates(app, template, context)
     return template.render(context)
