@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
+from portal.search.documents import type_labels
 from portal.search.snippets import highlight_all, ordered, searchable, snippet
 
 DOCUMENT_ENTRIES = 256  # documents whose stored fields are kept per open searcher
@@ -35,6 +36,7 @@ class Hit(NamedTuple):
     category: str
     category_name: str
     url: str
+    tag: str  # what the result is: its type's name, and its guide category's when that differs
     score: float
     date: datetime | None
 
@@ -56,7 +58,7 @@ class ShownDocuments:
         self.searcher = searcher
         self.limits = (documents, marked)
         self._documents: OrderedDict[int, _Document] = OrderedDict()
-        self._marked: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+        self._marked: OrderedDict[tuple, tuple[Markup, Markup, str, str, str, str, str]] = OrderedDict()
         self._holds: dict[tuple[int, str], bool] = {}  # (document, word) → the word is in its text
 
     def _document(self, docnum: int) -> _Document:
@@ -94,27 +96,28 @@ class ShownDocuments:
 
     def _hit(self, docnum: int, score: float, words: tuple[str, ...]) -> Hit:
         document = self._document(docnum)
-        stored = document.stored
         key = (docnum, self._present(docnum, document.text, words))
-        marked = self._marked.get(key)
-        if marked is None:
-            marked = self._marked[key] = _marked_parts(document, key[1])
+        shown = self._marked.get(key)
+        if shown is None:
+            shown = self._marked[key] = _shown_parts(document, key[1])
             if len(self._marked) > self.limits[1]:
                 self._marked.popitem(last=False)
         else:
             self._marked.move_to_end(key)
-        title, snippet_html = Markup(marked[0]), Markup(marked[1])  # noqa: S704 - escaped but for <mark>
-        return Hit(title=title, snippet=snippet_html, doc_type=stored["type"],
-                   category=stored.get("category", ""), category_name=stored.get("category_name", ""),
-                   url=stored["url"], score=round(score, 4), date=stored.get("date"))
+        return Hit(*shown, round(score, 4), document.stored.get("date"))
 
 
-def _marked_parts(document: _Document, words: tuple[str, ...]) -> tuple[str, str]:
-    """The title and snippet of ``document`` with ``words`` marked: escaped HTML, kept as plain
-    strings (a ``Markup`` is an object the garbage collector tracks)."""
-    title, body = document.stored["title"], document.stored.get("body", "")
+def _shown_parts(document: _Document, words: tuple[str, ...]) -> tuple[Markup, Markup, str, str, str, str, str]:
+    """What a hit of ``document`` shows for ``words`` (a :class:`Hit` without its score and
+    date): the title and snippet with ``words`` marked, escaped HTML, then the stored type,
+    category, category name and address, and its tag."""
+    stored = document.stored
+    title, body = stored["title"], stored.get("body", "")
     lowered_title, lowered_body = document.lowered()
     title_html = highlight_all(title, words, lowered_title) or html.escape(title, quote=False)
     snippet_html = snippet(body, words, lowered=lowered_body) or html.escape(
         body[:PLAIN_SNIPPET] + ("…" if len(body) > PLAIN_SNIPPET else ""), quote=False)
-    return title_html, snippet_html
+    label, category_name = type_labels().get(stored["type"], ""), stored.get("category_name", "")
+    tag = f"{label} · {category_name}" if category_name and category_name != label else label
+    return (Markup(title_html), Markup(snippet_html),  # noqa: S704 - escaped but for <mark>
+            stored["type"], stored.get("category", ""), category_name, stored["url"], tag)

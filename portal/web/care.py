@@ -26,7 +26,7 @@ SWITCH_PATH = "/care-mode"
 
 def care_mode_in(cookies: Mapping[str, str]) -> bool:
     """True when ``cookies`` ask for the care mode."""
-    return cookies.get(CARE_COOKIE) == CARE_ON
+    return CARE_COOKIE in cookies and cookies[CARE_COOKIE] == CARE_ON  # no KeyError raised and caught
 
 
 def care_mode() -> bool:

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable
 from flask import Flask
 from jinja2 import Environment
 from jinja2.defaults import DEFAULT_NAMESPACE
-from werkzeug.http import parse_cookie
 from werkzeug.wrappers import Request, Response
 
 from portal.web.input_guard import address_is_unusable
@@ -41,6 +40,25 @@ def visitor_cookie_names(app: Flask) -> frozenset[str]:
                       config.get("REMEMBER_COOKIE_NAME", "remember_token")})
 
 
+class AnonymousGets:
+    """Which requests are ``GET`` requests of a visitor without state (no session or remember-me
+    cookie): the layers in front of Flask answer only those."""
+
+    def __init__(self, app: Flask) -> None:
+        self.visitor_cookies = visitor_cookie_names(app)
+
+    def request(self, environ: dict) -> Request | None:
+        """The request of ``environ`` when it is such a ``GET``, else None. It is made once per
+        request whichever layer asks first: Werkzeug keeps it in the environ as
+        ``werkzeug.request`` (until Flask makes its own)."""
+        if environ.get("REQUEST_METHOD") != "GET":
+            return None
+        incoming = environ.get("werkzeug.request")
+        if not isinstance(incoming, Request):
+            incoming = Request(environ, populate_request=True)
+        return None if self.visitor_cookies & incoming.cookies.keys() else incoming
+
+
 class DirectAnswers:
     """WSGI middleware: a cookie-less ``GET`` of a registered path is answered by that path's
     function when it gives a response; everything else goes on to the app."""
@@ -48,26 +66,22 @@ class DirectAnswers:
     def __init__(self, wsgi_app: Callable, app: Flask) -> None:
         self.wsgi_app = wsgi_app
         self.answers: dict[str, Answer] = {}
-        self.visitor_cookies = visitor_cookie_names(app)
+        self.anonymous = AnonymousGets(app)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Answer from the path's function when it can, else call the app."""
         path = environ.get("PATH_INFO", "")
         answer = self.answers.get(path)
-        if answer is not None and self._plain_visit(environ):
+        incoming = self.anonymous.request(environ) if answer is not None else None
+        if answer is not None and incoming is not None and not address_is_unusable(environ):
             try:
-                response = answer(Request(environ))
+                response = answer(incoming)
             except Exception:  # Flask answers instead, with its error pages and retries
                 log.exception("direct answer for %s failed; the app answers instead", path)
                 response = None
             if response is not None:
                 return response(environ, start_response)
         return self.wsgi_app(environ, start_response)
-
-    def _plain_visit(self, environ: dict) -> bool:
-        return (environ.get("REQUEST_METHOD") == "GET"
-                and not self.visitor_cookies & parse_cookie(environ).keys()
-                and not address_is_unusable(environ))
 
 
 def install_direct_answers(app: Flask) -> None:

@@ -24,12 +24,10 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, get_flashed_messages, request, session
 from flask_login import current_user
-from werkzeug.http import parse_cookie
-from werkzeug.wrappers import Request
 
 from portal.public_content import content_generation
 from portal.web.care import page_cache_key
-from portal.web.direct import visitor_cookie_names
+from portal.web.direct import AnonymousGets, visitor_cookie_names
 
 CACHED_BLUEPRINTS = frozenset({"public", "catalog", "notices", "feeds", "accountability", "api", "penalties"})
 # Answers with no site header (no signed-in name, no messages): the same for every visitor, so the
@@ -129,14 +127,13 @@ class CachedPageServer:
 
     def __init__(self, wsgi_app: Callable, app: Flask, cache: PageCache) -> None:
         self.wsgi_app, self.app, self.cache = wsgi_app, app, cache
-        self.visitor_cookies = visitor_cookie_names(app)
+        self.anonymous = AnonymousGets(app)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Serve a cached answer when there is a fresh one for this path, else call the app."""
-        cookies = parse_cookie(environ)
-        if environ.get("REQUEST_METHOD") == "GET" and not self.visitor_cookies & cookies.keys():
-            incoming = Request(environ)
-            key = page_cache_key(incoming.script_root, incoming.full_path, cookies)
+        incoming = self.anonymous.request(environ)
+        if incoming is not None:
+            key = page_cache_key(incoming.script_root, incoming.full_path, incoming.cookies)
             if self.cache.holds(key):
                 with self.app.app_context():
                     generation = content_generation()
