@@ -13,7 +13,7 @@ to the view.
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template
+from flask import Flask, render_template
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Request
 
@@ -21,7 +21,7 @@ from portal.public_content import content_generation
 from portal.search.page import SearchLinks, memo_key, page_title, results_context, search_args
 from portal.search.services import PAGES
 from portal.web.care import care_mode_in, switch_url_for
-from portal.web.direct import answer_directly, render_fragment
+from portal.web.direct import HtmlPage, answer_directly, render_fragment
 
 TITLE_MARK = "\x1etitle\x1e"  # characters no rendered page holds
 CONTENT_MARK = "\x1econtent\x1e"
@@ -66,7 +66,7 @@ class AnonymousResultsPage:
         self._shells: dict[tuple[str, bool, int], Shell | None] = {}
         self._links: dict[str, SearchLinks] = {}
 
-    def __call__(self, incoming: Request) -> Response | None:
+    def __call__(self, incoming: Request) -> HtmlPage | None:
         """The page, or None to let the view answer (no query, or no usable layout)."""
         args = search_args(incoming.args)
         if not args.q:
@@ -86,10 +86,9 @@ class AnonymousResultsPage:
         return self._response(body, cached=context["found"].cached)
 
     @staticmethod
-    def _response(body: bytes, *, cached: bool) -> Response:
+    def _response(body: bytes, *, cached: bool) -> HtmlPage:
         # Vary: the display-mode cookie changes the page; X-Search-Cache as the view says it
-        return Response(body, mimetype="text/html",
-                        headers={"X-Search-Cache": "hit" if cached else "miss", "Vary": "Cookie"})
+        return HtmlPage(body, (("X-Search-Cache", "hit" if cached else "miss"), ("Vary", "Cookie")))
 
     def _links_for(self, script_root: str) -> SearchLinks:
         links = self._links.get(script_root)

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from flask import Flask
 from jinja2 import Environment
 from jinja2.defaults import DEFAULT_NAMESPACE
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Request
 
 from portal.web.input_guard import address_is_unusable
 from portal.web.template_guard import refuse_model_objects_in_public_templates
@@ -30,7 +31,7 @@ from portal.web.template_guard import refuse_model_objects_in_public_templates
 log = logging.getLogger(__name__)
 
 FRAGMENT_TEMPLATES = 64  # compiled fragment templates kept per app
-Answer = Callable[[Request], "Response | None"]
+Answer = Callable[[Request], "HtmlPage | None"]
 
 
 def visitor_cookie_names(app: Flask) -> frozenset[str]:
@@ -38,6 +39,20 @@ def visitor_cookie_names(app: Flask) -> frozenset[str]:
     config = app.config
     return frozenset({config.get("SESSION_COOKIE_NAME", "session"),
                       config.get("REMEMBER_COOKIE_NAME", "remember_token")})
+
+
+class HtmlPage(NamedTuple):
+    """A finished HTML page as a WSGI application: ``200 OK``, its body and its own headers
+    (a Werkzeug response would work out again what is already known here)."""
+
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        """Start the response and give the body."""
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                  ("Content-Length", str(len(self.body))), *self.headers])
+        return [self.body]
 
 
 class AnonymousGets:

@@ -61,6 +61,8 @@ def test_direct_page_is_byte_for_byte_the_views_page(app, care):
         assert direct.data.decode() == expected.decode()
         assert direct.headers["Content-Security-Policy"]  # inside the security headers
         assert "Cookie" in direct.headers["Vary"]
+        assert direct.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert int(direct.headers["Content-Length"]) == len(direct.data)
 
 
 def test_each_query_gets_its_own_title_and_switch_link(app, client):
