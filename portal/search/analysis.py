@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import re
+import string
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ _ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
 
 def jieba_module():
     """jieba, with its dictionary loaded once per process (≈0.5 s; call before forking)."""
-    global _jieba_ready
+    global _jieba_ready, _word_starts
     import jieba
 
     if not _jieba_ready:
@@ -40,23 +41,34 @@ def jieba_module():
             if not _jieba_ready:
                 jieba.setLogLevel(logging.WARNING)
                 jieba.initialize()
+                _word_starts = _ascii_word_starts(jieba)
                 _jieba_ready = True
     return jieba
 
 
-def _single_token(text: str, jieba) -> bool:
+def _ascii_word_starts(jieba) -> re.Pattern[str] | None:
+    """A pattern finding any two ASCII letters or digits that begin a word of jieba's
+    dictionary (which lists every prefix of its words), or None when no word begins so."""
+    pairs = [a + b for a in _ALNUM for b in _ALNUM if jieba.get_FREQ(a + b) is not None]
+    return re.compile("|".join(pairs)) if pairs else None
+
+
+_ALNUM = string.ascii_letters + string.digits
+_word_starts: re.Pattern[str] | None = None
+
+
+def _single_token(text: str) -> bool:
     """True when jieba's search mode would give ``text`` back as one token: a run of ASCII
-    letters and digits in which no two neighbouring characters begin any dictionary word (jieba's
-    dictionary lists every prefix of its words), so no word can be found inside it and the whole
-    run is kept as one (a serial number, a licence plate's letters, a code)."""
-    return _ALNUM_RUN.fullmatch(text) is not None and all(
-        jieba.get_FREQ(text[i:i + 2]) is None for i in range(len(text) - 1))
+    letters and digits in which no two neighbouring characters begin a dictionary word, so no
+    word can be found inside it and the whole run is kept as one (a serial number, a licence
+    plate's letters, a code)."""
+    return _ALNUM_RUN.fullmatch(text) is not None and (_word_starts is None or _word_starts.search(text) is None)
 
 
 def segment(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) of every search-mode token of ``text`` that is a word."""
     jieba = jieba_module()
-    if _single_token(text, jieba):
+    if _single_token(text):
         return [(text.lower(), 0, len(text))]
     return [(word.lower(), start, end) for word, start, end in jieba.tokenize(text, mode="search")
             if _WORDLIKE.search(word)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from werkzeug.wrappers import Request
 
@@ -94,13 +94,27 @@ def _categories() -> tuple[tuple[str, str, int], ...]:
     return tuple((category.name, category.code, n) for category, n in shown)
 
 
+class TypeTabs(NamedTuple):
+    """The page's tabs: every result, then each document type that has results (key, name, count)."""
+
+    total: int
+    types: tuple[tuple[str, str, int], ...]
+
+
+def type_tabs(found: SearchResults | None) -> TypeTabs:
+    """The tabs of ``found``, types in the order :func:`type_labels` gives them."""
+    counts = found.type_counts if found else {}
+    return TypeTabs(sum(counts.values()), tuple((key, label, counts[key]) for key, label in type_labels().items()
+                                                if counts.get(key)))
+
+
 def results_context(args: SearchArgs, links: SearchLinks) -> dict[str, Any]:
     """Everything ``search/_results.html`` shows: the results (None without a query), the type
-    tabs, and the suggestions and guide categories (name, link, guides) offered when nothing
+    tabs (:func:`type_tabs`), and the suggestions and guide categories (name, link, guides) offered when nothing
     matched."""
     found = results_for(args)
     categories = [] if found and found.total else [  # shown only on the empty-results page
         (name, links.category(code), n) for name, code, n in for_this_generation("search.categories", _categories)]
     return {"q": args.q, "doc_type": args.doc_type, "category": args.category, "found": found,
-            "type_labels": type_labels(), "suggested": SUGGESTED_QUERIES, "categories": categories,
+            "tabs": type_tabs(found), "suggested": SUGGESTED_QUERIES, "categories": categories,
             "links": links}
