@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from markupsafe import Markup, escape
-from werkzeug.wrappers import Request
 
 from portal.public_content import content_generation
 from portal.search.page import SearchLinks, memo_key, page_title, results_context, search_args
 from portal.search.services import PAGES
 from portal.web.care import care_mode_in, switch_url_for
-from portal.web.direct import HtmlPage, answer_directly, render_fragment
+from portal.web.direct import AnonymousGet, HtmlPage, answer_directly, render_fragment
 
 TITLE_MARK = "\x1etitle\x1e"  # characters no rendered page holds
 CONTENT_MARK = "\x1econtent\x1e"
@@ -66,21 +65,23 @@ class AnonymousResultsPage:
         self._shells: dict[tuple[str, bool, int], Shell | None] = {}
         self._links: dict[str, SearchLinks] = {}
 
-    def __call__(self, incoming: Request) -> HtmlPage | None:
+    def __call__(self, visit: AnonymousGet) -> HtmlPage | None:
         """The page, or None to let the view answer (no query, or no usable layout)."""
+        incoming, cookies = visit
         args = search_args(incoming.args)
         if not args.q:
             return None
         with self.app.app_context():
-            key = memo_key(incoming)
+            key = memo_key(incoming.full_path, cookies)
             body = PAGES.get(key)
             if body is not None:
                 return self._response(body, cached=True)
-            shell = self._shell(incoming)
+            shell = self._shell(visit)
             if shell is None:
                 return None
             context = results_context(args, self._links_for(incoming.script_root))
-            body = shell.fill({"title": escape(page_title(args.q)), "switch": escape(switch_url_for(incoming)),
+            switch = switch_url_for(incoming, cookies)
+            body = shell.fill({"title": escape(page_title(args.q)), "switch": escape(switch),
                                "content": render_fragment(self.app, "search/_results.html", context)}).encode()
         PAGES.put(key, body)
         return self._response(body, cached=context["found"].cached)
@@ -99,15 +100,17 @@ class AnonymousResultsPage:
                 lambda code: urls.build("catalog.category", {"code": code}))
         return links
 
-    def _shell(self, incoming: Request) -> Shell | None:
+    def _shell(self, visit: AnonymousGet) -> Shell | None:
         """The layout for this request's script root and display mode at the current content
         (rendered in a request context of its own the first time)."""
         generation = content_generation()
         if generation is None:
             return None
-        key = (incoming.script_root, care_mode_in(incoming.cookies), generation)
+        incoming, cookies = visit
+        key = (incoming.script_root, care_mode_in(cookies), generation)
         if key not in self._shells:
-            marks = {"title": TITLE_MARK, "content": CONTENT_MARK, "switch": str(escape(switch_url_for(incoming)))}
+            marks = {"title": TITLE_MARK, "content": CONTENT_MARK,
+                     "switch": str(escape(switch_url_for(incoming, cookies)))}
             with self.app.request_context(incoming.environ):
                 page = render_template("search/shell.html", title_mark=SLOT_MARKUP["title"],
                                        content_mark=SLOT_MARKUP["content"])

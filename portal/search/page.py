@@ -12,8 +12,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from werkzeug.wrappers import Request
-
 from portal.catalog.queries import categories_with_counts
 from portal.core.classification import PUBLIC
 from portal.disclose import disclose
@@ -75,10 +73,10 @@ def page_title(q: str) -> str:
     return f"“{q}”的搜索结果" if q else "站内搜索"
 
 
-def memo_key(page: Request) -> tuple:
+def memo_key(full_path: str, cookies: Mapping[str, str]) -> tuple:
     """The page memo's key of a results page request (:data:`portal.search.services.PAGES`),
     the same whether the view or the answer before Flask makes the page."""
-    return PAGES.key(page_cache_key("", page.full_path, page.cookies))
+    return PAGES.key(page_cache_key("", full_path, cookies))
 
 
 def results_for(args: SearchArgs) -> SearchResults | None:

@@ -22,7 +22,7 @@ def results():
     Pages that look the same to every visitor are kept per process and display mode
     (:class:`portal.search.services.PageMemo`)."""
     args = search_args(request.args)
-    key = memo_key(request) if args.q and same_for_every_visitor() else None
+    key = memo_key(request.full_path, request.cookies) if args.q and same_for_every_visitor() else None
     body = PAGES.get(key) if key else None
     if body is not None:
         return Response(body, mimetype="text/html", headers={"X-Search-Cache": "hit"})

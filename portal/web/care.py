@@ -47,10 +47,11 @@ def safe_return_path(target: str | None) -> str:
     return target
 
 
-def switch_url_for(page: Request) -> str:
-    """The switch's link on ``page``: into the care mode, or back to the standard one."""
+def switch_url_for(page: Request, cookies: Mapping[str, str] | None = None) -> str:
+    """The switch's link on ``page``: into the care mode, or back to the standard one
+    (``cookies``: the page's, when they were read already)."""
     here = page.full_path.rstrip("?") if page.query_string else page.path
-    turn = "off" if care_mode_in(page.cookies) else "on"
+    turn = "off" if care_mode_in(page.cookies if cookies is None else cookies) else "on"
     return f"{page.script_root}{SWITCH_PATH}?to={turn}&next={quote(here, safe='/')}"
 
 

@@ -131,9 +131,10 @@ class CachedPageServer:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """Serve a cached answer when there is a fresh one for this path, else call the app."""
-        incoming = self.anonymous.request(environ)
-        if incoming is not None:
-            key = page_cache_key(incoming.script_root, incoming.full_path, incoming.cookies)
+        visit = self.anonymous.visit(environ)
+        if visit is not None:
+            incoming = visit.request
+            key = page_cache_key(incoming.script_root, incoming.full_path, visit.cookies)
             if self.cache.holds(key):
                 with self.app.app_context():
                     generation = content_generation()

@@ -115,10 +115,10 @@ def instructions(path: str, requests: int) -> float:
         subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}/cg.out",
                         sys.executable, "-m", "tests.bench.search_cost", "--worker", path,
                         "--requests", str(requests)], check=True, capture_output=True)
-        summary = re.search(r"^summary:\s+(\d+)", Path(out, "cg.out").read_text(), re.M)
-        if summary is None:
-            raise RuntimeError("callgrind wrote no summary")
-        return int(summary.group(1)) / requests
+        totals = re.search(r"^totals:\s+(\d+)", Path(out, "cg.out").read_text(), re.M)
+        if totals is None:
+            raise RuntimeError("callgrind wrote no totals")
+        return int(totals.group(1)) / requests
 
 
 def main(argv: list[str] | None = None) -> int:

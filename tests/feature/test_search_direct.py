@@ -22,10 +22,10 @@ def _spy(app) -> list[str]:
     answers = app.extensions["direct_answers"].answers
     original, seen = answers["/search"], []
 
-    def recorded(incoming):
-        response = original(incoming)
+    def recorded(visit):
+        response = original(visit)
         if response is not None:
-            seen.append(incoming.full_path)
+            seen.append(visit.request.full_path)
         return response
 
     answers["/search"] = recorded

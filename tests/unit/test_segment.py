@@ -20,7 +20,8 @@ def test_segmentation_is_jiebas_for_codes_words_and_mixed_text():
     rng = random.Random(7)
     alphabet = string.ascii_letters + string.digits
     texts = ["qq", "tv", "iPhone6", "x86", "ETC", "GPS", "usb3", "pm25", "a", "7", "DNA检测",
-             "京A12345", "居民身份证补领", "身份证 丢了", "ABC-123", "3.5%", "AA制", "AAbb12", "BB超", "T恤衫", "QQ123", "x4S9", "ICcard", "PC9"]
+             "京A12345", "居民身份证补领", "身份证 丢了", "ABC-123", "3.5%",
+             "AA制", "AAbb12", "BB超", "T恤衫", "QQ123", "x4S9", "ICcard", "PC9"]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(3000)]
     for text in texts:
         assert segment(text) == _jieba_words(text), text
