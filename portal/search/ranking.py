@@ -41,7 +41,7 @@ def check_whoosh_version(installed: tuple = whoosh.__version__) -> None:
 check_whoosh_version()
 
 CACHE_BYTES = 48 * 2**20  # decoded postings a process keeps beyond the warmed ones (SEARCH_CACHE_MB)
-WARM_BYTES = 64 * 2**20  # postings decoded when the index opens, shared by forked workers (SEARCH_WARM_MB)
+WARM_BYTES = 48 * 2**20  # postings decoded when the index opens, shared by forked workers (SEARCH_WARM_MB)
 LAZY_FILTER_DOCS = 5000  # segments this small get their word filters on first use (larger: at warm-up)
 WARM_MIN_DOCS = 128  # terms in fewer documents read one block from disk: not worth warming
 POSTING_BYTES = 8  # one decoded posting: int32 docnum and float32 frequency
