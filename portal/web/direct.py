@@ -32,6 +32,7 @@ from portal.web.template_guard import refuse_model_objects_in_public_templates
 log = logging.getLogger(__name__)
 
 FRAGMENT_TEMPLATES = 64  # compiled fragment templates kept per app
+VISIT_KEY = "portal.anonymous_get"  # the environ key of a request's AnonymousGets verdict
 Answer = Callable[["AnonymousGet"], "HtmlPage | None"]
 
 
@@ -72,18 +73,17 @@ class AnonymousGets:
         self.visitor_cookies = visitor_cookie_names(app)
 
     def visit(self, environ: dict) -> AnonymousGet | None:
-        """The request of ``environ`` and its cookies when it is such a ``GET``, else None. The
-        request is made once per request whichever layer asks first: Werkzeug keeps it in the
-        environ as ``werkzeug.request`` (until Flask makes its own)."""
+        """The request of ``environ`` and its cookies when it is such a ``GET``, else None.
+        Worked out once per request whichever layer asks first, and kept in the environ under
+        :data:`VISIT_KEY` for the layers after it."""
         if environ.get("REQUEST_METHOD") != "GET":
             return None
+        if VISIT_KEY in environ:
+            return environ[VISIT_KEY]
         cookies = parse_cookie(environ)
-        if self.visitor_cookies & cookies.keys():
-            return None
-        incoming = environ.get("werkzeug.request")
-        if not isinstance(incoming, Request):
-            incoming = Request(environ, populate_request=True)
-        return AnonymousGet(incoming, cookies)
+        found = None if self.visitor_cookies & cookies.keys() else AnonymousGet(Request(environ), cookies)
+        environ[VISIT_KEY] = found
+        return found
 
 
 class DirectAnswers:
