@@ -141,7 +141,6 @@ class GenerationReading:
             self._value, self._read_at = value, now
         return value
 
-
     def derived(self, name: str, compute: Callable[[], T]) -> T:
         """``compute()``, kept under ``name`` until the generation changes (computed afresh
         every time while it cannot be read). Callers must not change what it returns."""

@@ -29,6 +29,8 @@ _ASCII_WORD = re.compile(r"^[a-z0-9]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LETTER = re.compile(r"[A-Za-z]")
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+_ALNUM = string.ascii_letters + string.digits
+_word_starts: re.Pattern[str] | None = None  # set with jieba (see _ascii_word_starts)
 
 
 def jieba_module():
@@ -51,10 +53,6 @@ def _ascii_word_starts(jieba) -> re.Pattern[str] | None:
     dictionary (which lists every prefix of its words), or None when no word begins so."""
     pairs = [a + b for a in _ALNUM for b in _ALNUM if jieba.get_FREQ(a + b) is not None]
     return re.compile("|".join(pairs)) if pairs else None
-
-
-_ALNUM = string.ascii_letters + string.digits
-_word_starts: re.Pattern[str] | None = None
 
 
 def _single_token(text: str) -> bool:

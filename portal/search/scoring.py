@@ -17,15 +17,15 @@ import numpy as np
 
 from portal.search import ranking
 from portal.search.analysis import Vocabulary
+from portal.search.decoded import entry_bytes
 from portal.search.spelling import Spelling, miswritings
 
 SCORE_CACHE_BYTES = 8 * 2**20  # per-clause contributions kept per open searcher
-ENTRY_BYTES = 256  # counted per kept term besides its arrays (a word no document holds too)
 MASK_FIELDS = frozenset({"type", "category"})  # filters whose document masks are kept
 
 
 class SearcherMemo:
-    """Per-term scores, filter masks and type names of one open searcher (callers serialise)."""
+    """Per-clause scores, filter masks and type names of one open searcher (callers serialise)."""
 
     def __init__(self, searcher, limit: int = SCORE_CACHE_BYTES) -> None:
         self.searcher = searcher
@@ -47,10 +47,10 @@ class SearcherMemo:
         ids, parts = ranking.contribution(self.searcher, clause.field, clause.text)
         found = (ids, parts * clause.boost)
         self._terms[clause] = found
-        self.size += ENTRY_BYTES + found[0].nbytes + found[1].nbytes
+        self.size += entry_bytes(found)
         while self.size > self.limit and len(self._terms) > 1:
             _key, old = self._terms.popitem(last=False)
-            self.size -= ENTRY_BYTES + old[0].nbytes + old[1].nbytes
+            self.size -= entry_bytes(old)
         return found
 
     def scores(self, clauses: list[ranking.Clause]) -> tuple[np.ndarray, np.ndarray]:
