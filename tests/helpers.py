@@ -1,11 +1,21 @@
-"""Helpers for feature tests: submit forms with their CSRF token, log in."""
+"""Helpers for feature tests: submit forms with their CSRF token, log in, a missing tool."""
 
 from __future__ import annotations
 
+import os
 import re
+
+import pytest
 
 PASSWORD = "correct-horse-battery"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def unavailable(message: str) -> None:
+    """An external tool a test needs is missing: fail in CI (it must be there), else skip."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def csrf_token(client, url: str) -> str:

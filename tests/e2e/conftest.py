@@ -34,9 +34,9 @@ from tests.e2e.support import (
     login,
     notice_ids_on,
     publish_shown_notice,
-    unavailable,
     write_notice,
 )
+from tests.helpers import unavailable
 
 BIN = Path(sys.executable).parent  # the venv's own bin/, without resolving the symlink
 STARTUP_SECONDS = 30

@@ -1,4 +1,4 @@
-"""Helpers shared by the real-browser tests: tool checks, logging in, notices, page probes.
+"""Helpers shared by the real-browser tests: logging in, notices, page probes.
 
 Everything here drives the portal the way a person does (labels, buttons, links) so the
 tests also prove that the visible interface is usable, not only that the routes answer.
@@ -6,11 +6,8 @@ tests also prove that the visible interface is usable, not only that the routes 
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -40,13 +37,6 @@ def care_cookie(base_url: str) -> dict:
     from portal.web.care import CARE_COOKIE, CARE_ON
 
     return {"name": CARE_COOKIE, "value": CARE_ON, "url": base_url}
-
-
-def unavailable(message: str) -> None:
-    """A tool the browser tests need is missing: fail in CI (it must be there), else skip."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def login(page, username: str, password: str) -> None:

@@ -21,8 +21,8 @@ from tests.e2e.support import (
     SCREENSHOT_DIR,
     WIDTHS,
     glyph_problems,
-    unavailable,
 )
+from tests.helpers import unavailable
 from tests.pages import all_pages, fill
 
 pytestmark = pytest.mark.e2e
